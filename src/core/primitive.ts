@@ -1,0 +1,133 @@
+/**
+ * Primitive declarations. A primitive is declared once, with every rule it
+ * needs: abstract evaluation (shapes and dtypes), the reference implementation,
+ * a JVP rule (or an explicit statement that it is not differentiable), a
+ * batching rule, and, for linear primitives, a transpose rule.
+ */
+import type { ShapedArray } from "./aval.js";
+import { config } from "./config.js";
+import { FloatingPointError } from "./errors.js";
+import type { NdArray } from "./array.js";
+import { Zero, type MaybeZero, type Params } from "./trace.js";
+
+/** A linear input of an equation being transposed: only its aval is known. */
+export class UndefinedPrimal {
+  constructor(readonly aval: ShapedArray) {}
+}
+
+export type BatchDim = number | null;
+
+export interface MultiRules<P> {
+  name: string;
+  abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
+  impl(args: NdArray[], params: P): NdArray[];
+  /** Returns primal outputs and their tangents; runs on the parent trace. */
+  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray[], MaybeZero[]]) | "nondifferentiable";
+  /** Runs on the parent trace with unbatched values and their batch dims (null: not batched). */
+  vmap(args: NdArray[], dims: BatchDim[], params: P, axisSize: number): [NdArray[], BatchDim[]];
+  /** For linear primitives: cotangents of the linear inputs (null for the others). */
+  transpose?(cts: MaybeZero[], args: (NdArray | UndefinedPrimal)[], params: P): (MaybeZero | null)[];
+  /** Printing of params in jaxprs; by default every param. */
+  printParams?(params: P): Record<string, unknown>;
+}
+
+export interface SingleRules<P> {
+  name: string;
+  abstractEval(avals: ShapedArray[], params: P): ShapedArray;
+  impl(args: NdArray[], params: P): NdArray;
+  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray, MaybeZero]) | "nondifferentiable";
+  vmap(args: NdArray[], dims: BatchDim[], params: P, axisSize: number): [NdArray, BatchDim];
+  /** `ct` is never a symbolic zero: the machinery skips those. */
+  transpose?(ct: NdArray, args: (NdArray | UndefinedPrimal)[], params: P): (MaybeZero | null)[];
+  printParams?(params: P): Record<string, unknown>;
+}
+
+/** A declared primitive. Its params type lives in its declaration; here params are opaque objects. */
+export class Primitive {
+  readonly rules: MultiRules<Params>;
+  constructor(rules: MultiRules<never>) {
+    this.rules = rules as unknown as MultiRules<Params>;
+  }
+
+  get name(): string {
+    return this.rules.name;
+  }
+
+  get isDifferentiable(): boolean {
+    return this.rules.jvp !== "nondifferentiable";
+  }
+
+  /** Eager evaluation, with the debugNans check. */
+  evaluate(args: NdArray[], params: Params): NdArray[] {
+    const outs = this.rules.impl(args, params);
+    if (config.values.debugNans) checkNans(this.name, args, outs);
+    return outs;
+  }
+}
+
+/** Declares a primitive with several outputs. */
+export function defineMultiPrimitive<P extends Params = Params>(rules: MultiRules<P>): Primitive {
+  return new Primitive(rules as unknown as MultiRules<never>);
+}
+
+/** Declares a single-output primitive; its rules speak of one output. */
+export function definePrimitive<P extends Params = Params>(r: SingleRules<P>): Primitive {
+  const jvp = r.jvp;
+  const transpose = r.transpose;
+  const rules: MultiRules<P> = {
+    name: r.name,
+    abstractEval: (avals, p) => [r.abstractEval(avals, p)],
+    impl: (args, p) => [r.impl(args, p)],
+    jvp:
+      jvp === "nondifferentiable"
+        ? jvp
+        : (primals, tangents, p) => {
+            const [out, t] = jvp(primals, tangents, p);
+            return [[out], [t]];
+          },
+    vmap: (args, dims, p, n) => {
+      const [out, d] = r.vmap(args, dims, p, n);
+      return [[out], [d]];
+    },
+    transpose: transpose
+      ? (cts, args, p) => {
+          const ct = cts[0];
+          if (ct instanceof UndefinedPrimal || ct instanceof Zero) return args.map(() => null);
+          return transpose(ct as NdArray, args, p);
+        }
+      : undefined,
+    printParams: r.printParams,
+  };
+  return new Primitive(rules as unknown as MultiRules<never>);
+}
+
+// --- debugNans -----------------------------------------------------------
+
+function hasNan(x: NdArray): boolean {
+  const d = x._data;
+  if (d === null || (x.dtype !== "float32" && x.dtype !== "float64")) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) return true;
+  return false;
+}
+
+/** The first stack frame outside cotangent's own files: the user's line. */
+export function userSourceLine(): string | null {
+  const stack = new Error().stack?.split("\n").slice(1) ?? [];
+  for (const line of stack) {
+    if (/[\\/](src|dist)[\\/](core|ir|transforms|primitives|numpy|lax|nn|random|scipy|tree|backends)[\\/]/.test(line)) continue;
+    if (line.includes("node_modules") || line.includes("node:internal")) continue;
+    const m = line.match(/\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+function checkNans(name: string, args: NdArray[], outs: NdArray[]): void {
+  if (!outs.some(hasNan) || args.some(hasNan)) return;
+  const where = userSourceLine();
+  throw new FloatingPointError(
+    `[${name}] invalid value (nan) encountered in ${name}: got a NaN output from inputs without NaN, ` +
+      `expected finite values (debugNans is on).${where ? ` The operation was called at ${where}.` : ""} ` +
+      `Turn it off with config.update("debugNans", false).`,
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * cotangent: JAX's composable function transformations for TypeScript.
+ *
+ * @example
+ * import { grad, numpy as np } from "cotangent";
+ * grad((x) => np.multiply(x, np.sin(x)))(1.0);
+ */
+import "./numpy/methods.js";
+export { NdArray as Array, Slice, type ArrayLike, type Index } from "./core/array.js";
+export { ShapedArray } from "./core/aval.js";
+export { config } from "./core/config.js";
+export type { DType } from "./core/dtypes.js";
+export {
+  CotangentError,
+  ShapeError,
+  DTypeError,
+  AxisError,
+  ConcretizationError,
+  UnexpectedTracerError,
+  TreeMismatchError,
+  TransformError,
+  FloatingPointError,
+  CustomVjpError,
+  CustomJvpError,
+} from "./core/errors.js";
+export { grad, valueAndGrad, vjp, type GradOptions } from "./transforms/grad.js";
+export { jvp, linearize } from "./transforms/forward.js";
+export { jacfwd, jacrev, hessian, type JacobianOptions } from "./transforms/jacobian.js";
+export { vmap, type VmapOptions, type AxisSpec } from "./transforms/vmap-api.js";
+export { jit, makeJaxpr, type JitOptions, TracedJaxpr } from "./transforms/jit-api.js";
+export { checkGrads, GradientCheckError, type CheckGradsOptions } from "./transforms/check-grads.js";
+export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
+export { stopGradient } from "./lax/index.js";
+export { ArgumentTypeError } from "./numpy/convert.js";
+export { IndexError } from "./numpy/indexing.js";
+export * as numpy from "./numpy/index.js";
+export * as lax from "./lax/index.js";
+export * as nn from "./nn/index.js";
+export * as scipy from "./scipy/index.js";
+export * as tree from "./tree/index.js";
+export { devices, defaultBackend } from "./backends/index.js";

@@ -1,0 +1,65 @@
+/**
+ * Jaxpr passes: dead-code elimination and common-subexpression elimination.
+ * Every primitive is pure, so an equation whose outputs are unused can go, and
+ * two equations with the same primitive, inputs and params compute the same values.
+ */
+import { Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
+
+/** Drops equations whose outputs no output depends on. */
+export function dce(jaxpr: Jaxpr): Jaxpr {
+  const live = new Set<Var>();
+  for (const a of jaxpr.outvars) if (a instanceof Var) live.add(a);
+  const kept: JaxprEqn[] = [];
+  for (let i = jaxpr.eqns.length - 1; i >= 0; i--) {
+    const e = jaxpr.eqns[i];
+    if (!e.outvars.some((v) => live.has(v))) continue;
+    kept.push(e);
+    for (const a of e.inputs) if (a instanceof Var) live.add(a);
+  }
+  kept.reverse();
+  return new Jaxpr(jaxpr.constvars, jaxpr.invars, kept, jaxpr.outvars);
+}
+
+function paramsKey(params: object): string | null {
+  try {
+    return JSON.stringify(params, (_k, v) => {
+      if (typeof v === "function" || (typeof v === "object" && v !== null && ("eqns" in v || "jaxpr" in v))) throw new Error("opaque");
+      return v;
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Replaces repeated equations (same primitive, inputs and params) by the first one. */
+export function cse(jaxpr: Jaxpr): Jaxpr {
+  const rename = new Map<Var, Var>();
+  const ids = new Map<Var, number>();
+  let next = 0;
+  const id = (a: Atom): string => {
+    if (a instanceof Literal) return `L${a.aval.str()}:${String(a.value._data![0])}:${a.aval.weakType}`;
+    const v = rename.get(a) ?? a;
+    if (!ids.has(v)) ids.set(v, next++);
+    return `V${ids.get(v)}`;
+  };
+  const seen = new Map<string, Var[]>();
+  const eqns: JaxprEqn[] = [];
+  for (const e of jaxpr.eqns) {
+    const inputs = e.inputs.map((a) => (a instanceof Var ? rename.get(a) ?? a : a));
+    const pk = paramsKey(e.params);
+    const key = pk === null ? null : `${e.prim.name}|${inputs.map(id).join(",")}|${pk}`;
+    const prev = key === null ? undefined : seen.get(key);
+    if (prev) {
+      e.outvars.forEach((v, i) => rename.set(v, prev[i]));
+      continue;
+    }
+    if (key !== null) seen.set(key, e.outvars);
+    eqns.push({ ...e, inputs });
+  }
+  const outvars = jaxpr.outvars.map((a) => (a instanceof Var ? rename.get(a) ?? a : a));
+  return new Jaxpr(jaxpr.constvars, jaxpr.invars, eqns, outvars);
+}
+
+export function optimize(jaxpr: Jaxpr): Jaxpr {
+  return dce(cse(jaxpr));
+}

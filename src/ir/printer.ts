@@ -1,0 +1,80 @@
+/** JAX's text form of a jaxpr. */
+import { SHORT_NAME } from "../core/dtypes.js";
+import { Literal, type Atom, type Jaxpr, type Var } from "./jaxpr.js";
+
+const WIDTH = 80;
+
+/** 0 → a, 25 → z, 26 → ba, as JAX names variables. */
+function varName(n: number): string {
+  let s = "";
+  do {
+    s = String.fromCharCode(97 + (n % 26)) + s;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return s;
+}
+
+class Names {
+  private readonly names = new Map<Var, string>();
+  name(v: Var): string {
+    let s = this.names.get(v);
+    if (s === undefined) {
+      s = varName(this.names.size);
+      this.names.set(v, s);
+    }
+    return s;
+  }
+}
+
+function literalText(l: Literal): string {
+  const v = l.value._data![0];
+  const d = l.value.dtype;
+  let s: string;
+  if (d === "bool") s = v ? "True" : "False";
+  else if (d === "float32" || d === "float64") {
+    s = Number.isInteger(v) ? `${v}.0` : String(d === "float32" ? Number(v.toPrecision(8)) : v);
+  } else s = String(v);
+  return `${s}:${SHORT_NAME[d]}[]`;
+}
+
+function paramText(value: unknown, indent: number): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (Array.isArray(value)) {
+    const inner = value.map((v) => paramText(v, indent));
+    return `(${inner.join(", ")}${inner.length === 1 ? "," : ""})`;
+  }
+  if (typeof value === "object" && "jaxpr" in value && "consts" in value) {
+    return printJaxpr((value as { jaxpr: Jaxpr }).jaxpr, indent + 2);
+  }
+  if (typeof value === "object" && value !== null && "eqns" in value) {
+    return printJaxpr(value as Jaxpr, indent + 2);
+  }
+  if (typeof value === "function") return value.name || "<function>";
+  if (typeof value === "object") {
+    const ctor = (value as object).constructor?.name;
+    if (ctor === "ShapedArray") return String(value);
+    return String(value);
+  }
+  return String(value);
+}
+
+export function printJaxpr(jaxpr: Jaxpr, indent = 0): string {
+  const names = new Names();
+  const binder = (v: Var): string => `${names.name(v)}:${v.aval.str()}`;
+  const atom = (a: Atom): string => (a instanceof Literal ? literalText(a) : names.name(a));
+  const head = `{ lambda ${jaxpr.constvars.map(binder).join(" ")}; ${jaxpr.invars.map(binder).join(" ")}. let`;
+  const eqns = jaxpr.eqns.map((e) => {
+    const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params as never) : e.params) as Record<string, unknown>;
+    const keys = Object.keys(shown).sort();
+    const params = keys.length ? `[${keys.map((k) => `${k}=${paramText(shown[k], indent)}`).join(" ")}]` : "";
+    const lhs = e.outvars.length ? e.outvars.map(binder).join(" ") : "_";
+    return `${lhs} = ${e.prim.name}${params} ${e.inputs.map(atom).join(" ")}`.trimEnd();
+  });
+  const outs = jaxpr.outvars.map(atom);
+  const tail = `in (${outs.join(", ")}${outs.length === 1 ? "," : ""}) }`;
+  const oneLine = `${head} ${eqns.join("; ")}${eqns.length ? " " : ""}${tail}`;
+  if (oneLine.length + indent <= WIDTH && !oneLine.includes("\n")) return oneLine;
+  const pad = " ".repeat(indent);
+  return [head, ...eqns.map((e) => `${pad}    ${e}`), `${pad}  ${tail}`].join("\n");
+}

@@ -1,0 +1,89 @@
+/**
+ * Cumulative reductions along one axis: cumsum (linear), and cumprod, cummax,
+ * cummin, whose derivatives come from differentiating an associative scan
+ * written with differentiable primitives (exact at zeros and ties).
+ */
+import { ShapedArray, stridesOf } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { allocate } from "../core/dtypes.js";
+import { definePrimitive, type Primitive } from "../core/primitive.js";
+import { bind1, currentTrace } from "../core/trace.js";
+import { jvpFlat } from "../transforms/jvp.js";
+import { moveAxis } from "./batching.js";
+import { max, min, mul } from "./elementwise.js";
+import { padAxis, sliceAxis, rev } from "./slicing.js";
+
+interface CumParams {
+  axis: number;
+  reverse: boolean;
+}
+
+function cumKernel(x: NdArray, { axis, reverse }: CumParams, combine: (a: number, b: number) => number): NdArray {
+  const shape = x.aval.shape;
+  const n = shape[axis];
+  const inner = stridesOf(shape)[axis];
+  const outer = n === 0 ? 0 : x.size / (n * inner);
+  const src = x._data!;
+  const out = allocate(x.dtype, src.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let acc = NaN;
+      for (let s = 0; s < n; s++) {
+        const k = reverse ? n - 1 - s : s;
+        const at = o * n * inner + k * inner + i;
+        acc = s === 0 ? src[at] : combine(acc, src[at]);
+        out[at] = acc;
+      }
+    }
+  }
+  return new NdArray(x.aval, out);
+}
+
+/**
+ * Inclusive scan by doubling (Hillis–Steele): y ← y ⊕ shift(y, 2ᵏ), where the
+ * shift fills with ⊕'s identity. log₂(n) steps of differentiable primitives.
+ */
+function associativeScan(x: NdArray, p: CumParams, combine: (a: NdArray, b: NdArray) => NdArray, identity: number): NdArray {
+  let y = p.reverse ? rev(x, [p.axis]) : x;
+  const n = y.aval.shape[p.axis];
+  for (let offset = 1; offset < n; offset *= 2) {
+    const shifted = padAxis(sliceAxis(y, p.axis, 0, n - offset), p.axis, offset, 0, identity);
+    y = combine(y, shifted);
+  }
+  return p.reverse ? rev(y, [p.axis]) : y;
+}
+
+function defineCumulative(name: string, combine: (a: number, b: number) => number, lax: ((a: NdArray, b: NdArray) => NdArray) | null, identity: number): Primitive {
+  const prim: Primitive = definePrimitive<CumParams>({
+    name,
+    abstractEval: ([x]) => x,
+    impl: ([x], p) => cumKernel(x, p, combine),
+    jvp:
+      lax === null
+        ? ([x], [t], p) => [cumulative(prim, x, p), cumulative(prim, t as NdArray, p)]
+        : ([x], [t], p) => {
+            const out = cumulative(prim, x, p);
+            const [, [tOut]] = jvpFlat(([y]) => [associativeScan(y, p, lax, identity)], [x], [t], currentTrace());
+            return [out, tOut];
+          },
+    transpose: lax === null ? (ct, _x, p) => [cumulative(prim, ct, { ...p, reverse: !p.reverse })] : undefined,
+    vmap: ([x], [d], p) => [cumulative(prim, moveAxis(x, d!, 0), { ...p, axis: p.axis + 1 }), 0],
+  });
+  return prim;
+}
+
+function cumulative(prim: Primitive, x: NdArray, p: CumParams): NdArray {
+  return bind1(prim as Primitive, [x], p as never);
+}
+
+export const cumsumP = defineCumulative("cumsum", (a, b) => a + b, null, 0);
+export const cumprodP = defineCumulative("cumprod", (a, b) => a * b, mul, 1);
+export const cummaxP = defineCumulative("cummax", (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b), max, -Infinity);
+export const cumminP = defineCumulative("cummin", (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b), min, Infinity);
+
+export const cumsum = (x: NdArray, axis: number, reverse = false) => cumulative(cumsumP, x, { axis, reverse });
+export const cumprod = (x: NdArray, axis: number, reverse = false) => cumulative(cumprodP, x, { axis, reverse });
+export const cummax = (x: NdArray, axis: number, reverse = false) => cumulative(cummaxP, x, { axis, reverse });
+export const cummin = (x: NdArray, axis: number, reverse = false) => cumulative(cumminP, x, { axis, reverse });
+
+export { ShapedArray };

@@ -1,0 +1,220 @@
+/**
+ * Gather and scatter, in a NumPy-shaped form that covers integer-array
+ * indexing, take, takeAlongAxis and `.at[...]` updates:
+ *
+ *   gather(x, idx; axes):  idx is int32 [...batch, k] with k = axes.length; the
+ *     result is [...batch, ...x.shape without axes], where each batch position
+ *     reads x at (idx[..., 0], ..., idx[..., k-1]) on `axes` and whole slices
+ *     elsewhere. Indices are clamped into range (JAX's default for gathers).
+ *   scatter(x, idx, updates; axes, mode): the reverse, combining updates into a
+ *     copy of x with mode set/add/mul/min/max. Out-of-range updates are dropped.
+ */
+import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { allocate } from "../core/dtypes.js";
+import { ShapeError, DTypeError } from "../core/errors.js";
+import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
+import { bind1, Zero, type MaybeZero } from "../core/trace.js";
+import { batchFirst, moveAxis } from "./batching.js";
+import { add, convert, div, eq, mul, scalarLike } from "./elementwise.js";
+import { concatenate } from "./slicing.js";
+import { broadcastInDim, broadcastTo } from "./structural.js";
+import { iota } from "./iota.js";
+
+interface GatherParams {
+  axes: number[];
+}
+
+export type ScatterMode = "set" | "add" | "mul" | "min" | "max";
+
+interface ScatterParams {
+  axes: number[];
+  mode: ScatterMode;
+}
+
+function restAxes(ndim: number, axes: number[]): number[] {
+  return Array.from({ length: ndim }, (_, i) => i).filter((i) => !axes.includes(i));
+}
+
+function gatherShape(x: readonly number[], idx: readonly number[], axes: number[]): number[] {
+  return [...idx.slice(0, -1), ...restAxes(x.length, axes).map((i) => x[i])];
+}
+
+function checkIndices(op: string, x: ShapedArray, idx: ShapedArray, axes: number[]): void {
+  if (idx.dtype !== "int32" && idx.dtype !== "uint32") {
+    throw new DTypeError(`[${op}] indices must be integers: got ${idx.str()}, expected int32 indices.`);
+  }
+  if (idx.ndim < 1 || idx.shape[idx.ndim - 1] !== axes.length || axes.some((a) => a < 0 || a >= x.ndim)) {
+    throw new ShapeError(
+      `[${op}] indices ${idx.str()} do not fit ${x.str()} on axes ${shapeStr(axes)}: expected a last axis of size ${axes.length}.`,
+    );
+  }
+}
+
+/** For each batch position b and each rest position r: calls visit(b·R + r, offset in x). */
+function forEachGathered(
+  xShape: readonly number[],
+  idx: NdArray,
+  axes: number[],
+  visit: (outPos: number, xPos: number | -1) => void,
+  clamp: boolean,
+): void {
+  const xStrides = stridesOf(xShape);
+  const rest = restAxes(xShape.length, axes);
+  const restShape = rest.map((i) => xShape[i]);
+  const restStrides = stridesOf(restShape);
+  const R = shapeSize(restShape);
+  const k = axes.length;
+  const nb = shapeSize(idx.aval.shape.slice(0, -1));
+  const id = idx._data!;
+  const restOffsets = new Int32Array(R);
+  for (let r = 0; r < R; r++) {
+    let off = 0;
+    for (let j = 0; j < rest.length; j++) off += Math.floor(r / restStrides[j]) % restShape[j] * xStrides[rest[j]];
+    restOffsets[r] = off;
+  }
+  for (let b = 0; b < nb; b++) {
+    let base = 0;
+    let valid = true;
+    for (let j = 0; j < k; j++) {
+      let i = id[b * k + j];
+      const n = xShape[axes[j]];
+      if (i < 0 || i >= n) {
+        if (clamp) i = Math.min(Math.max(i, 0), n - 1);
+        else valid = false;
+      }
+      base += i * xStrides[axes[j]];
+    }
+    for (let r = 0; r < R; r++) visit(b * R + r, valid ? base + restOffsets[r] : -1);
+  }
+}
+
+export const gatherP: Primitive = definePrimitive<GatherParams>({
+  name: "gather",
+  abstractEval([x, idx], { axes }) {
+    checkIndices("gather", x, idx, axes);
+    return new ShapedArray(gatherShape(x.shape, idx.shape, axes), x.dtype, x.weakType);
+  },
+  impl([x, idx], { axes }) {
+    const shape = gatherShape(x.aval.shape, idx.aval.shape, axes);
+    const out = allocate(x.dtype, shapeSize(shape));
+    const src = x._data!;
+    forEachGathered(x.aval.shape, idx, axes, (o, p) => (out[o] = src[p]), true);
+    return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
+  },
+  jvp: ([x, idx], [t], p) => [gather(x, idx, p.axes), gather(t as NdArray, idx, p.axes)],
+  transpose(ct, [x, idx], { axes }) {
+    const shape = (x as UndefinedPrimal).aval.shape;
+    const zeros = broadcastTo(scalarLike(0, ct), shape);
+    return [scatter(zeros, idx as NdArray, ct, axes, "add"), null];
+  },
+  vmap([x, idx], [dx, di], { axes }, size) {
+    if (di === null) {
+      const xm = moveAxis(x, dx!, 0);
+      const shifted = axes.map((a) => a + 1);
+      return [gather(xm, idx, shifted), idx.ndim - 1];
+    }
+    const im = moveAxis(idx, di, 0);
+    if (dx === null) return [gather(x, im, axes), 0];
+    const [xb, ib, ab] = batchIndices(moveAxis(x, dx, 0), im, axes, size);
+    return [gather(xb, ib, ab), 0];
+  },
+});
+
+/** Batched x and indices: index the batch axis too, with an iota column in front. */
+function batchIndices(xb: NdArray, ib: NdArray, axes: number[], size: number): [NdArray, NdArray, number[]] {
+  const shape = ib.aval.shape;
+  const column = broadcastInDim(iota("int32", [size], 0), [...shape.slice(0, -1), 1], [0]);
+  return [xb, concatenate([convert(column, ib.dtype), ib], shape.length - 1), [0, ...axes.map((a) => a + 1)]];
+}
+
+export function gather(x: NdArray, idx: NdArray, axes: number[]): NdArray {
+  return bind1(gatherP as Primitive, [x, idx], { axes });
+}
+
+// --- scatter ------------------------------------------------------------------
+
+const COMBINE: Record<ScatterMode, (a: number, b: number) => number> = {
+  set: (_a, b) => b,
+  add: (a, b) => a + b,
+  mul: (a, b) => a * b,
+  min: (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
+  max: (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)),
+};
+
+export const scatterP: Primitive = definePrimitive<ScatterParams>({
+  name: "scatter",
+  abstractEval([x, idx, u], { axes }) {
+    checkIndices("scatter", x, idx, axes);
+    const expected = gatherShape(x.shape, idx.shape, axes);
+    if (u.ndim !== expected.length || u.shape.some((n, i) => n !== expected[i]) || u.dtype !== x.dtype) {
+      throw new ShapeError(
+        `[scatter] updates ${u.str()} do not fit: expected ${new ShapedArray(expected, x.dtype).str()} for indices ${idx.str()} into ${x.str()}.`,
+      );
+    }
+    return x;
+  },
+  impl([x, idx, u], { axes, mode }) {
+    const out = x._data!.slice();
+    const src = u._data!;
+    const combine = COMBINE[mode];
+    forEachGathered(x.aval.shape, idx, axes, (o, p) => {
+      if (p >= 0) out[p] = combine(out[p], src[o]);
+    }, false);
+    return new NdArray(x.aval, out);
+  },
+  jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
+  transpose(ct, [x, idx, u], { axes, mode }) {
+    if (mode !== "add" && mode !== "set") throw new Error(`[transpose] scatter-${mode} is not linear`);
+    const i = idx as NdArray;
+    const ctU = u instanceof UndefinedPrimal ? gather(ct, i, axes) : null;
+    let ctX: NdArray | null = null;
+    if (x instanceof UndefinedPrimal) {
+      ctX = mode === "add" ? ct : scatter(ct, i, broadcastTo(scalarLike(0, ct), gatherShape(ct.aval.shape, i.aval.shape, axes)), axes, "set");
+    }
+    return [ctX, null, ctU];
+  },
+  vmap([x, idx, u], dims, { axes, mode }, size) {
+    const xb = batchFirst(x, dims[0], size);
+    const ib = batchFirst(idx, dims[1], size);
+    const ub = batchFirst(u, dims[2], size);
+    const [, ibb, ab] = batchIndices(xb, ib, axes, size);
+    return [scatter(xb, ibb, ub, ab, mode), 0];
+  },
+});
+
+export function scatter(x: NdArray, idx: NdArray, updates: NdArray, axes: number[], mode: ScatterMode): NdArray {
+  return bind1(scatterP as Primitive, [x, idx, updates], { axes, mode });
+}
+
+function zerosLike(x: NdArray): NdArray {
+  return broadcastTo(scalarLike(0, x), x.aval.shape);
+}
+
+function inst(t: MaybeZero, like: NdArray): NdArray {
+  return t instanceof Zero ? zerosLike(like) : t;
+}
+
+/**
+ * set/add: linear in (x, updates) jointly. min/max: the derivative follows the
+ * winning value, averaged over ties. mul: d(x·Πu) for unique indices, as JAX.
+ */
+function scatterJvp(x: NdArray, idx: NdArray, u: NdArray, tx: MaybeZero, tu: MaybeZero, p: ScatterParams): [NdArray, MaybeZero] {
+  const out = scatter(x, idx, u, p.axes, p.mode);
+  if (tx instanceof Zero && tu instanceof Zero) return [out, new Zero(out.aval)];
+  const txi = inst(tx, x);
+  const tui = inst(tu, u);
+  if (p.mode === "add" || p.mode === "set") return [out, scatter(txi, idx, tui, p.axes, p.mode)];
+  if (p.mode === "mul") {
+    const fromX = scatter(txi, idx, u, p.axes, "mul");
+    const fromU = scatter(zerosLike(x), idx, mul(gather(x, idx, p.axes), tui), p.axes, "add");
+    return [out, add(fromX, fromU)];
+  }
+  const maskX = convert(eq(out, x), x.dtype);
+  const maskU = convert(eq(u, gather(out, idx, p.axes)), u.dtype);
+  const count = add(maskX, scatter(zerosLike(x), idx, maskU, p.axes, "add"));
+  const num = add(mul(txi, maskX), scatter(zerosLike(x), idx, mul(tui, maskU), p.axes, "add"));
+  return [out, div(num, count)];
+}
+
+export type { BatchDim };

@@ -1,0 +1,34 @@
+/** iota: 0, 1, 2, ... along one axis of a new array. */
+import { ShapedArray, shapeSize, stridesOf } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { allocate, type DType } from "../core/dtypes.js";
+import { definePrimitive, type Primitive } from "../core/primitive.js";
+import { bind1 } from "../core/trace.js";
+
+interface IotaParams {
+  dtype: DType;
+  shape: number[];
+  dimension: number;
+}
+
+export const iotaP: Primitive = definePrimitive<IotaParams>({
+  name: "iota",
+  abstractEval: (_args, { dtype, shape }) => new ShapedArray(shape, dtype),
+  impl(_args, { dtype, shape, dimension }) {
+    const n = shapeSize(shape);
+    const out = allocate(dtype, n);
+    const stride = stridesOf(shape)[dimension];
+    const len = shape[dimension];
+    for (let i = 0; i < n; i++) out[i] = Math.floor(i / stride) % len;
+    return new NdArray(new ShapedArray(shape, dtype), out);
+  },
+  jvp: "nondifferentiable",
+  vmap: () => {
+    throw new Error("[iota] has no operands to batch");
+  },
+  printParams: ({ dtype, shape, dimension }) => ({ dimension, dtype, shape, sharding: null }),
+});
+
+export function iota(dtype: DType, shape: number[], dimension: number): NdArray {
+  return bind1(iotaP as Primitive, [], { dtype, shape, dimension });
+}

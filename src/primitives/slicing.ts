@@ -1,0 +1,248 @@
+/** Static slicing and assembling: slice (with strides), pad (with interior padding), concatenate, rev. */
+import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { allocate } from "../core/dtypes.js";
+import { ShapeError } from "../core/errors.js";
+import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
+import { allZero, bind1, Zero } from "../core/trace.js";
+import { forEachStrided } from "../backends/cpu/strided.js";
+import { batchFirst, moveAxis } from "./batching.js";
+import { reduceSum } from "./reduce.js";
+import { scalarLike, sub } from "./elementwise.js";
+import { broadcastTo } from "./structural.js";
+import { range } from "./shapes.js";
+
+// --- slice -------------------------------------------------------------------
+
+interface SliceParams {
+  startIndices: number[];
+  limitIndices: number[];
+  strides: number[];
+}
+
+function sliceShape(p: SliceParams): number[] {
+  return p.startIndices.map((s, i) => Math.max(0, Math.ceil((p.limitIndices[i] - s) / p.strides[i])));
+}
+
+export const sliceP: Primitive = definePrimitive<SliceParams>({
+  name: "slice",
+  abstractEval([x], p) {
+    const ok =
+      p.startIndices.length === x.ndim &&
+      p.startIndices.every((s, i) => s >= 0 && s <= p.limitIndices[i] && p.limitIndices[i] <= x.shape[i] && p.strides[i] >= 1);
+    if (!ok) {
+      throw new ShapeError(
+        `[slice] start ${shapeStr(p.startIndices)}, limit ${shapeStr(p.limitIndices)} and strides ${shapeStr(p.strides)} ` +
+          `do not fit ${x.str()}: expected 0 ≤ start ≤ limit ≤ size and strides ≥ 1 on every axis.`,
+      );
+    }
+    return new ShapedArray(sliceShape(p), x.dtype, x.weakType);
+  },
+  impl([x], p) {
+    const outShape = sliceShape(p);
+    const inStrides = stridesOf(x.aval.shape);
+    const base = p.startIndices.reduce((acc, s, i) => acc + s * inStrides[i], 0);
+    const src = x._data!;
+    const out = allocate(x.dtype, shapeSize(outShape));
+    const strides = inStrides.map((s, i) => s * p.strides[i]);
+    forEachStrided(outShape, [strides], (i, o) => (out[i] = src[base + o[0]]));
+    return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
+  },
+  jvp: ([x], [t], p) => [slice(x, p), slice(t as NdArray, p)],
+  transpose(ct, [x], p) {
+    const shape = (x as UndefinedPrimal).aval.shape;
+    const outShape = ct.aval.shape;
+    const config = shape.map((n, i): [number, number, number] => {
+      const lo = p.startIndices[i];
+      const used = outShape[i] === 0 ? 0 : lo + (outShape[i] - 1) * p.strides[i] + 1;
+      return [lo, n - used - (outShape[i] === 0 ? lo : 0), outShape[i] === 0 ? 0 : p.strides[i] - 1];
+    });
+    return [pad(ct, scalarLike(0, ct), config)];
+  },
+  vmap([x], [d], p) {
+    const moved = moveAxis(x, d!, 0);
+    const n = moved.aval.shape[0];
+    return [slice(moved, { startIndices: [0, ...p.startIndices], limitIndices: [n, ...p.limitIndices], strides: [1, ...p.strides] }), 0];
+  },
+  printParams: (p) => ({ limit_indices: p.limitIndices, start_indices: p.startIndices, strides: p.strides.every((s) => s === 1) ? null : p.strides }),
+});
+
+export function slice(x: NdArray, p: SliceParams): NdArray {
+  if (p.startIndices.every((s, i) => s === 0 && p.limitIndices[i] === x.aval.shape[i] && p.strides[i] === 1)) return x;
+  return bind1(sliceP as Primitive, [x], p as never);
+}
+
+/** x[start:stop] along one axis. */
+export function sliceAxis(x: NdArray, axis: number, start: number, stop: number, step = 1): NdArray {
+  const startIndices = x.aval.shape.map(() => 0);
+  const limitIndices = x.aval.shape.slice();
+  const strides = x.aval.shape.map(() => 1);
+  startIndices[axis] = start;
+  limitIndices[axis] = stop;
+  strides[axis] = step;
+  return slice(x, { startIndices, limitIndices, strides });
+}
+
+// --- pad -----------------------------------------------------------------------
+
+/** Per axis: [low, high, interior] padding, all ≥ 0. */
+interface PadParams {
+  config: [number, number, number][];
+}
+
+function padShape(shape: readonly number[], config: [number, number, number][]): number[] {
+  return shape.map((n, i) => {
+    const [lo, hi, interior] = config[i];
+    return lo + hi + n + Math.max(0, n - 1) * interior;
+  });
+}
+
+export const padP: Primitive = definePrimitive<PadParams>({
+  name: "pad",
+  abstractEval([x, v], { config }) {
+    if (config.length !== x.ndim || config.some((c) => c.some((k) => k < 0 || !Number.isInteger(k)))) {
+      throw new ShapeError(
+        `[pad] padding ${JSON.stringify(config)} does not fit ${x.str()}: expected one [low, high, interior] triple of ` +
+          `non-negative integers per axis.`,
+      );
+    }
+    return new ShapedArray(padShape(x.shape, config), x.dtype, x.weakType && v.weakType);
+  },
+  impl([x, v], { config }) {
+    const outShape = padShape(x.aval.shape, config);
+    const out = allocate(x.dtype, shapeSize(outShape));
+    out.fill(v._data![0] as never);
+    const outStrides = stridesOf(outShape);
+    const base = config.reduce((acc, [lo], i) => acc + lo * outStrides[i], 0);
+    const strides = outStrides.map((s, i) => s * (config[i][2] + 1));
+    const src = x._data!;
+    forEachStrided(x.aval.shape, [strides], (i, o) => (out[base + o[0]] = src[i]));
+    return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType && v.weakType), out);
+  },
+  jvp([x, v], [tx, tv], p) {
+    const out = pad(x, v, p.config);
+    if (tx instanceof Zero && tv instanceof Zero) return [out, new Zero(out.aval)];
+    const t = tx instanceof Zero ? broadcastTo(scalarLike(0, x), x.aval.shape) : tx;
+    const u = tv instanceof Zero ? scalarLike(0, v) : tv;
+    return [out, pad(t, u, p.config)];
+  },
+  transpose(ct, [x, v], { config }) {
+    const shape = x instanceof UndefinedPrimal ? x.aval.shape : (x as NdArray).aval.shape;
+    const ctX = slice(ct, {
+      startIndices: config.map(([lo]) => lo),
+      limitIndices: config.map(([lo], i) => lo + (shape[i] === 0 ? 0 : (shape[i] - 1) * (config[i][2] + 1) + 1)),
+      strides: config.map(([, , interior]) => interior + 1),
+    });
+    const all = range(ct.ndim);
+    const ctV = v instanceof UndefinedPrimal ? sub(reduceSum(ct, all), reduceSum(ctX, all)) : null;
+    return [x instanceof UndefinedPrimal ? ctX : null, ctV];
+  },
+  vmap([x, v], [dx, dv], { config }, size) {
+    if (dv !== null) throw new Error("[pad] batching a traced padding value is not supported");
+    return [pad(batchFirst(x, dx, size), v, [[0, 0, 0], ...config]), 0];
+  },
+  printParams: ({ config }) => ({ padding_config: config }),
+});
+
+export function pad(x: NdArray, value: NdArray, config: [number, number, number][]): NdArray {
+  return bind1(padP as Primitive, [x, value], { config });
+}
+
+/** Pads one axis with `value` (lo before, hi after). */
+export function padAxis(x: NdArray, axis: number, lo: number, hi: number, value: number): NdArray {
+  const config = x.aval.shape.map((): [number, number, number] => [0, 0, 0]);
+  config[axis] = [lo, hi, 0];
+  return pad(x, scalarLike(value, x), config);
+}
+
+// --- concatenate -------------------------------------------------------------------
+
+interface ConcatParams {
+  dimension: number;
+}
+
+export const concatenateP: Primitive = definePrimitive<ConcatParams>({
+  name: "concatenate",
+  abstractEval(xs, { dimension }) {
+    const first = xs[0];
+    for (const x of xs) {
+      const ok = x.ndim === first.ndim && x.shape.every((n, i) => i === dimension || n === first.shape[i]) && x.dtype === first.dtype;
+      if (!ok) {
+        throw new ShapeError(
+          `[concatenate] operands do not fit together along axis ${dimension}: got ${xs.map((a) => a.str()).join(", ")}, ` +
+            `expected equal dtypes and equal sizes on every other axis.`,
+        );
+      }
+    }
+    const shape = first.shape.slice();
+    shape[dimension] = xs.reduce((a, x) => a + x.shape[dimension], 0);
+    return new ShapedArray(shape, first.dtype, xs.every((x) => x.weakType));
+  },
+  impl(xs, { dimension }) {
+    const shape = xs[0].aval.shape.slice();
+    shape[dimension] = xs.reduce((a, x) => a + x.aval.shape[dimension], 0);
+    const out = allocate(xs[0].dtype, shapeSize(shape));
+    const outer = shape.slice(0, dimension).reduce((a, b) => a * b, 1);
+    const rowOut = shapeSize(shape.slice(dimension));
+    let offset = 0;
+    for (const x of xs) {
+      const row = shapeSize(x.aval.shape.slice(dimension));
+      const src = x._data!;
+      for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row) as never, o * rowOut + offset);
+      offset += row;
+    }
+    return new NdArray(new ShapedArray(shape, xs[0].dtype, xs.every((x) => x.weakType)), out);
+  },
+  jvp(xs, ts, p) {
+    const out = concatenate(xs, p.dimension);
+    if (allZero(ts)) return [out, new Zero(out.aval)];
+    const full = ts.map((t, i) => (t instanceof Zero ? broadcastTo(scalarLike(0, xs[i]), xs[i].aval.shape) : t));
+    return [out, concatenate(full, p.dimension)];
+  },
+  transpose(ct, xs, { dimension }) {
+    let start = 0;
+    return xs.map((x) => {
+      const n = x.aval.shape[dimension];
+      const piece = x instanceof UndefinedPrimal ? sliceAxis(ct, dimension, start, start + n) : null;
+      start += n;
+      return piece;
+    });
+  },
+  vmap(xs, dims, { dimension }, size) {
+    return [concatenate(xs.map((x, i) => batchFirst(x, dims[i], size)), dimension + 1), 0];
+  },
+});
+
+export function concatenate(xs: NdArray[], dimension: number): NdArray {
+  if (xs.length === 1) return xs[0];
+  return bind1(concatenateP as Primitive, xs, { dimension });
+}
+
+// --- rev ----------------------------------------------------------------------------
+
+interface RevParams {
+  dimensions: number[];
+}
+
+export const revP: Primitive = definePrimitive<RevParams>({
+  name: "rev",
+  abstractEval: ([x]) => x,
+  impl([x], { dimensions }) {
+    const shape = x.aval.shape;
+    const inStrides = stridesOf(shape);
+    const strides = inStrides.map((s, i) => (dimensions.includes(i) ? -s : s));
+    const base = dimensions.reduce((acc, d) => acc + (shape[d] - 1) * inStrides[d], 0);
+    const src = x._data!;
+    const out = allocate(x.dtype, src.length);
+    forEachStrided(shape, [strides], (i, o) => (out[i] = src[base + o[0]]));
+    return new NdArray(x.aval, out);
+  },
+  jvp: ([x], [t], p) => [rev(x, p.dimensions), rev(t as NdArray, p.dimensions)],
+  transpose: (ct, _x, p) => [rev(ct, p.dimensions)],
+  vmap: ([x], [d], p) => [rev(moveAxis(x, d!, 0), p.dimensions.map((a) => a + 1)), 0],
+});
+
+export function rev(x: NdArray, dimensions: number[]): NdArray {
+  if (dimensions.length === 0) return x;
+  return bind1(revP as Primitive, [x], { dimensions });
+}

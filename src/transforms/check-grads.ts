@@ -1,0 +1,116 @@
+/**
+ * `checkGrads` (JAX's `jax.test_util.check_grads`): compares jvp with central
+ * finite differences and vjp with jvp through ⟨ct, J·t⟩ = ⟨Jᵀ·ct, t⟩, in
+ * random directions, recursively up to `order`.
+ */
+import { NdArray } from "../core/array.js";
+import { CotangentError } from "../core/errors.js";
+import { flatten, unflatten } from "../tree/tree.js";
+import { fromValues } from "../numpy/convert.js";
+import { flattenArrays } from "./args.js";
+import { jvp } from "./forward.js";
+import { vjp } from "./grad.js";
+
+export class GradientCheckError extends CotangentError {}
+
+export interface CheckGradsOptions {
+  modes?: ("fwd" | "rev")[];
+  atol?: number;
+  rtol?: number;
+  eps?: number;
+  /** Seed of the random directions. */
+  seed?: number;
+}
+
+type Fn = (...args: never[]) => unknown;
+
+/** A small deterministic generator of standard normal numbers (xorshift + Box–Muller). */
+function normals(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const u = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+function randLike(tree: unknown, next: () => number): unknown {
+  const [leaves, def] = flattenArrays(tree, "checkGrads", "argument");
+  return unflatten(def, leaves.map((l) => fromValues(Array.from({ length: l.size }, next), l.shape, l.dtype === "float64" ? "float64" : "float32")));
+}
+
+function values(tree: unknown): number[] {
+  return flattenArrays(tree, "checkGrads", "value")[0].flatMap((l) => Array.from(l.dataSync() as ArrayLike<number>));
+}
+
+function combine(args: unknown[], dirs: unknown[], scale: number): unknown[] {
+  const [a, def] = flatten(args);
+  const [d] = flatten(dirs);
+  return unflatten(def, a.map((x, i) => (x as NdArray).add((d[i] as NdArray).mul(scale)))) as unknown[];
+}
+
+function numericalJvp(f: Fn, args: unknown[], tangents: unknown[], eps: number): number[] {
+  const call = (xs: unknown[]) => (f as (...a: unknown[]) => unknown)(...xs);
+  const plus = values(call(combine(args, tangents, eps)));
+  const minus = values(call(combine(args, tangents, -eps)));
+  return plus.map((p, i) => (p - minus[i]) / (2 * eps));
+}
+
+function checkClose(what: string, got: number[], expected: number[], atol: number, rtol: number): void {
+  got.forEach((g, i) => {
+    const e = expected[i];
+    if (Number.isNaN(g) && Number.isNaN(e)) return;
+    if (!(Math.abs(g - e) <= atol + rtol * Math.abs(e))) {
+      throw new GradientCheckError(
+        `[checkGrads] ${what} does not match: got ${g} at element ${i}, expected ${e} (atol ${atol}, rtol ${rtol}).`,
+      );
+    }
+  });
+}
+
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+/**
+ * `jax.test_util.check_grads(f, args, order, modes, atol, rtol, eps)`.
+ * @example
+ * checkGrads((x) => np.sin(x), [0.5], 2);
+ */
+export function checkGrads(f: Fn, args: unknown[], order: number, options: CheckGradsOptions = {}): void {
+  const [leaves] = flattenArrays(args, "checkGrads", "args");
+  const f64 = leaves.every((l) => l.dtype === "float64");
+  const atol = options.atol ?? (f64 ? 1e-5 : 2e-2);
+  const rtol = options.rtol ?? (f64 ? 1e-5 : 2e-2);
+  const eps = options.eps ?? (f64 ? 1e-6 : 1e-3);
+  const modes = options.modes ?? ["fwd", "rev"];
+  const next = normals(options.seed ?? 0);
+  const call = (xs: unknown[]) => (f as (...a: unknown[]) => unknown)(...xs);
+
+  if (modes.includes("fwd")) {
+    const t = randLike(args, next) as unknown[];
+    const [out, tOut] = jvp(f, args, t);
+    checkClose("jvp primal output", values(out), values(call(args)), atol, rtol);
+    checkClose("jvp tangent vs finite differences", values(tOut), numericalJvp(f, args, t, eps), atol, rtol);
+    if (order > 1) {
+      const fJvp = (...xs: unknown[]) => jvp(f, xs, t)[1];
+      checkGrads(fJvp as Fn, args, order - 1, { ...options, modes: ["fwd"], seed: (options.seed ?? 0) + 1 });
+    }
+  }
+  if (modes.includes("rev")) {
+    const [out, pullback] = vjp(f, ...args);
+    const t = randLike(args, next) as unknown[];
+    const tOut = numericalJvp(f, args, t, eps);
+    const ct = randLike(out, next);
+    const ctIn = pullback(ct);
+    const ip = dot(values(t), values(ctIn));
+    const expected = dot(tOut, values(ct));
+    checkClose("vjp ⟨t, Jᵀct⟩ vs ⟨J t, ct⟩", [ip], [expected], atol * Math.max(1, tOut.length), rtol);
+    if (order > 1) {
+      const fVjp = (...xs: unknown[]) => vjp(f, ...xs)[1](ct);
+      checkGrads(fVjp as Fn, args, order - 1, { ...options, modes: ["rev"], seed: (options.seed ?? 0) + 2 });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** Symbolic zeros: their avals, and turning them into arrays when a value is needed. */
+import { ShapedArray } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { isFloat } from "../core/dtypes.js";
+import { Zero, type MaybeZero } from "../core/trace.js";
+import { fullAval } from "../lax/creation.js";
+
+/**
+ * The aval of a tangent for a primal of aval `a`: the same, except that
+ * integer and bool values (which have no tangent space) keep their own dtype
+ * and only ever get symbolic zeros.
+ */
+export function tangentAval(a: ShapedArray): ShapedArray {
+  return a.weakType && isFloat(a.dtype) ? a : new ShapedArray(a.shape, a.dtype, a.weakType);
+}
+
+export function zerosLikeAval(a: ShapedArray): NdArray {
+  return fullAval(a, 0);
+}
+
+/** A real array for a possibly symbolic zero. */
+export function instantiate(x: MaybeZero): NdArray {
+  return x instanceof Zero ? zerosLikeAval(x.aval) : x;
+}
+
+export function isDifferentiableAval(a: ShapedArray): boolean {
+  return isFloat(a.dtype);
+}

@@ -1,0 +1,2 @@
+/** `cotangent.tree`: JAX's `jax.tree_util` / `jax.tree`. */
+export { flatten, unflatten, map, leaves, structure, registerNode, TreeDef, type NodeType, type IsLeaf } from "./tree.js";

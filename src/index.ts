@@ -29,6 +29,8 @@ export { jacfwd, jacrev, hessian, type JacobianOptions } from "./transforms/jaco
 export { vmap, type VmapOptions, type AxisSpec } from "./transforms/vmap-api.js";
 export { jit, makeJaxpr, type JitOptions, TracedJaxpr } from "./transforms/jit-api.js";
 export { checkGrads, GradientCheckError, type CheckGradsOptions } from "./transforms/check-grads.js";
+export { customVjp, type CustomVjpFunction, type CustomVjpOptions } from "./transforms/custom-vjp.js";
+export { customJvp, type CustomJvpFunction, type CustomJvpOptions } from "./transforms/custom-jvp.js";
 export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
 export { stopGradient } from "./lax/index.js";
 export { ArgumentTypeError } from "./numpy/convert.js";

@@ -8,7 +8,7 @@ import type { ShapedArray } from "./aval.js";
 import { config } from "./config.js";
 import { FloatingPointError } from "./errors.js";
 import type { NdArray } from "./array.js";
-import { Zero, type MaybeZero, type Params } from "./trace.js";
+import { Zero, type CustomCall, type MaybeZero, type Params } from "./trace.js";
 
 /** A linear input of an equation being transposed: only its aval is known. */
 export class UndefinedPrimal {
@@ -29,6 +29,11 @@ export interface MultiRules<P> {
   transpose?(cts: MaybeZero[], args: (NdArray | UndefinedPrimal)[], params: P): (MaybeZero | null)[];
   /** Printing of params in jaxprs; by default every param. */
   printParams?(params: P): Record<string, unknown>;
+  /**
+   * For staged custom calls (custom_vjp_call, custom_jvp_call, checkpoint): the call
+   * to hand to differentiation and batching traces instead of the jvp/vmap rules.
+   */
+  customCall?(params: P, args: NdArray[]): CustomCall;
 }
 
 export interface SingleRules<P> {
@@ -59,6 +64,12 @@ export class Primitive {
 
   /** Eager evaluation, with the debugNans check. */
   evaluate(args: NdArray[], params: Params): NdArray[] {
+    // The shape/dtype checks live in abstractEval: run them eagerly too, so that
+    // eager mode rejects what jit rejects (e.g. a reshape to a different size).
+    this.rules.abstractEval(
+      args.map((a) => a.aval),
+      params,
+    );
     const outs = this.rules.impl(args, params);
     if (config.values.debugNans) checkNans(this.name, args, outs);
     return outs;

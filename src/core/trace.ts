@@ -12,6 +12,9 @@ import type { ShapedArray } from "./aval.js";
 import { ConcretizationError, UnexpectedTracerError } from "./errors.js";
 import { NdArray } from "./array.js";
 import type { Primitive } from "./primitive.js";
+import type { DiffTrace } from "../transforms/jvp.js";
+import type { BatchTrace } from "../transforms/vmap.js";
+import type { StagingTrace } from "../ir/staging.js";
 
 /** Static parameters of a primitive application (axes, shapes, dtypes...). */
 export type Params = object;
@@ -31,22 +34,25 @@ export abstract class Trace {
    * Interprets a higher-order call whose meaning is a function of the trace
    * (customJvp / customVjp). Traces override this; the default raises.
    */
-  processCustom(call: CustomCall, args: NdArray[]): NdArray[] {
-    throw new Error(`[${call.kind}] not supported under ${this.kind}`);
-  }
+  abstract processCustom(call: CustomCall, args: NdArray[]): NdArray[];
 }
 
 /**
- * A custom-derivative call (customJvp / customVjp), passed to the current trace.
- * `fun` is the primal function on flat leaves; the rest is interpreted by each trace.
+ * A higher-order call whose meaning depends on the trace (customVjp, customJvp,
+ * checkpoint): each trace hands it to the matching hook, as JAX's
+ * process_custom_vjp_call / process_custom_jvp_call do. Arguments are flat arrays.
  */
 export interface CustomCall {
-  readonly kind: "custom_jvp_call" | "custom_vjp_call";
+  readonly kind: string;
   readonly name: string;
-  /** The primal function on flat arguments. */
+  /** Evaluation: the primal function. */
   fun(args: NdArray[]): NdArray[];
-  /** Extra data used by the traces (rules, tree structure...). */
-  readonly [key: string]: unknown;
+  /** Under a JVP or linearize trace, with at least one non-zero tangent. */
+  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]];
+  /** Under a batch trace, with at least one batched argument. */
+  vmap(trace: BatchTrace, vals: NdArray[], dims: (number | null)[]): [NdArray[], (number | null)[]];
+  /** Under a staging trace: record the call as one equation. */
+  stage(trace: StagingTrace, args: NdArray[]): NdArray[];
 }
 
 /** A value that stands for an array inside a transformation. */

@@ -65,8 +65,11 @@ export class StagingTrace extends Trace {
     return v;
   }
 
+  /** In rematerialisation, known operations are staged too (recomputed later) unless `saveable`. */
+  remat: ((prim: Primitive, params: Params) => boolean) | null = null;
+
   processPrimitive(prim: Primitive, args: NdArray[], params: Params): NdArray[] {
-    if (this.parent && !args.some((a) => this.isOwn(a))) {
+    if (this.parent && !args.some((a) => this.isOwn(a)) && (this.remat === null || this.remat(prim, params))) {
       const parent = this.parent;
       return withTrace(parent, () => parent.processPrimitive(prim, args, params));
     }
@@ -93,9 +96,7 @@ export class StagingTrace extends Trace {
       const parent = this.parent;
       return withTrace(parent, () => parent.processCustom(call, args));
     }
-    const stage = call.stage as ((trace: StagingTrace, args: NdArray[]) => NdArray[]) | undefined;
-    if (!stage) throw new Error(`[${call.kind}] cannot be staged`);
-    return stage(this, args);
+    return call.stage(this, args);
   }
 
   /** Closes the program over `inputs` → `outputs`. Constants become constvars with their values. */

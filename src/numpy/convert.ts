@@ -21,6 +21,12 @@ function nestedShape(x: unknown, op: string): number[] {
   }
   const check = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
+      if (Array.isArray(v)) {
+        throw new ShapeError(
+          `[${op}] nested JS arrays must be rectangular: got a ragged array (a row of length ${v.length} where a number was expected), ` +
+            `expected every entry at one depth to be a number or every entry to be an array, shape ${shapeStr(shape)}.`,
+        );
+      }
       if (typeof v !== "number" && typeof v !== "boolean") {
         throw new ArgumentTypeError(`[${op}] array elements must be numbers or booleans: got ${describe(v)}, expected a number.`);
       }
@@ -48,7 +54,8 @@ export function describe(v: unknown): string {
 export function asArray(x: ArrayInput | unknown, dtype?: DType, op = "asarray"): NdArray {
   let out: NdArray;
   if (x instanceof NdArray) out = x;
-  else if (typeof x === "number") out = weakScalar(x, false);
+  // A JS number given a float dtype is stored in it directly (not rounded through float32 first).
+  else if (typeof x === "number") out = dtype !== undefined && isFloat(dtype) ? fromValues([x], [], dtype) : weakScalar(x, false);
   else if (typeof x === "boolean") out = fromValues([x ? 1 : 0], [], "bool");
   else if (Array.isArray(x)) {
     const shape = nestedShape(x, op);
@@ -93,7 +100,12 @@ export function promoteOperands(op: string, xs: (ArrayInput | unknown)[]): NdArr
   const operands = xs.map((x) => (typeof x === "number" ? weakScalar(x, intContext) : asArray(x, undefined, op)));
   const target = resultType(operands.map((a): TypeKey => ({ dtype: a.dtype, weak: a.weakType })));
   // A weak operand of the right dtype stays as it is: the primitive's output is weak only if all inputs are.
-  return operands.map((a) => (a.dtype === target.dtype ? a : convert(a, target.dtype, target.weak)));
+  // A JS number meeting a float64 array is made in float64 directly, so it is not rounded to float32 first.
+  return operands.map((a, i) => {
+    if (a.dtype === target.dtype) return a;
+    const x = xs[i];
+    return typeof x === "number" && isFloat(target.dtype) ? fromValues([x], [], target.dtype, target.weak) : convert(a, target.dtype, target.weak);
+  });
 }
 
 /** Operands promoted, then to a float dtype (for sin, divide, ...): ints become the default float. */

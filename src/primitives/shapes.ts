@@ -15,7 +15,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       if (out[j] === 1) out[j] = d;
       else {
         throw new ShapeError(
-          `[${op}] shapes do not broadcast: got ${shapes.map(shapeStr).join(" and ")}, expected sizes that are equal ` +
+          `[${op}] incompatible shapes for broadcasting: got ${shapes.map(shapeStr).join(" and ")}, expected sizes that are equal ` +
             `or 1 on each axis, aligned from the right. Reshape or expand one operand (np.expandDims) so that they line up.`,
         );
       }

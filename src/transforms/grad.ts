@@ -7,6 +7,7 @@ import { Zero, type MaybeZero } from "../core/trace.js";
 import { flatten, mismatch, unflatten, type TreeDef } from "../tree/tree.js";
 import { fullAval } from "../lax/creation.js";
 import { convert } from "../primitives/elementwise.js";
+import { describe } from "../numpy/convert.js";
 import { checkCallable, flattenArrays, leafToArray, normalizeArgnums, splitArgs, unflattenPerArg } from "./args.js";
 import { linearizeFlat } from "./linearize.js";
 import { backwardPass } from "./transpose.js";
@@ -22,7 +23,7 @@ export function vjpFlat(
     const linearCts = cts.filter((_, i) => !lin.outZero[i]);
     const res = backwardPass(lin.jaxpr.jaxpr, lin.jaxpr.consts, linearCts);
     let k = 0;
-    return lin.inAvals.map((a, i) => (lin.inZero[i] ? new Zero(a) : res[k++]));
+    return lin.inAvals.map((a, i) => (lin.inZero[i] ? new Zero(a) : (res[k++] as MaybeZero)));
   };
   return [outs, backward];
 }
@@ -122,7 +123,11 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
       let auxLeaves: NdArray[] = [];
       if (options.hasAux) {
         if (!Array.isArray(out) || out.length !== 2) {
-          throw new TransformError(`[${op}] with hasAux, the function must return a pair [value, aux]: got ${Array.isArray(out) ? `an array of length ${out.length}` : typeof out}.`);
+          const got = Array.isArray(out) ? `an array of length ${out.length}` : out instanceof NdArray ? `an Array ${out.aval.str()}` : describe(out);
+          throw new TransformError(
+            `[${op}] expected a function with aux output to return a two-element array [value, aux]: got ${got}. ` +
+              `Return [value, aux], or drop hasAux.`,
+          );
         }
         const [ls, def] = flattenArrays(out[1], op, "the auxiliary output");
         auxTree = def;
@@ -149,6 +154,7 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
  * grad((x) => np.multiply(x, np.sin(x)))(1.0); // sin(1) + cos(1)
  */
 export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}): (...args: unknown[]) => unknown {
+  checkCallable("grad", f);
   const vg = valueAndGrad(f, options);
   return (...args: unknown[]): unknown => {
     const [v, g] = vg(...args);

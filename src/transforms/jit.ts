@@ -7,12 +7,14 @@
 import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
-import { bind, currentTrace, Tracer } from "../core/trace.js";
+import { bind, Tracer, withTrace, type CustomCall, type MaybeZero } from "../core/trace.js";
+import type { BatchDim } from "../core/primitive.js";
+import type { StagingTrace } from "../ir/staging.js";
+import type { DiffTrace } from "./jvp.js";
+import type { BatchTrace } from "./vmap.js";
 import { ClosedJaxpr, Jaxpr, evalJaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { optimize } from "../ir/passes.js";
-import { jvpFlat } from "./jvp.js";
-import { vmapFlat } from "./vmap.js";
 
 export interface PjitParams {
   /** Every constant is a leading input: the jaxpr has no constvars. */
@@ -22,14 +24,45 @@ export interface PjitParams {
 
 const run = (jaxpr: Jaxpr) => (args: NdArray[]) => evalJaxpr(jaxpr, [], args);
 
+/**
+ * How transformations see a pjit equation: they inline it, running its jaxpr
+ * under themselves (so reverse mode linearizes it, vmap batches it); staging
+ * traces keep it as one equation.
+ */
+class InlineCall implements CustomCall {
+  readonly kind = "pjit";
+  constructor(readonly params: PjitParams) {}
+  get name(): string {
+    return this.params.name;
+  }
+  fun(args: NdArray[]): NdArray[] {
+    return run(this.params.jaxpr)(args);
+  }
+  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
+    const outs = withTrace(trace, () => this.fun(primals.map((p, i) => trace.wrap(p, tangents[i]))));
+    const pairs = outs.map((o) => trace.pair(o));
+    return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+  }
+  vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
+    const outs = withTrace(trace, () => this.fun(vals.map((v, i) => trace.wrap(v, dims[i]))));
+    const unpacked = outs.map((o) => trace.unpack(o));
+    return [unpacked.map((u) => u[0]), unpacked.map((u) => u[1])];
+  }
+  stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
+    return trace.stageEqn(pjitP, args, this.params, this.params.jaxpr.outAvals);
+  }
+}
+
 export const pjitP: Primitive = defineMultiPrimitive<PjitParams>({
   name: "pjit",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
   impl: (args, { jaxpr }) => run(jaxpr)(args),
-  jvp: (primals, tangents, { jaxpr }) => jvpFlat(run(jaxpr), primals, tangents, currentTrace()),
-  vmap(args, dims, { jaxpr }, size) {
-    const [outs] = vmapFlat(run(jaxpr), args, dims, size, 0);
-    return [outs, outs.map(() => 0)];
+  customCall: (params) => new InlineCall(params),
+  jvp: () => {
+    throw new Error("[pjit] is differentiated by inlining its jaxpr");
+  },
+  vmap: () => {
+    throw new Error("[pjit] is batched by inlining its jaxpr");
   },
   printParams: ({ jaxpr, name }) => ({ jaxpr, name }),
 });

@@ -59,6 +59,7 @@ export abstract class DiffTrace extends Trace {
     const tangents = pairs.map((p) => p[1]);
     const jvp = prim.rules.jvp;
     const parent = this.parent;
+    if (prim.rules.customCall) return this.processCustom(prim.rules.customCall(params, args), args);
     if (jvp === "nondifferentiable" || tangents.every((t) => t instanceof Zero)) {
       return withTrace(parent, () => parent.processPrimitive(prim, primals, params));
     }
@@ -74,8 +75,7 @@ export abstract class DiffTrace extends Trace {
     if (tangents.every((t) => t instanceof Zero)) {
       return withTrace(parent, () => parent.processCustom(call, primals));
     }
-    const rule = call.jvp as (trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]) => [NdArray[], MaybeZero[]];
-    const [outs, outTangents] = rule(this, primals, tangents);
+    const [outs, outTangents] = call.jvp(this, primals, tangents);
     return outs.map((o, i) => this.wrap(o, outTangents[i]));
   }
 }

@@ -14,10 +14,18 @@ import { addCotangents } from "./accumulate.js";
 /** A linear program whose equations are not all linear in its inputs. */
 export class NonLinearError extends CotangentError {}
 
-export function backwardPass(jaxpr: Jaxpr, consts: NdArray[], cts: MaybeZero[]): MaybeZero[] {
+/**
+ * Cotangents of the jaxpr's inputs given cotangents of its outputs. Inputs
+ * with a value in `known` are constants, not linear inputs (their entry is null).
+ */
+export function backwardPass(jaxpr: Jaxpr, consts: NdArray[], cts: MaybeZero[], known?: (NdArray | null)[]): (MaybeZero | null)[] {
   const values = new Map<Var, NdArray>();
-  const linear = new Set<Var>(jaxpr.invars);
+  const linear = new Set<Var>(jaxpr.invars.filter((_, i) => !known?.[i]));
   jaxpr.constvars.forEach((v, i) => values.set(v, consts[i]));
+  jaxpr.invars.forEach((v, i) => {
+    const k = known?.[i];
+    if (k) values.set(v, k);
+  });
   const read = (a: Atom): NdArray => (a instanceof Literal ? a.value : values.get(a)!);
   const isLinear = (a: Atom): boolean => !(a instanceof Literal) && linear.has(a);
 
@@ -63,5 +71,5 @@ export function backwardPass(jaxpr: Jaxpr, consts: NdArray[], cts: MaybeZero[]):
       if (isLinear(a)) accumulate(a as Var, ctsIn[i]);
     });
   }
-  return jaxpr.invars.map((v) => ctEnv.get(v) ?? new Zero(v.aval));
+  return jaxpr.invars.map((v, i) => (known?.[i] ? null : ctEnv.get(v) ?? new Zero(v.aval)));
 }

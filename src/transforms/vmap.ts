@@ -27,10 +27,14 @@ export class BatchTracer extends Tracer {
   }
 }
 
+/** Identity of one vmap: sub-traces made for custom rules share it, so closed-over tracers stay recognisable. */
+export class BatchTag {}
+
 export class BatchTrace extends Trace {
   constructor(
     readonly parent: Trace,
     readonly axisSize: number,
+    readonly tag: BatchTag = new BatchTag(),
   ) {
     super();
   }
@@ -41,7 +45,7 @@ export class BatchTrace extends Trace {
 
   /** (value, batch axis) for a value; values of other traces are unbatched. */
   unpack(x: NdArray): [NdArray, BatchDim] {
-    return x instanceof BatchTracer && x.trace === this ? [x.val, x.batchDim] : [x, null];
+    return x instanceof BatchTracer && (x.trace as BatchTrace).tag === this.tag ? [x.val, x.batchDim] : [x, null];
   }
 
   wrap(val: NdArray, dim: BatchDim): NdArray {
@@ -54,6 +58,7 @@ export class BatchTrace extends Trace {
     const dims = unpacked.map((u) => u[1]);
     const parent = this.parent;
     if (dims.every((d) => d === null)) return withTrace(parent, () => parent.processPrimitive(prim, vals, params));
+    if (prim.rules.customCall) return this.processCustom(prim.rules.customCall(params, vals), args);
     const [outs, outDims] = withTrace(parent, () => prim.rules.vmap(vals, dims, params, this.axisSize));
     return outs.map((o, i) => this.wrap(o, outDims[i]));
   }
@@ -63,8 +68,7 @@ export class BatchTrace extends Trace {
     const dims = unpacked.map((u) => u[1]);
     const parent = this.parent;
     if (dims.every((d) => d === null)) return withTrace(parent, () => parent.processCustom(call, args));
-    const rule = call.vmap as (trace: BatchTrace, vals: NdArray[], dims: BatchDim[]) => [NdArray[], BatchDim[]];
-    const [outs, outDims] = rule(this, unpacked.map((u) => u[0]), dims);
+    const [outs, outDims] = call.vmap(this, unpacked.map((u) => u[0]), dims);
     return outs.map((o, i) => this.wrap(o, outDims[i]));
   }
 }

@@ -39,7 +39,7 @@ function erfSeries(x: number): number {
  * erfc(x) for x ≥ ¾ by the continued fraction (even part of Laplace's fraction)
  *   erfc(x) = 2x e^(-x²)/√π / (2x²+1 − 1·2/(2x²+5 − 3·4/(2x²+9 − …))).
  * Evaluated backward from a fixed depth (6 + 120/x² terms reach full precision for x ≥ ½), which is
- * more accurate than forward Lentz; the terms are positive, so erfc stays relatively accurate in the tail.
+ * more accurate than forward Lentz. There is no 1 − erf cancellation, so erfc stays relatively accurate in the tail.
  */
 function erfcFraction(x: number): number {
   const s = 2 * x * x;

@@ -1,0 +1,188 @@
+/**
+ * The custom_vjp call as each trace sees it (JAX's process_custom_vjp_call):
+ *  - eval: the primal function only;
+ *  - linearize (reverse mode): fwd on the parent trace, then a `custom_lin`
+ *    equation in the linear program whose transpose calls bwd;
+ *  - jvp (forward mode): JAX's error, after running fwd as JAX does;
+ *  - vmap: a new call whose fun/fwd/bwd are batched sub-traces;
+ *  - staging: one `custom_vjp_call` equation holding the traced primal.
+ */
+import type { ShapedArray } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { CustomVjpError } from "../core/errors.js";
+import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
+import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
+import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
+import type { StagingTrace } from "../ir/staging.js";
+import { batchedSubtrace, unbatchCotangents } from "./custom-common.js";
+import type { DiffTrace } from "./jvp.js";
+import { stageFlat } from "./jit.js";
+import { LinearizeTrace } from "./linearize.js";
+import type { BatchTrace } from "./vmap.js";
+import { instantiate, tangentAval } from "./zeros.js";
+
+/** fwd on flat leaves: primal outputs and residual leaves. */
+export type FlatFwd = (args: NdArray[]) => [NdArray[], NdArray[]];
+/** bwd on flat leaves: one cotangent (or symbolic zero) per differentiable input leaf. */
+export type FlatBwd = (residuals: NdArray[], cts: NdArray[]) => MaybeZero[];
+
+export const FORWARD_MODE_ERROR = "can't apply forward-mode autodiff (jvp) to a custom_vjp function.";
+
+export function forwardModeError(): CustomVjpError {
+  return new CustomVjpError(
+    `[customVjp] ${FORWARD_MODE_ERROR} A customVjp function defines only reverse mode: use grad/vjp/jacrev, ` +
+      `or define the function with customJvp if forward mode (jvp, jacfwd, hessian) is needed.`,
+  );
+}
+
+const CLOSURE_ERROR =
+  "Detected differentiation of a custom_vjp function with respect to a closed-over value. That isn't supported " +
+  "because the custom VJP rule only specifies how to differentiate the custom_vjp function with respect to explicit " +
+  "input parameters. Try passing the closed-over value into the custom_vjp function as an argument, and adapting the " +
+  "custom_vjp fwd and bwd rules.";
+
+export class CustomVjpCall implements CustomCall {
+  readonly kind = "custom_vjp_call";
+  constructor(
+    readonly name: string,
+    readonly fun: (args: NdArray[]) => NdArray[],
+    readonly fwd: FlatFwd,
+    readonly bwd: FlatBwd,
+    /** Leading arguments that are constants the staged primal closed over (they get no cotangent). */
+    readonly numConsts = 0,
+    /** Called once fwd and bwd are known to run for an input signature (rule checking). */
+    readonly onLinearize: ((primals: NdArray[]) => void) | null = null,
+  ) {}
+
+  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
+    if (tangents.slice(0, this.numConsts).some((t) => !(t instanceof Zero))) throw new CustomVjpError(`[customVjp] ${CLOSURE_ERROR}`);
+    const parent = trace.parent;
+    if (!(trace instanceof LinearizeTrace)) {
+      withTrace(parent, () => this.fwd(primals));
+      throw forwardModeError();
+    }
+    this.onLinearize?.(primals);
+    const [outs, residuals] = withTrace(parent, () => this.fwd(primals));
+    const tt = trace.tangentTrace;
+    const inZero = tangents.map((t) => t instanceof Zero || !tt.isOwn(t));
+    const params: CustomLinParams = {
+      name: this.name,
+      numRes: residuals.length,
+      bwd: this.bwd,
+      outAvals: outs.map((o) => tangentAval(o.aval)),
+      inZero,
+    };
+    const live = tangents.filter((_, i) => !inZero[i]) as NdArray[];
+    const tOuts = withTrace(tt, () => bind(customLinP, [...residuals, ...live], params));
+    return [outs, tOuts];
+  }
+
+  vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
+    const funB = batchedSubtrace(trace, this.fun, dims);
+    let numOuts = 0;
+    const fwdB: FlatFwd = (xs) => {
+      const joined = batchedSubtrace(
+        trace,
+        (ys) => {
+          const [o, r] = this.fwd(ys);
+          numOuts = o.length;
+          return [...o, ...r];
+        },
+        dims,
+      )(xs);
+      return [joined.slice(0, numOuts), joined.slice(numOuts)];
+    };
+    const bwdB: FlatBwd = (res, cts) => {
+      let zeros: boolean[] = [];
+      const batched = batchedSubtrace(
+        trace,
+        (ys) => {
+          const out = this.bwd(ys.slice(0, res.length), ys.slice(res.length));
+          zeros = out.map((c) => c instanceof Zero);
+          return out.map(instantiate);
+        },
+        [...res.map(() => 0), ...cts.map(() => 0)],
+      )([...res, ...cts]);
+      const kept = batched.map((c, i) => (zeros[i] ? new Zero(vals[i].aval) : c));
+      return unbatchCotangents(kept, dims, vals);
+    };
+    const call = new CustomVjpCall(this.name, funB, fwdB, bwdB, this.numConsts, null);
+    const parent = trace.parent;
+    const outs = withTrace(parent, () => parent.processCustom(call, vals));
+    return [outs, outs.map(() => 0)];
+  }
+
+  stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
+    const { jaxpr, consts } = stageFlat(this.fun, args.map((a) => a.aval));
+    const params: CustomVjpCallParams = { name: this.name, callJaxpr: jaxpr, numConsts: consts.length, fwd: this.fwd, bwd: this.bwd };
+    return trace.stageEqn(customVjpCallP, [...consts, ...args], params, jaxpr.outAvals);
+  }
+}
+
+// --- custom_lin: the linear stand-in for bwd ---------------------------------------
+
+interface CustomLinParams {
+  name: string;
+  numRes: number;
+  bwd: FlatBwd;
+  outAvals: ShapedArray[];
+  /** Inputs whose tangent was zero: not operands, and their cotangents are dropped. */
+  inZero: boolean[];
+}
+
+export const customLinP: Primitive = defineMultiPrimitive<CustomLinParams>({
+  name: "custom_lin",
+  abstractEval: (_avals, { outAvals }) => outAvals,
+  impl: () => {
+    throw forwardModeError();
+  },
+  jvp: () => {
+    throw forwardModeError();
+  },
+  vmap: () => {
+    throw forwardModeError();
+  },
+  /** ct_in = bwd(residuals, ct_out), keeping the entries of inputs that had tangents. */
+  transpose(cts, args, { numRes, bwd, outAvals, inZero }) {
+    const residuals = args.slice(0, numRes) as NdArray[];
+    const ctsOut = cts.map((c, i) => (c instanceof Zero ? instantiate(new Zero(outAvals[i])) : (c as NdArray)));
+    const ctsIn = bwd(residuals, ctsOut).filter((_, i) => !inZero[i]);
+    return [...residuals.map(() => null), ...ctsIn];
+  },
+  printParams: ({ name, numRes }) => ({ bwd: name + "_bwd", num_res: numRes }),
+});
+
+// --- custom_vjp_call: the staged form --------------------------------------------------
+
+interface CustomVjpCallParams {
+  name: string;
+  /** The primal function, with its constants as leading inputs. */
+  callJaxpr: Jaxpr;
+  numConsts: number;
+  fwd: FlatFwd;
+  bwd: FlatBwd;
+}
+
+function callFromParams(p: CustomVjpCallParams): CustomCall {
+  const nc = p.numConsts;
+  const fun = (xs: NdArray[]) => evalJaxpr(p.callJaxpr, [], xs);
+  const fwd: FlatFwd = (xs) => p.fwd(xs.slice(nc));
+  const bwd = (consts: ShapedArray[]): FlatBwd => (res, cts) => [...consts.map((a) => new Zero(a)), ...p.bwd(res, cts)];
+  return new CustomVjpCall(p.name, fun, fwd, bwd(p.callJaxpr.inAvals.slice(0, nc)), nc);
+}
+
+export const customVjpCallP: Primitive = defineMultiPrimitive<CustomVjpCallParams>({
+  name: "custom_vjp_call",
+  abstractEval: (_avals, { callJaxpr }) => callJaxpr.outAvals,
+  impl: (args, { callJaxpr }) => evalJaxpr(callJaxpr, [], args),
+  customCall: (p) => callFromParams(p),
+  // Differentiation and batching go through `customCall`: traces hand the rebuilt call to its hooks.
+  jvp: () => {
+    throw new Error("[custom_vjp_call] is differentiated through its custom call");
+  },
+  vmap: () => {
+    throw new Error("[custom_vjp_call] is batched through its custom call");
+  },
+  printParams: ({ name, callJaxpr }) => ({ bwd: `${name}_bwd`, call_jaxpr: callJaxpr, fwd: `${name}_fwd`, name, symbolic_zeros: false }),
+});
+

@@ -1,0 +1,194 @@
+/**
+ * `customVjp(f, { nondiffArgnums })` with `.defvjp(fwd, bwd)`: JAX's
+ * `jax.custom_vjp`. This file is the pytree boundary and the checks of JAX's
+ * fwd/bwd contracts; custom-vjp-call.ts is what each trace does with the call.
+ */
+import { NdArray } from "../core/array.js";
+import { config } from "../core/config.js";
+import { isFloat } from "../core/dtypes.js";
+import { CustomVjpError, UnexpectedTracerError } from "../core/errors.js";
+import { bindCustom, Zero, type MaybeZero } from "../core/trace.js";
+import { convert } from "../primitives/elementwise.js";
+import { flatten, unflatten, TreeDef } from "../tree/tree.js";
+import { flattenArrays, leafToArray } from "./args.js";
+import { containsTracer, fnName, nondiffPositions, splitCall, typeTree } from "./custom-common.js";
+import { CustomVjpCall, type FlatBwd, type FlatFwd } from "./custom-vjp-call.js";
+import { checkVjpRule } from "./check-rules.js";
+
+export interface CustomVjpOptions {
+  /** Positions of arguments that are not differentiated (functions, static values); passed first to bwd. */
+  nondiffArgnums?: readonly number[];
+}
+
+type Fn = (...args: never[]) => unknown;
+
+/** A function with a custom reverse-mode rule. */
+export interface CustomVjpFunction<F extends Fn> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** Sets the rules: `fwd(...args) → [out, residuals]`, `bwd(...nondiff, residuals, ct) → one cotangent per argument`. */
+  defvjp(fwd: (...args: Parameters<F>) => readonly [unknown, unknown], bwd: (...args: never[]) => unknown): void;
+  readonly fun: F;
+}
+
+const NONDIFF_TRACER_ERROR =
+  "Found a JAX Tracer object passed as an argument to a custom_vjp function in a position indicated by nondiff_argnums " +
+  "as non-differentiable. Tracers cannot be passed as non-differentiable arguments to custom_vjp functions; instead, " +
+  "nondiff_argnums should only be used for arguments that can't be or contain JAX tracers, e.g. function-valued " +
+  "arguments. In particular, array-valued arguments should typically not be indicated as nondiff_argnums.";
+
+function describeValue(x: unknown): string {
+  if (x instanceof NdArray) return x.aval.str();
+  if (Array.isArray(x)) return `[${x.map(describeValue).join(", ")}]`;
+  return String(x);
+}
+
+/**
+ * `jax.custom_vjp`.
+ * @example
+ * const f = customVjp((x: Array) => np.log1p(np.exp(x)));
+ * f.defvjp((x) => [f(x), x], (x, g) => [np.multiply(g, nn.sigmoid(x))]);
+ */
+export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): CustomVjpFunction<F> {
+  const name = fnName(f, "fun");
+  const nondiffPos = nondiffPositions("customVjp", options.nondiffArgnums);
+  let rules: { fwd: Fn; bwd: Fn } | null = null;
+
+  const call = (...args: unknown[]): unknown => {
+    if (!rules) throw new CustomVjpError(`[customVjp] No VJP defined for custom_vjp function ${name} using defvjp.`);
+    const { fwd, bwd } = rules;
+    const split = splitCall("customVjp", args, nondiffPos);
+    if (split.nondiff.some(containsTracer)) throw new UnexpectedTracerError(`[customVjp] ${NONDIFF_TRACER_ERROR}`);
+    const state: { outTree: TreeDef | null; outs: NdArray[]; fwdTree: TreeDef | null; resTree: TreeDef | null } = {
+      outTree: null,
+      outs: [],
+      fwdTree: null,
+      resTree: null,
+    };
+
+    const fun = (xs: NdArray[]): NdArray[] => {
+      const [ls, def] = flattenArrays((f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)), "customVjp", "the output");
+      state.outTree = def;
+      state.outs = ls;
+      return ls;
+    };
+    const flatFwd: FlatFwd = (xs) => {
+      const pair = (fwd as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs));
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new CustomVjpError(
+          `[customVjp] Custom VJP fwd rule ${fnName(fwd, "fwd")} for function ${name} must produce a pair (list or tuple of length two) ` +
+            `where the first element represents the primal output (equal to those of the custom_vjp-decorated function ${name}) ` +
+            `and the second element represents residuals (i.e. values stored from the forward pass for use on the backward pass), ` +
+            `but instead of a pair the fwd rule ${fnName(fwd, "fwd")} produced ${describeValue(pair)}.`,
+        );
+      }
+      const [outs, outDef] = flattenArrays(pair[0], "customVjp", "the fwd rule's primal output");
+      const [res, resDef] = flattenArrays(pair[1], "customVjp", "the fwd rule's residuals");
+      if (state.outTree) checkFwdAgainstPrimal(name, fnName(fwd, "fwd"), state.outTree, outDef, outs, state.outs);
+      state.fwdTree = outDef;
+      state.resTree = resDef;
+      return [outs, res];
+    };
+    const flatBwd: FlatBwd = (res, cts) => {
+      const resPy = unflatten(state.resTree!, res);
+      const ctPy = unflatten(state.fwdTree!, cts);
+      const out = (bwd as unknown as (...a: unknown[]) => unknown)(...split.nondiff, resPy, ctPy);
+      return normalizeBwdOutput(name, out, split.inTree, split.leaves);
+    };
+    const onLinearize = config.values.checkCustomRules ? (primals: NdArray[]) => checkVjpRule(bwd, name, fun, flatFwd, flatBwd, primals) : null;
+    const outs = bindCustom(new CustomVjpCall(name, fun, flatFwd, flatBwd, 0, onLinearize), split.leaves);
+    return unflatten(state.fwdTree ?? state.outTree!, outs);
+  };
+
+  return Object.assign(call, {
+    defvjp(fwd: Fn, bwd: Fn): void {
+      rules = { fwd, bwd };
+    },
+    fun: f,
+  }) as unknown as CustomVjpFunction<F>;
+}
+
+/** A3.4: when f's output type is known, fwd's primal output must match it. */
+function checkFwdAgainstPrimal(name: string, fwdName: string, fTree: TreeDef, fwdTree: TreeDef, fwdOuts: NdArray[], fOuts: NdArray[]): void {
+  const head =
+    `[customVjp] Custom VJP fwd rule ${fwdName} for function ${name} must produce a pair (list or tuple of length two) where the first ` +
+    `element represents the primal output (equal to the output of the custom_vjp-decorated function ${name}) and the second element ` +
+    `represents residuals (i.e. values stored from the forward pass for use on the backward pass), but instead the fwd rule output's first element had`;
+  if (!fTree.equals(fwdTree)) {
+    throw new CustomVjpError(
+      `${head} container/pytree structure:\n    ${typeTree(fwdTree, fwdOuts)}\nwhile the custom_vjp-decorated function ${name} had output container/pytree structure:\n    ${typeTree(fTree, fOuts)}.`,
+    );
+  }
+  if (fwdOuts.some((o, i) => !o.aval.equals(fOuts[i].aval))) {
+    throw new CustomVjpError(
+      `${head} shapes/dtypes of:\n    ${typeTree(fwdTree, fwdOuts)}\nwhile the custom_vjp-decorated function ${name} had output shapes/dtypes of:\n    ${typeTree(fTree, fOuts)}`,
+    );
+  }
+}
+
+/**
+ * bwd's result, checked as JAX checks it (A4.3–A4.5): one entry per
+ * differentiable argument; null means zero at any depth; a single array in the
+ * place of a whole subtree is used for every leaf; shapes must match; integer
+ * and bool inputs get zero whatever bwd returned.
+ */
+function normalizeBwdOutput(name: string, out: unknown, inTree: TreeDef, inputs: NdArray[]): MaybeZero[] {
+  const numArgs = inTree.children.length;
+  const structureError = () =>
+    new CustomVjpError(
+      `[customVjp] Custom VJP bwd rule must produce an output with the same container (pytree) structure as the args tuple of the ` +
+        `primal function, and in particular must produce a tuple of length equal to the number of arguments to the primal function, ` +
+        `but got bwd output structure ${flatten(out, (x) => x === null)[1]} for primal input structure ${inTree}. ` +
+        `Return a JS array with one entry per differentiable argument (null for a zero cotangent).`,
+    );
+  if (!Array.isArray(out) || out.length !== numArgs) throw structureError();
+  const leaves: (unknown | null)[] = [];
+  inTree.children.forEach((argTree, i) => {
+    if (!matchPrefix(out[i], argTree, leaves)) throw structureError();
+  });
+  return leaves.map((ct, i) => normalizeLeaf(name, ct, inputs[i], i));
+}
+
+/** Walks `value` against `tree`, pushing one cotangent (or null) per leaf of `tree`. */
+function matchPrefix(value: unknown, tree: TreeDef, out: unknown[]): boolean {
+  const n = tree.numLeaves;
+  if (value === null || value === undefined) {
+    for (let i = 0; i < n; i++) out.push(null);
+    return true;
+  }
+  if (tree.kind === "leaf" || value instanceof NdArray || typeof value === "number") {
+    for (let i = 0; i < n; i++) out.push(value);
+    return tree.kind === "leaf" || n > 0;
+  }
+  const [, def] = flatten(value, (x) => x === null);
+  if (tree.kind === "array" && Array.isArray(value) && value.length === tree.children.length) {
+    return tree.children.every((c, i) => matchPrefix(value[i], c, out));
+  }
+  if (tree.kind === "object" && typeof value === "object" && def.kind === "object") {
+    const keys = tree.meta as string[];
+    const vkeys = Object.keys(value as object).sort();
+    if (keys.join("\u0000") !== vkeys.join("\u0000")) return false;
+    return keys.every((k, i) => matchPrefix((value as Record<string, unknown>)[k], tree.children[i], out));
+  }
+  if (tree.kind === "custom" && def.kind === "custom" && def.nodeType === tree.nodeType) {
+    const [children] = tree.nodeType!.flatten(value);
+    return tree.children.every((c, i) => matchPrefix(children[i], c, out));
+  }
+  return false;
+}
+
+function normalizeLeaf(name: string, ct: unknown, input: NdArray, index: number): MaybeZero {
+  if (ct === null || ct === undefined || !isFloat(input.dtype)) return new Zero(input.aval);
+  const arr = leafToArray(ct, "customVjp", `bwd output leaf ${index}`);
+  if (!config.values.disableBwdChecks) {
+    const same = arr.ndim === input.ndim && arr.shape.every((n, k) => n === input.aval.shape[k]);
+    if (!same) {
+      throw new CustomVjpError(
+        `[customVjp] Custom VJP bwd rule attached to ${name} must produce an output with the same type as the args tuple of the ` +
+          `primal function, but at output[${index}] the bwd rule produced an output of type ${arr.aval.str()} corresponding to an ` +
+          `input of type ${input.aval.str()}, so the shapes do not match.`,
+      );
+    }
+  }
+  // A dtype-only difference is tolerated (as JAX does) and converted so cotangents can be summed.
+  return arr.dtype === input.dtype ? arr : convert(arr, input.dtype, input.weakType);
+}

@@ -3,7 +3,7 @@
  * Every primitive is pure, so an equation whose outputs are unused can go, and
  * two equations with the same primitive, inputs and params compute the same values.
  */
-import { Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
+import { ClosedJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 /** Drops equations whose outputs no output depends on. */
 export function dce(jaxpr: Jaxpr): Jaxpr {
@@ -62,4 +62,17 @@ export function cse(jaxpr: Jaxpr): Jaxpr {
 
 export function optimize(jaxpr: Jaxpr): Jaxpr {
   return dce(cse(jaxpr));
+}
+
+/** DCE, then drops constants nothing uses any more (so their values can be freed). */
+export function dceClosed(closed: ClosedJaxpr): ClosedJaxpr {
+  const j = dce(closed.jaxpr);
+  const used = new Set<Var>();
+  for (const e of j.eqns) for (const a of e.inputs) if (a instanceof Var) used.add(a);
+  for (const a of j.outvars) if (a instanceof Var) used.add(a);
+  const keep = j.constvars.map((v) => used.has(v));
+  return new ClosedJaxpr(
+    new Jaxpr(j.constvars.filter((_, i) => keep[i]), j.invars, j.eqns, j.outvars),
+    closed.consts.filter((_, i) => keep[i]),
+  );
 }

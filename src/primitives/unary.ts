@@ -11,6 +11,7 @@ import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
 import { mapUnary, type Scalar1 } from "../backends/cpu/elementwise.js";
 import { digamma as digamma64, erf as erf64, erfc as erfc64, erfInv as erfInv64, lgamma as lgamma64, polygamma as polygamma64 } from "../backends/cpu/special.js";
+import { erfInvF32 } from "../backends/cpu/special-f32.js";
 import { add, div, mul, scalarLike, sub } from "./elementwise.js";
 
 type Deriv = (x: NdArray, y: NdArray) => NdArray;
@@ -26,6 +27,8 @@ interface UnarySpec {
   ints?: boolean;
   /** Accepts bool operands (not), computed with this function. */
   boolFn?: Scalar1;
+  /** A float32 kernel where JAX's float32 algorithm differs from rounding the float64 one (erf_inv). */
+  fn32?: Scalar1;
   /** The output is bool (is_finite). */
   boolOut?: boolean;
 }
@@ -45,6 +48,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     },
     impl: ([x]) => {
       if (spec.boolOut) return mapUnary(x, spec.fn, "bool", false);
+      if (x.dtype === "float32" && spec.fn32) return mapUnary(x, spec.fn32);
       return mapUnary(x, x.dtype === "bool" && spec.boolFn ? spec.boolFn : spec.fn);
     },
     jvp:
@@ -118,7 +122,7 @@ export const truncP = defineUnary({ name: "trunc", fn: Math.trunc, deriv: "zero"
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 export const erfP = defineUnary({ name: "erf", fn: erf64, deriv: (x) => mul(c(TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))) });
 export const erfcP = defineUnary({ name: "erfc", fn: erfc64, deriv: (x) => mul(c(-TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))) });
-export const erfInvP = defineUnary({ name: "erf_inv", fn: erfInv64, deriv: (_x, y) => mul(c(Math.sqrt(Math.PI) / 2, y), exp(mul(y, y))) });
+export const erfInvP = defineUnary({ name: "erf_inv", fn: erfInv64, fn32: erfInvF32, deriv: (_x, y) => mul(c(Math.sqrt(Math.PI) / 2, y), exp(mul(y, y))) });
 // d lgamma = digamma, d digamma = polygamma(1, ·)
 export const lgammaP = defineUnary({ name: "lgamma", fn: lgamma64, deriv: (x) => digamma(x) });
 export const digammaP = defineUnary({ name: "digamma", fn: digamma64, deriv: (x) => polygamma(1, x) });

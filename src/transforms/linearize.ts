@@ -8,6 +8,7 @@ import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { Tracer, Zero, withTrace, currentTrace, type MaybeZero, type Trace } from "../core/trace.js";
 import { ClosedJaxpr, evalJaxpr } from "../ir/jaxpr.js";
+import { dceClosed } from "../ir/passes.js";
 import { StagingTrace, type StagingTracer } from "../ir/staging.js";
 import { DiffTrace } from "./jvp.js";
 import { isDifferentiableAval, tangentAval } from "./zeros.js";
@@ -76,10 +77,10 @@ export function linearizeFlat(
     const pairs = outs.map((o) => trace.pair(o));
     // A tangent that is not one of the staged values (a constant) is not linear: treat it as zero.
     const outZero = pairs.map(([, t]) => t instanceof Zero || !tt.isOwn(t));
-    const jaxpr = tt.build(
+    const jaxpr = dceClosed(tt.build(
       tangentsIn.filter((t): t is StagingTracer => t !== null),
       pairs.filter((_, i) => !outZero[i]).map((p) => p[1] as NdArray),
-    );
+    ));
     const linear: LinearFunction = {
       jaxpr,
       inAvals: primals.map((p) => tangentAval(p.aval)),

@@ -41,5 +41,6 @@ export * as numpy from "./numpy/index.js";
 export * as lax from "./lax/index.js";
 export * as nn from "./nn/index.js";
 export * as scipy from "./scipy/index.js";
+export * as random from "./random/index.js";
 export * as tree from "./tree/index.js";
 export { devices, defaultBackend } from "./backends/index.js";

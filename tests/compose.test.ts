@@ -482,7 +482,7 @@ describe("valueAndGrad and vjp", () => {
     const [cx2] = pullback({
       a: f64([0, 0, 0]),
       b: [f64([0, 0, 0]), f64(1)],
-    }) as [NdArray];
+    }) as unknown as [NdArray];
     expectClose(cx2, [2, 2, 2]);
   });
 });

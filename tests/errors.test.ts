@@ -356,7 +356,7 @@ describe("grad errors", () => {
 
   it("arguments that are not arrays, and non-functions", () => {
     expectError(
-      () => grad((x: NdArray) => x)("abc"),
+      () => grad((x: NdArray) => x)("abc" as never),
       ArgumentTypeError,
       /^\[grad\]/,
       /argument 0 is string abc/,
@@ -632,13 +632,13 @@ describe("pytree structure mismatches", () => {
   it("jvp and linearize tangents with the wrong structure or shape", () => {
     // JAX: "primal and tangent arguments to jax.jvp must have the same tree structure".
     expectError(
-      () => jvp((x: NdArray, y: NdArray) => np.add(x, y), [1.0, 2.0], [1.0]),
+      () => jvp((x: NdArray, y: NdArray) => np.add(x, y), [1.0, 2.0], [1.0] as never),
       TreeMismatchError,
       /^\[jvp\]/,
       /tangent structure mismatch/,
     );
     expectError(
-      () => jvp((p: { a: NdArray }) => p.a, [{ a: 1.0 }], [{ b: 1.0 }]),
+      () => jvp((p: { a: NdArray }) => p.a, [{ a: 1.0 }], [{ b: 1.0 }] as never),
       TreeMismatchError,
       /got PyTreeDef\(\[\{'b': \*\}\]\), expected PyTreeDef\(\[\{'a': \*\}\]\)/,
     );
@@ -666,7 +666,7 @@ describe("pytree structure mismatches", () => {
       3.0,
     );
     expectError(
-      () => fLin(1.0),
+      () => (fLin as (...a: unknown[]) => unknown)(1.0),
       TreeMismatchError,
       /^\[linearize\]/,
       /tangent structure mismatch/,

@@ -16,9 +16,11 @@ import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { batchFirst, moveAxis } from "./batching.js";
-import { add, convert, div, eq, mul, scalarLike } from "./elementwise.js";
+import { add, and, convert, div, eq, ge, lt, max, min, mul, scalarLike, selectN } from "./elementwise.js";
 import { concatenate } from "./slicing.js";
-import { broadcastInDim, broadcastTo } from "./structural.js";
+import { broadcastInDim, broadcastTo, reshape } from "./structural.js";
+import { reduceAndP } from "./reduce.js";
+import { range } from "./shapes.js";
 import { iota } from "./iota.js";
 
 interface GatherParams {
@@ -106,7 +108,10 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
   transpose(ct, [x, idx], { axes }) {
     const shape = (x as UndefinedPrimal).aval.shape;
     const zeros = broadcastTo(scalarLike(0, ct), shape);
-    return [scatter(zeros, idx as NdArray, ct, axes, "add"), null];
+    // The gather clamped its indices; scatter-add would drop out-of-range ones, so clamp them the same way.
+    const i = idx as NdArray;
+    const clamped = min(max(i, scalarLike(0, i)), axisBounds(shape, i, axes, 1));
+    return [scatter(zeros, clamped, ct, axes, "add"), null];
   },
   vmap([x, idx], [dx, di], { axes }, size) {
     if (di === null) {
@@ -165,9 +170,19 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
   },
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
   transpose(ct, [x, idx, u], { axes, mode }) {
-    if (mode !== "add" && mode !== "set") throw new Error(`[transpose] scatter-${mode} is not linear`);
     const i = idx as NdArray;
-    const ctU = u instanceof UndefinedPrimal ? gather(ct, i, axes) : null;
+    if (mode === "mul" && !(u instanceof UndefinedPrimal)) {
+      // x ↦ x·P (P: the product of the updates at each position) is linear in x, and self-adjoint.
+      return [x instanceof UndefinedPrimal ? scatter(ct, i, u as NdArray, axes, "mul") : null, null, null];
+    }
+    if (mode !== "add" && mode !== "set") throw new Error(`[transpose] scatter-${mode} is not linear`);
+    let ctU: NdArray | null = null;
+    if (u instanceof UndefinedPrimal) {
+      // Only updates that reach the output get a cotangent: in range (add), and the last write to a position (set).
+      const g = gather(ct, i, axes);
+      const keep = mode === "add" ? inRange(i, ct.aval.shape, axes, g.aval.shape) : lastWriter(i, ct.aval.shape, axes, g.aval.shape);
+      ctU = selectN(keep, [zerosLike(g), g]);
+    }
     let ctX: NdArray | null = null;
     if (x instanceof UndefinedPrimal) {
       ctX = mode === "add" ? ct : scatter(ct, i, broadcastTo(scalarLike(0, ct), gatherShape(ct.aval.shape, i.aval.shape, axes)), axes, "set");
@@ -185,6 +200,28 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
 
 export function scatter(x: NdArray, idx: NdArray, updates: NdArray, axes: number[], mode: ScatterMode): NdArray {
   return bind1(scatterP as Primitive, [x, idx, updates], { axes, mode });
+}
+
+/** An int array [k] of the sizes of the indexed axes, minus `offset` (bounds to clamp or test indices against). */
+function axisBounds(xShape: readonly number[], idx: NdArray, axes: number[], offset: number): NdArray {
+  const data = allocate(idx.dtype, axes.length);
+  axes.forEach((a, j) => (data[j] = xShape[a] - offset));
+  return new NdArray(new ShapedArray([axes.length], idx.dtype), data);
+}
+
+/** Per update element (`uShape`): whether its index tuple is in range, i.e. the update is not dropped. */
+function inRange(idx: NdArray, xShape: readonly number[], axes: number[], uShape: readonly number[]): NdArray {
+  const ok = and(ge(idx, scalarLike(0, idx)), lt(idx, axisBounds(xShape, idx, axes, 0)));
+  const all = bind1(reduceAndP, [ok], { axes: [idx.ndim - 1] });
+  return broadcastInDim(all, uShape, range(idx.ndim - 1));
+}
+
+/** Per update element: whether it is the last write to its position (the one a scatter-set keeps). */
+function lastWriter(idx: NdArray, xShape: readonly number[], axes: number[], uShape: readonly number[]): NdArray {
+  const batch = idx.aval.shape.slice(0, -1);
+  const ids = broadcastInDim(reshape(iota("int32", [shapeSize(batch)], 0), batch), uShape, range(batch.length));
+  const owner = scatter(broadcastTo(scalarLike(-1, ids), xShape), idx, ids, axes, "set");
+  return eq(gather(owner, idx, axes), ids);
 }
 
 function zerosLike(x: NdArray): NdArray {

@@ -8,8 +8,8 @@ import { allZero, bind1, Zero } from "../core/trace.js";
 import { forEachStrided } from "../backends/cpu/strided.js";
 import { batchFirst, moveAxis } from "./batching.js";
 import { reduceSum } from "./reduce.js";
-import { scalarLike, sub } from "./elementwise.js";
-import { broadcastTo } from "./structural.js";
+import { scalarLike, selectN, sub } from "./elementwise.js";
+import { broadcastTo, reshape } from "./structural.js";
 import { range } from "./shapes.js";
 
 // --- slice -------------------------------------------------------------------
@@ -138,8 +138,14 @@ export const padP: Primitive = definePrimitive<PadParams>({
     return [x instanceof UndefinedPrimal ? ctX : null, ctV];
   },
   vmap([x, v], [dx, dv], { config }, size) {
-    if (dv !== null) throw new Error("[pad] batching a traced padding value is not supported");
-    return [pad(batchFirst(x, dx, size), v, [[0, 0, 0], ...config]), 0];
+    const xb = batchFirst(x, dx, size);
+    const cfg: [number, number, number][] = [[0, 0, 0], ...config];
+    if (dv === null) return [pad(xb, v, cfg), 0];
+    // A batched padding value: pad with any value, then select each example's value where padding went.
+    const bool = new ShapedArray([], "bool");
+    const isPad = pad(broadcastTo(scalarLike(0, bool), xb.aval.shape), scalarLike(1, bool), cfg);
+    const vb = reshape(moveAxis(v, dv, 0), [size, ...config.map(() => 1)]);
+    return [selectN(isPad, [pad(xb, scalarLike(0, xb), cfg), vb]), 0];
   },
   printParams: ({ config }) => ({ padding_config: config }),
 });

@@ -55,6 +55,7 @@ function combine(args: unknown[], dirs: unknown[], scale: number): unknown[] {
 
 function numericalJvp(f: Fn, args: unknown[], tangents: unknown[], eps: number): number[] {
   const call = (xs: unknown[]) => (f as (...a: unknown[]) => unknown)(...xs);
+  const g = f as (...a: unknown[]) => unknown;
   const plus = values(call(combine(args, tangents, eps)));
   const minus = values(call(combine(args, tangents, -eps)));
   return plus.map((p, i) => (p - minus[i]) / (2 * eps));
@@ -88,19 +89,20 @@ export function checkGrads(f: Fn, args: unknown[], order: number, options: Check
   const modes = options.modes ?? ["fwd", "rev"];
   const next = normals(options.seed ?? 0);
   const call = (xs: unknown[]) => (f as (...a: unknown[]) => unknown)(...xs);
+  const g = f as (...a: unknown[]) => unknown;
 
   if (modes.includes("fwd")) {
     const t = randLike(args, next) as unknown[];
-    const [out, tOut] = jvp(f, args, t);
+    const [out, tOut] = jvp(g, args, t);
     checkClose("jvp primal output", values(out), values(call(args)), atol, rtol);
     checkClose("jvp tangent vs finite differences", values(tOut), numericalJvp(f, args, t, eps), atol, rtol);
     if (order > 1) {
-      const fJvp = (...xs: unknown[]) => jvp(f, xs, t)[1];
+      const fJvp = (...xs: unknown[]) => jvp(g, xs, t)[1];
       checkGrads(fJvp as Fn, args, order - 1, { ...options, modes: ["fwd"], seed: (options.seed ?? 0) + 1 });
     }
   }
   if (modes.includes("rev")) {
-    const [out, pullback] = vjp(f, ...args);
+    const [out, pullback] = vjp(g, ...args);
     const t = randLike(args, next) as unknown[];
     const tOut = numericalJvp(f, args, t, eps);
     const ct = randLike(out, next);
@@ -109,7 +111,7 @@ export function checkGrads(f: Fn, args: unknown[], order: number, options: Check
     const expected = dot(tOut, values(ct));
     checkClose("vjp ⟨t, Jᵀct⟩ vs ⟨J t, ct⟩", [ip], [expected], atol * Math.max(1, tOut.length), rtol);
     if (order > 1) {
-      const fVjp = (...xs: unknown[]) => vjp(f, ...xs)[1](ct);
+      const fVjp = (...xs: unknown[]) => vjp(g, ...xs)[1](ct);
       checkGrads(fVjp as Fn, args, order - 1, { ...options, modes: ["rev"], seed: (options.seed ?? 0) + 2 });
     }
   }

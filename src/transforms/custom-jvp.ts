@@ -59,15 +59,18 @@ export function customJvp<F extends Fn>(f: F, options: CustomJvpOptions = {}): C
     // Traced non-differentiable arguments are allowed, but never differentiated (A6.3).
     const stopped = args.map((a, i) => (nondiffPos.includes(i) ? treeMap(stopIfArray as never, a) : a));
     const split = splitCall("customJvp", stopped, nondiffPos);
-    const state: { outTree: TreeDef | null } = { outTree: null };
+    const state: { outTree: TreeDef | null; funTree: TreeDef | null; funOuts: NdArray[] } = { outTree: null, funTree: null, funOuts: [] };
     const fun = (xs: NdArray[]): NdArray[] => {
       const [ls, def] = flattenArrays((f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)), "customJvp", "the output");
       state.outTree = def;
+      state.funTree = def;
+      state.funOuts = ls;
       return ls;
     };
     const flatRule: FlatJvpRule = (ps, ts) => {
       const out = (r as unknown as (...a: unknown[]) => unknown)(...split.nondiff, split.dynArgs(ps), split.dynArgs(ts));
       const [outs, tOuts, def] = checkRuleOutput(name, fnName(r, "jvp"), out);
+      if (state.funTree) checkRuleAgainstPrimal(name, fnName(r, "jvp"), state.funTree, def, outs, state.funOuts);
       state.outTree = def;
       return [outs, tOuts];
     };
@@ -102,6 +105,26 @@ function stopIfArray(x: unknown): unknown {
 
 function zerosOf(x: NdArray): NdArray {
   return x.mul(0);
+}
+
+/** B-J5, B-J6 (A13.2): when f's output type is known (f was staged first), the rule's primal output must match it. */
+function checkRuleAgainstPrimal(name: string, ruleName: string, fTree: TreeDef, ruleTree: TreeDef, ruleOuts: NdArray[], fOuts: NdArray[]): void {
+  const head =
+    `[customJvp] Custom JVP rule ${ruleName} for function ${name} must produce a pair (list or tuple of length two) where the first ` +
+    `element represents the primal output (equal in value to the output of the custom_jvp-decorated function ${name}, and in particular`;
+  const tail = "but instead the JVP rule output's first element had";
+  if (!fTree.equals(ruleTree)) {
+    throw new CustomJvpError(
+      `${head} of the same container/pytree structure), ${tail} container/pytree structure:\n    ${typeTree(ruleTree, ruleOuts)}\n` +
+        `while the custom_jvp-decorated function ${name} had output container/pytree structure:\n    ${typeTree(fTree, fOuts)}.`,
+    );
+  }
+  if (ruleOuts.some((o, i) => !o.aval.equals(fOuts[i].aval))) {
+    throw new CustomJvpError(
+      `${head} with leaves of the same shape/dtype), ${tail} shapes/dtypes of:\n    ${typeTree(ruleTree, ruleOuts)}\n` +
+        `while the custom_jvp-decorated function ${name} had output shapes/dtypes of:\n    ${typeTree(fTree, fOuts)}`,
+    );
+  }
 }
 
 /** B-J2, B-J3, B-J4: a pair, equal structures, tangent types matching primal types. */

@@ -9,6 +9,7 @@ import { checkCallable, flattenArrays, leafToArray } from "./args.js";
 import { jvpFlat } from "./jvp.js";
 import { applyLinear, linearizeFlat } from "./linearize.js";
 import { zerosLikeAval } from "./zeros.js";
+import type { Args, Fn, Tangent } from "./types.js";
 
 function checkTangents(op: string, primals: NdArray[], tangents: NdArray[]): MaybeZero[] {
   return tangents.map((t, i) => {
@@ -37,7 +38,8 @@ function materialize(ts: MaybeZero[]): NdArray[] {
  * @example
  * const [y, dy] = jvp((x) => np.sin(x), [0.5], [1.0]); // sin(0.5), cos(0.5)
  */
-export function jvp<Out = NdArray>(f: (...args: never[]) => Out, primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
+export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Args<A>, tangents: Args<A>): [Tangent<R>, Tangent<R>];
+export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
   checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new TransformError(`[jvp] primals and tangents must be JS arrays (one entry per argument): got ${typeof primals} and ${typeof tangents}.`);
@@ -54,14 +56,15 @@ export function jvp<Out = NdArray>(f: (...args: never[]) => Out, primals: readon
     return ls;
   };
   const [outs, tOuts] = jvpFlat(flat, ps, tangentsIn, currentTrace());
-  return [unflatten(outTree!, outs) as Out, unflatten(outTree!, materialize(tOuts)) as Out];
+  return [unflatten(outTree!, outs), unflatten(outTree!, materialize(tOuts))];
 }
 
 /**
  * `jax.linearize(f, *primals)`: `[f(...primals), jvpFn]` where `jvpFn(...tangents)`
  * applies the linear map without re-running f.
  */
-export function linearize<Out = NdArray>(f: (...args: never[]) => Out, ...primals: unknown[]): [Out, (...tangents: unknown[]) => Out] {
+export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...primals: Args<A>): [Tangent<R>, (...tangents: Args<A>) => Tangent<R>];
+export function linearize(f: Fn, ...primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
   checkCallable("linearize", f);
   const [ps, pdef] = flattenArrays(primals, "linearize", "primals");
   let outTree: TreeDef | null = null;
@@ -72,11 +75,11 @@ export function linearize<Out = NdArray>(f: (...args: never[]) => Out, ...primal
     return ls;
   };
   const [outs, lin] = linearizeFlat(flat, ps);
-  const jvpFn = (...tangents: unknown[]): Out => {
+  const jvpFn = (...tangents: unknown[]): unknown => {
     const [ts, tdef] = flatten(tangents);
     if (!tdef.equals(pdef)) throw mismatch("linearize", pdef, tdef, "tangent");
     const checked = checkTangents("linearize", ps, ts.map((t, i) => leafToArray(t, "linearize", `tangent leaf ${i}`)));
-    return unflatten(outTree!, materialize(applyLinear(lin, materialize(checked)))) as Out;
+    return unflatten(outTree!, materialize(applyLinear(lin, materialize(checked))));
   };
-  return [unflatten(outTree!, outs) as Out, jvpFn];
+  return [unflatten(outTree!, outs), jvpFn];
 }

@@ -12,6 +12,7 @@ import { checkCallable, flattenArrays, leafToArray, normalizeArgnums, splitArgs,
 import { linearizeFlat } from "./linearize.js";
 import { backwardPass } from "./transpose.js";
 import { zerosLikeAval } from "./zeros.js";
+import type { Args, AuxOf, Fn, Tangent, Tangents } from "./types.js";
 
 /** Reverse-mode core on flat values: the outputs, and a map from output cotangents to input cotangents. */
 export function vjpFlat(
@@ -51,7 +52,8 @@ function materialize(cts: MaybeZero[]): NdArray[] {
  * const [y, pullback] = vjp((x) => np.sin(x), 1.0);
  * const [dx] = pullback(1.0); // cos(1)
  */
-export function vjp<Out = NdArray>(f: (...args: never[]) => Out, ...primals: unknown[]): [Out, (ct: unknown) => unknown[]] {
+export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: Args<A>): [Tangent<R>, (ct: unknown) => Tangents<A>];
+export function vjp(f: Fn, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
   checkCallable("vjp", f);
   const { leaves, rebuild, trees, counts } = splitArgs("vjp", primals, primals.map((_, i) => i));
   let outTree: TreeDef | null = null;
@@ -68,7 +70,7 @@ export function vjp<Out = NdArray>(f: (...args: never[]) => Out, ...primals: unk
     const checked = cts.map((c, i) => checkCotangent("vjp", leafToArray(c, "vjp", `cotangent leaf ${i}`), outs[i], i));
     return unflattenPerArg(materialize(backward(checked)), trees, counts);
   };
-  return [unflatten(outTree!, outs) as Out, vjpFn];
+  return [unflatten(outTree!, outs), vjpFn];
 }
 
 export interface GradOptions {
@@ -109,7 +111,12 @@ function checkScalarOutput(op: string, value: NdArray): void {
  * @example
  * const [v, g] = valueAndGrad((x) => np.sum(np.square(x)))(np.array([1, 2])); // 5, [2, 4]
  */
-export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOptions = {}): (...args: unknown[]) => [unknown, unknown] {
+export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions & { argnums?: 0; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[0]>];
+export function valueAndGrad<A extends unknown[], R, N extends number>(f: (...args: A) => R, options: GradOptions & { argnums: N; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[N]>];
+export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { argnums: readonly number[]; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[number]>[]];
+export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { hasAux: true }): (...args: Args<A>) => [[NdArray, Tangent<AuxOf<R>>], unknown];
+export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions): (...args: Args<A>) => [unknown, unknown];
+export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: unknown[]) => [unknown, unknown] {
   checkCallable("valueAndGrad", f);
   const op = "grad";
   const argnumsOpt = options.argnums ?? 0;
@@ -153,9 +160,14 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
  * @example
  * grad((x) => np.multiply(x, np.sin(x)))(1.0); // sin(1) + cos(1)
  */
-export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}): (...args: unknown[]) => unknown {
+export function grad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions & { argnums?: 0; hasAux?: false }): (...args: Args<A>) => Tangent<A[0]>;
+export function grad<A extends unknown[], R, N extends number>(f: (...args: A) => R, options: GradOptions & { argnums: N; hasAux?: false }): (...args: Args<A>) => Tangent<A[N]>;
+export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { argnums: readonly number[]; hasAux?: false }): (...args: Args<A>) => Tangent<A[number]>[];
+export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { hasAux: true }): (...args: Args<A>) => [unknown, Tangent<AuxOf<R>>];
+export function grad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions): (...args: Args<A>) => unknown;
+export function grad(f: Fn, options: GradOptions = {}): (...args: unknown[]) => unknown {
   checkCallable("grad", f);
-  const vg = valueAndGrad(f, options);
+  const vg = valueAndGrad(f as (...a: unknown[]) => unknown, options) as (...args: unknown[]) => [unknown, unknown];
   return (...args: unknown[]): unknown => {
     const [v, g] = vg(...args);
     return options.hasAux ? [g, (v as unknown[])[1]] : g;

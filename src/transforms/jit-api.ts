@@ -7,6 +7,7 @@ import { ClosedJaxpr, Jaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { checkCallable, leafToArray } from "./args.js";
 import { bindPjit, hasTracerConsts, stageFlat } from "./jit.js";
+import type { Args, Tangent } from "./types.js";
 
 export interface JitOptions {
   /** Positions of arguments that are JS values fixed at trace time (a new value retraces). */
@@ -74,7 +75,10 @@ interface Compiled {
  * const f = jit((x) => np.sum(np.sin(x)));
  * f(np.ones([3])); // traced; later calls with f32[3] reuse the program
  */
-export function jit<F extends (...args: never[]) => unknown>(f: F, options: JitOptions = {}): F & { cacheSize(): number } {
+/** A jitted function: `f`'s arguments (numbers accepted for arrays), Arrays out, and its cache size. */
+export type Jitted<A extends unknown[], R> = ((...args: Args<A>) => Tangent<R>) & { cacheSize(): number };
+
+export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOptions = {}): Jitted<A, R> {
   checkCallable("jit", f);
   const cache = new Map<string, Compiled>();
   const name = f.name || "fn";
@@ -96,7 +100,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, options: JitO
     const outs = bindPjit(compiled.jaxpr, compiled.consts, split.dynamicLeaves, name);
     return unflatten(compiled.outTree, outs);
   };
-  return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as F & { cacheSize(): number };
+  return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as Jitted<A, R>;
 }
 
 /** The staged program of `f` at the given arguments, printed as JAX prints jaxprs. */
@@ -115,9 +119,9 @@ export class TracedJaxpr extends ClosedJaxpr {
  * String(makeJaxpr((x) => np.sin(x).mul(2))(1.0));
  * // { lambda ; a:f32[]. let b:f32[] = sin a; c:f32[] = mul b 2.0:f32[] in (c,) }
  */
-export function makeJaxpr(f: (...args: never[]) => unknown, options: JitOptions = {}): (...args: unknown[]) => TracedJaxpr {
+export function makeJaxpr<A extends unknown[], R>(f: (...args: A) => R, options: JitOptions = {}): (...args: Args<A>) => TracedJaxpr {
   checkCallable("makeJaxpr", f);
-  return (...args: unknown[]) => {
+  return ((...args: unknown[]) => {
     const statics = staticPositions("makeJaxpr", options.staticArgnums, args.length);
     const split = splitStatic("makeJaxpr", args, statics);
     let outTree: TreeDef | null = null;
@@ -128,7 +132,7 @@ export function makeJaxpr(f: (...args: never[]) => unknown, options: JitOptions 
     };
     const closed = traceToJaxpr(flat, split.dynamicLeaves.map((a) => a.aval));
     return new TracedJaxpr(closed, outTree!);
-  };
+  }) as unknown as (...args: Args<A>) => TracedJaxpr;
 }
 
 export { ShapedArray };

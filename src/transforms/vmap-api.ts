@@ -5,6 +5,7 @@ import type { BatchDim } from "../core/primitive.js";
 import { broadcastPrefix, flatten, unflatten, type TreeDef } from "../tree/tree.js";
 import { checkCallable, leafToArray } from "./args.js";
 import { vmapFlat } from "./vmap.js";
+import type { Args, Tangent } from "./types.js";
 
 export type AxisSpec = number | null | undefined | readonly AxisSpec[] | { readonly [key: string]: AxisSpec };
 
@@ -72,7 +73,7 @@ function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given?: number): number
  * @example
  * vmap((x, y) => np.dot(x, y), { inAxes: [0, null] })(batchOfVectors, w);
  */
-export function vmap<F extends (...args: never[]) => unknown>(f: F, options: VmapOptions = {}): (...args: Parameters<F>) => ReturnType<F> {
+export function vmap<A extends unknown[], R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: Args<A>) => Tangent<R> {
   checkCallable("vmap", f);
   const inAxes = options.inAxes === undefined ? 0 : options.inAxes;
   const outAxes = options.outAxes === undefined ? 0 : options.outAxes;
@@ -114,7 +115,7 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, options: Vma
       return d === 0 ? o : moveFirstTo(o, d);
     });
     return unflatten(outTree!, final);
-  }) as (...args: Parameters<F>) => ReturnType<F>;
+  }) as (...args: Args<A>) => Tangent<R>;
 }
 
 import { moveAxis } from "../primitives/batching.js";

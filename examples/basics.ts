@@ -15,7 +15,20 @@ export function main(): void {
   const [y, dy] = jvp(f, [1.0], [1.0]);
   console.log(`  jvp(f, [1], [1]) = [${y}, ${dy}]`);
   console.log(`  makeJaxpr(f)(1) = ${makeJaxpr(f)(1)}`);
-  const loss = (w: Array) => np.sum(np.square(np.tanh(np.matmul(np.array([[1, 2], [3, 4]]), w))));
+  const loss = (w: Array) =>
+    np.sum(
+      np.square(
+        np.tanh(
+          np.matmul(
+            np.array([
+              [1, 2],
+              [3, 4],
+            ]),
+            w,
+          ),
+        ),
+      ),
+    );
   console.log(`  hessian of a small loss at w = [0.1, -0.2]:\n${hessian(loss)(np.array([0.1, -0.2]))}`);
 }
 

@@ -63,7 +63,9 @@ const plainLog1pexp = (x: Array | number) => np.log1p(np.exp(x));
 export function seedB(): void {
   console.log("(b) d/dx log(1 + exp(x)): the custom rule against plain autodiff");
   for (const x of [1, 35, 100]) {
-    console.log(`  x = ${String(x).padStart(3)}: stable ${show(grad(log1pexp)(x))}, plain ${show(grad(plainLog1pexp)(x))}`);
+    console.log(
+      `  x = ${String(x).padStart(3)}: stable ${show(grad(log1pexp)(x))}, plain ${show(grad(plainLog1pexp)(x))}`,
+    );
   }
   console.log("  The plain gradient at 100 is NaN: exp(100) overflows float32 to inf, and autodiff");
   console.log("  multiplies d log1p(u)/du = 1/(1 + inf) = 0 by du/dx = exp(100) = inf: 0·inf = NaN.");
@@ -78,7 +80,9 @@ export function seedB(): void {
 //   def clip_gradient(lo, hi, x): return x
 //   def clip_gradient_fwd(lo, hi, x): return x, None
 //   def clip_gradient_bwd(lo, hi, _, g): return (jnp.clip(g, lo, hi),)
-const clipGradient = customVjp((_lo: number, _hi: number, x: Array | number) => np.asArray(x), { nondiffArgnums: [0, 1] });
+const clipGradient = customVjp((_lo: number, _hi: number, x: Array | number) => np.asArray(x), {
+  nondiffArgnums: [0, 1],
+});
 clipGradient.defvjp(
   (_lo, _hi, x) => [np.asArray(x), null],
   (lo: number, hi: number, _res: null, g: Array) => [np.clip(g, lo, hi)],
@@ -109,7 +113,10 @@ export function clipping(): void {
 const g = customJvp((x: Array | number) => np.divide(x, np.add(1, np.sqrt(x))));
 g.defjvp(([x]: Array[], [xDot]: Array[]) => {
   const ans = g(x);
-  const ansDot = np.multiply(np.divide(np.add(np.sqrt(x), 2), np.multiply(2, np.power(np.add(np.sqrt(x), 1), 2))), xDot);
+  const ansDot = np.multiply(
+    np.divide(np.add(np.sqrt(x), 2), np.multiply(2, np.power(np.add(np.sqrt(x), 1), 2))),
+    xDot,
+  );
   return [ans, ansDot];
 });
 const plainG = (x: Array | number) => np.divide(x, np.add(1, np.sqrt(x)));

@@ -22,6 +22,8 @@ export function installArrayMethods(methods: typeof Methods): void {
 
 /** What the library accepts wherever an array is expected. */
 export type ArrayLike = NdArray | number | boolean | NestedNumbers;
+// A recursive array type needs an interface; it adds no members on purpose.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface NestedNumbers extends ReadonlyArray<number | boolean | NestedNumbers> {}
 
 /** An index for `get` / `at`: a number, `null` (new axis), `"..."`, a slice, or an integer array. */

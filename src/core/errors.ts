@@ -40,4 +40,3 @@ export class CustomVjpError extends CotangentError {}
 
 /** Misuse of `customJvp` (missing rule, bad jvp output, ...). */
 export class CustomJvpError extends CotangentError {}
-

@@ -68,7 +68,13 @@ function formatScientific(values: number[], f32: boolean): string[] {
     const [m, e] = Math.abs(v).toExponential(digits).split("e");
     const exp = Number(e);
     const mant = digits === 0 ? m + "." : m;
-    return (v < 0 || Object.is(v, -0) ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + String(Math.abs(exp)).padStart(2, "0");
+    return (
+      (v < 0 || Object.is(v, -0) ? "-" : "") +
+      mant +
+      "e" +
+      (exp < 0 ? "-" : "+") +
+      String(Math.abs(exp)).padStart(2, "0")
+    );
   });
   const width = Math.max(...strs.map((s) => s.length));
   return strs.map((s) => s.padStart(width));

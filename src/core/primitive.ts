@@ -125,7 +125,8 @@ function hasNan(x: NdArray): boolean {
 export function userSourceLine(): string | null {
   const stack = new Error().stack?.split("\n").slice(1) ?? [];
   for (const line of stack) {
-    if (/[\\/](src|dist)[\\/](core|ir|transforms|primitives|numpy|lax|nn|random|scipy|tree|backends)[\\/]/.test(line)) continue;
+    if (/[\\/](src|dist)[\\/](core|ir|transforms|primitives|numpy|lax|nn|random|scipy|tree|backends)[\\/]/.test(line))
+      continue;
     if (line.includes("node_modules") || line.includes("node:internal")) continue;
     const m = line.match(/\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/);
     if (m) return m[1];

@@ -23,7 +23,8 @@ export function dce(jaxpr: Jaxpr): Jaxpr {
 function paramsKey(params: object): string | null {
   try {
     return JSON.stringify(params, (_k, v) => {
-      if (typeof v === "function" || (typeof v === "object" && v !== null && ("eqns" in v || "jaxpr" in v))) throw new Error("opaque");
+      if (typeof v === "function" || (typeof v === "object" && v !== null && ("eqns" in v || "jaxpr" in v)))
+        throw new Error("opaque");
       return v;
     });
   } catch {
@@ -45,7 +46,7 @@ export function cse(jaxpr: Jaxpr): Jaxpr {
   const seen = new Map<string, Var[]>();
   const eqns: JaxprEqn[] = [];
   for (const e of jaxpr.eqns) {
-    const inputs = e.inputs.map((a) => (a instanceof Var ? rename.get(a) ?? a : a));
+    const inputs = e.inputs.map((a) => (a instanceof Var ? (rename.get(a) ?? a) : a));
     const pk = paramsKey(e.params);
     const key = pk === null ? null : `${e.prim.name}|${inputs.map(id).join(",")}|${pk}`;
     const prev = key === null ? undefined : seen.get(key);
@@ -56,7 +57,7 @@ export function cse(jaxpr: Jaxpr): Jaxpr {
     if (key !== null) seen.set(key, e.outvars);
     eqns.push({ ...e, inputs });
   }
-  const outvars = jaxpr.outvars.map((a) => (a instanceof Var ? rename.get(a) ?? a : a));
+  const outvars = jaxpr.outvars.map((a) => (a instanceof Var ? (rename.get(a) ?? a) : a));
   return new Jaxpr(jaxpr.constvars, jaxpr.invars, eqns, outvars);
 }
 
@@ -72,7 +73,12 @@ export function dceClosed(closed: ClosedJaxpr): ClosedJaxpr {
   for (const a of j.outvars) if (a instanceof Var) used.add(a);
   const keep = j.constvars.map((v) => used.has(v));
   return new ClosedJaxpr(
-    new Jaxpr(j.constvars.filter((_, i) => keep[i]), j.invars, j.eqns, j.outvars),
+    new Jaxpr(
+      j.constvars.filter((_, i) => keep[i]),
+      j.invars,
+      j.eqns,
+      j.outvars,
+    ),
     closed.consts.filter((_, i) => keep[i]),
   );
 }

@@ -65,7 +65,10 @@ export function printJaxpr(jaxpr: Jaxpr, indent = 0): string {
   const atom = (a: Atom): string => (a instanceof Literal ? literalText(a) : names.name(a));
   const head = `{ lambda ${jaxpr.constvars.map(binder).join(" ")}; ${jaxpr.invars.map(binder).join(" ")}. let`;
   const eqns = jaxpr.eqns.map((e) => {
-    const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params as never) : e.params) as Record<string, unknown>;
+    const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params as never) : e.params) as Record<
+      string,
+      unknown
+    >;
     const keys = Object.keys(shown).sort();
     const params = keys.length ? `[${keys.map((k) => `${k}=${paramText(shown[k], indent)}`).join(" ")}]` : "";
     const lhs = e.outvars.length ? e.outvars.map(binder).join(" ") : "_";

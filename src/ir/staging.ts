@@ -9,14 +9,7 @@
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import type { Primitive } from "../core/primitive.js";
-import {
-  Trace,
-  Tracer,
-  escapedTracerError,
-  withTrace,
-  type CustomCall,
-  type Params,
-} from "../core/trace.js";
+import { Trace, Tracer, escapedTracerError, withTrace, type CustomCall, type Params } from "../core/trace.js";
 import { ClosedJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 export class StagingTracer extends Tracer {
@@ -115,10 +108,7 @@ export class StagingTrace extends Trace {
 }
 
 /** Traces `f` on abstract inputs into a closed jaxpr (no parent: everything is staged). */
-export function traceToJaxpr(
-  f: (args: NdArray[]) => NdArray[],
-  inAvals: ShapedArray[],
-): ClosedJaxpr {
+export function traceToJaxpr(f: (args: NdArray[]) => NdArray[], inAvals: ShapedArray[]): ClosedJaxpr {
   const trace = new StagingTrace(null);
   const inputs = inAvals.map((a) => trace.newArg(a));
   try {

@@ -13,12 +13,59 @@ import { reduceSum as reduceSumPrim } from "../primitives/reduce.js";
 import { stopGradient as stopGradientPrim } from "../primitives/stop-gradient.js";
 
 export {
-  add, sub, mul, div, rem, pow, max, min, atan2, eq, ne, lt, le, gt, ge,
-  selectN, convert as convertElementType,
+  add,
+  sub,
+  mul,
+  div,
+  rem,
+  pow,
+  max,
+  min,
+  atan2,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  selectN,
+  convert as convertElementType,
 } from "../primitives/elementwise.js";
 export {
-  neg, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, exp, exp2, log, log1p, expm1,
-  sqrt, rsqrt, cbrt, abs, sign, floor, ceil, round, erf, erfc, erfInv, lgamma, digamma, logistic, isFinite, polygamma,
+  neg,
+  sin,
+  cos,
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  tanh,
+  asinh,
+  acosh,
+  atanh,
+  exp,
+  exp2,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  cbrt,
+  abs,
+  sign,
+  floor,
+  ceil,
+  round,
+  erf,
+  erfc,
+  erfInv,
+  lgamma,
+  digamma,
+  logistic,
+  isFinite,
+  polygamma,
 } from "../primitives/unary.js";
 export { full } from "./creation.js";
 
@@ -27,19 +74,24 @@ const arr = (x: ArrayLike): NdArray => asArray(x);
 /** `lax.stop_gradient`: the identity, with zero derivative. */
 export const stopGradient = (x: ArrayLike): NdArray => stopGradientPrim(arr(x));
 /** `lax.select(pred, onTrue, onFalse)`. */
-export const select = (pred: ArrayLike, onTrue: ArrayLike, onFalse: ArrayLike): NdArray => ew.selectN(arr(pred), [arr(onFalse), arr(onTrue)]);
+export const select = (pred: ArrayLike, onTrue: ArrayLike, onFalse: ArrayLike): NdArray =>
+  ew.selectN(arr(pred), [arr(onFalse), arr(onTrue)]);
 export const reshape = (x: ArrayLike, newSizes: readonly number[]): NdArray => st.reshape(arr(x), newSizes);
 export const transpose = (x: ArrayLike, permutation: readonly number[]): NdArray => st.transpose(arr(x), permutation);
 export const broadcastInDim = (x: ArrayLike, shape: readonly number[], broadcastDimensions: number[]): NdArray =>
   st.broadcastInDim(arr(x), shape, broadcastDimensions);
 /** `lax.dot_general(lhs, rhs, ((lc, rc), (lb, rb)))`. */
-export const dotGeneral = (lhs: ArrayLike, rhs: ArrayLike, dimensionNumbers: [[number[], number[]], [number[], number[]]]): NdArray =>
-  dotGeneralPrim(arr(lhs), arr(rhs), { contracting: dimensionNumbers[0], batch: dimensionNumbers[1] });
+export const dotGeneral = (
+  lhs: ArrayLike,
+  rhs: ArrayLike,
+  dimensionNumbers: [[number[], number[]], [number[], number[]]],
+): NdArray => dotGeneralPrim(arr(lhs), arr(rhs), { contracting: dimensionNumbers[0], batch: dimensionNumbers[1] });
 export const iota = (dtype: DType, size: number): NdArray => iotaPrim(dtype, [size], 0);
 export const reduceSum = (x: ArrayLike, axes: number[]): NdArray => reduceSumPrim(arr(x), axes);
 export const slice = (x: ArrayLike, startIndices: number[], limitIndices: number[], strides?: number[]): NdArray =>
   sl.slice(arr(x), { startIndices, limitIndices, strides: strides ?? startIndices.map(() => 1) });
-export const sliceInDim = (x: ArrayLike, start: number, limit: number, stride = 1, axis = 0): NdArray => sl.sliceAxis(arr(x), axis, start, limit, stride);
+export const sliceInDim = (x: ArrayLike, start: number, limit: number, stride = 1, axis = 0): NdArray =>
+  sl.sliceAxis(arr(x), axis, start, limit, stride);
 /** `lax.pad(x, value, [[lo, hi, interior], ...])`. */
 export const pad = (x: ArrayLike, paddingValue: ArrayLike, config: [number, number, number][]): NdArray => {
   const a = arr(x);

@@ -36,7 +36,10 @@ export const swish = silu;
 export function gelu(x: ArrayLike, approximate = true): NdArray {
   const a = f(x);
   if (approximate) {
-    const inner = np.multiply(Math.sqrt(2 / Math.PI), np.add(a, np.multiply(0.044715, np.multiply(a, np.multiply(a, a)))));
+    const inner = np.multiply(
+      Math.sqrt(2 / Math.PI),
+      np.add(a, np.multiply(0.044715, np.multiply(a, np.multiply(a, a)))),
+    );
     return np.multiply(np.multiply(0.5, a), np.add(1, np.tanh(inner)));
   }
   return np.multiply(np.multiply(0.5, a), np.add(1, erfScaled(a)));
@@ -89,7 +92,12 @@ function axesOf(a: NdArray, axis: number | number[] | null | undefined, dflt: nu
  * logsumexp(x) = m + log Σ exp(x - m) with m = max(x) held constant (stop_gradient),
  * and m replaced by 0 where it is not finite, as JAX.
  */
-export function logsumexp(x: ArrayLike, ...args: [(number | number[] | null)?, { axis?: number | number[] | null; keepdims?: boolean }?] | [{ axis?: number | number[] | null; keepdims?: boolean }]): NdArray {
+export function logsumexp(
+  x: ArrayLike,
+  ...args:
+    | [(number | number[] | null)?, { axis?: number | number[] | null; keepdims?: boolean }?]
+    | [{ axis?: number | number[] | null; keepdims?: boolean }]
+): NdArray {
   const a = f(x);
   const o = parseOptional<{ axis: number | number[] | null; keepdims: boolean }>(["axis", "keepdims"], args);
   const axes = axesOf(a, o.axis, null);
@@ -129,7 +137,9 @@ export function oneHot(x: ArrayLike, numClasses: number, options: OneHotOptions 
   const axis = options.axis ?? -1;
   const classes = np.arange(numClasses);
   const expanded = np.expandDims(a, axis);
-  const shapeForClasses = expanded.shape.map((_, i) => (i === (axis < 0 ? expanded.ndim + axis : axis) ? numClasses : 1));
+  const shapeForClasses = expanded.shape.map((_, i) =>
+    i === (axis < 0 ? expanded.ndim + axis : axis) ? numClasses : 1,
+  );
   const hot = np.equal(expanded, np.reshape(classes, shapeForClasses));
   return hot.astype(options.dtype ?? defaultFloat());
 }

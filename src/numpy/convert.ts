@@ -28,7 +28,9 @@ function nestedShape(x: unknown, op: string): number[] {
         );
       }
       if (typeof v !== "number" && typeof v !== "boolean") {
-        throw new ArgumentTypeError(`[${op}] array elements must be numbers or booleans: got ${describe(v)}, expected a number.`);
+        throw new ArgumentTypeError(
+          `[${op}] array elements must be numbers or booleans: got ${describe(v)}, expected a number.`,
+        );
       }
       return;
     }
@@ -55,7 +57,8 @@ export function asArray(x: ArrayInput | unknown, dtype?: DType, op = "asarray"):
   let out: NdArray;
   if (x instanceof NdArray) out = x;
   // A JS number given a float dtype is stored in it directly (not rounded through float32 first).
-  else if (typeof x === "number") out = dtype !== undefined && isFloat(dtype) ? fromValues([x], [], dtype) : weakScalar(x, false);
+  else if (typeof x === "number")
+    out = dtype !== undefined && isFloat(dtype) ? fromValues([x], [], dtype) : weakScalar(x, false);
   else if (typeof x === "boolean") out = fromValues([x ? 1 : 0], [], "bool");
   else if (Array.isArray(x)) {
     const shape = nestedShape(x, op);
@@ -65,14 +68,24 @@ export function asArray(x: ArrayInput | unknown, dtype?: DType, op = "asarray"):
   } else if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     out = fromTyped(x);
   } else {
-    throw new ArgumentTypeError(`[${op}] cannot make an array from ${describe(x)}: expected an Array, a number, a boolean or nested JS arrays of numbers.`);
+    throw new ArgumentTypeError(
+      `[${op}] cannot make an array from ${describe(x)}: expected an Array, a number, a boolean or nested JS arrays of numbers.`,
+    );
   }
   return dtype === undefined || out.dtype === dtype ? out : convert(out, dtype);
 }
 
 function fromTyped(t: unknown): NdArray {
   const d: DType =
-    t instanceof Float64Array ? "float64" : t instanceof Int32Array ? "int32" : t instanceof Uint32Array ? "uint32" : t instanceof Uint8Array ? "bool" : "float32";
+    t instanceof Float64Array
+      ? "float64"
+      : t instanceof Int32Array
+        ? "int32"
+        : t instanceof Uint32Array
+          ? "uint32"
+          : t instanceof Uint8Array
+            ? "bool"
+            : "float32";
   const src = t as ArrayLike<number>;
   return fromValues(Array.from(src), [src.length], d);
 }
@@ -95,7 +108,9 @@ export function weakScalar(v: number, asInt: boolean): NdArray {
  * `idx.add(1)` stays integer); otherwise a JS number is a weak float.
  */
 export function promoteOperands(op: string, xs: (ArrayInput | unknown)[]): NdArray[] {
-  const arrays = xs.filter((x): x is NdArray => x instanceof NdArray || (Array.isArray(x) && true)).map((x) => asArray(x, undefined, op));
+  const arrays = xs
+    .filter((x): x is NdArray => x instanceof NdArray || (Array.isArray(x) && true))
+    .map((x) => asArray(x, undefined, op));
   const intContext = arrays.length > 0 && arrays.every((a) => !isFloat(a.dtype));
   const operands = xs.map((x) => (typeof x === "number" ? weakScalar(x, intContext) : asArray(x, undefined, op)));
   const target = resultType(operands.map((a): TypeKey => ({ dtype: a.dtype, weak: a.weakType })));
@@ -104,7 +119,9 @@ export function promoteOperands(op: string, xs: (ArrayInput | unknown)[]): NdArr
   return operands.map((a, i) => {
     if (a.dtype === target.dtype) return a;
     const x = xs[i];
-    return typeof x === "number" && isFloat(target.dtype) ? fromValues([x], [], target.dtype, target.weak) : convert(a, target.dtype, target.weak);
+    return typeof x === "number" && isFloat(target.dtype)
+      ? fromValues([x], [], target.dtype, target.weak)
+      : convert(a, target.dtype, target.weak);
   });
 }
 

@@ -47,18 +47,27 @@ export const onesLike = (x: ArrayLike, dtype?: DType): NdArray => fullLike(x, 1,
  * `jnp.arange(stop)`, `arange(start, stop, step)`: int32 when every argument
  * is a whole number, the default float otherwise (or `dtype`).
  */
-export function arange(start: number, stop?: number | null, step?: number | { dtype?: DType } | null, dtype?: DType): NdArray {
+export function arange(
+  start: number,
+  stop?: number | null,
+  step?: number | { dtype?: DType } | null,
+  dtype?: DType,
+): NdArray {
   if (typeof step === "object" && step !== null) {
     dtype = step.dtype;
     step = undefined;
   }
-  let [lo, hi, inc] = stop === undefined || stop === null ? [0, start, 1] : [start, stop, step ?? 1];
+  const [lo, hi, inc] = stop === undefined || stop === null ? [0, start, 1] : [start, stop, step ?? 1];
   if (inc === 0) throw new ShapeError(`[arange] step must not be zero: got step 0.`);
   const allInt = [lo, hi, inc].every(Number.isInteger);
   const d = dtype ?? (allInt ? "int32" : defaultFloat());
   const n = Math.max(0, Math.ceil((hi - lo) / inc));
   if (lo === 0 && inc === 1) return iota(d, [n], 0);
-  return fromValues(Array.from({ length: n }, (_, i) => lo + i * inc), [n], d);
+  return fromValues(
+    Array.from({ length: n }, (_, i) => lo + i * inc),
+    [n],
+    d,
+  );
 }
 
 export interface LinspaceOptions {
@@ -67,14 +76,21 @@ export interface LinspaceOptions {
 }
 
 /** `jnp.linspace(start, stop, num=50, endpoint=True)`. */
-export function linspace(start: number, stop: number, ...args: [number?, LinspaceOptions?] | [LinspaceOptions]): NdArray {
+export function linspace(
+  start: number,
+  stop: number,
+  ...args: [number?, LinspaceOptions?] | [LinspaceOptions]
+): NdArray {
   const o = parseOptional<{ num: number } & LinspaceOptions>(["num"], args);
   const num = o.num ?? 50;
-  if (!Number.isInteger(num) || num < 0) throw new ShapeError(`[linspace] number of samples must be a non-negative integer: got ${num}.`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new ShapeError(`[linspace] number of samples must be a non-negative integer: got ${num}.`);
   const endpoint = o.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
-  const values = Array.from({ length: num }, (_, i) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step));
+  const values = Array.from({ length: num }, (_, i) =>
+    endpoint && i === num - 1 && num > 1 ? stop : start + i * step,
+  );
   return fromValues(values, [num], o.dtype ?? defaultFloat());
 }
 
@@ -104,11 +120,17 @@ export function diag(x: ArrayLike, k = 0): NdArray {
 
 import { pad as padPrim } from "../primitives/slicing.js";
 function padRow(row: NdArray, lo: number, hi: number): NdArray {
-  return padPrim(row, ew.scalarLike(0, row), [[0, 0, 0], [lo, hi, 0]]);
+  return padPrim(row, ew.scalarLike(0, row), [
+    [0, 0, 0],
+    [lo, hi, 0],
+  ]);
 }
 
 // --- dtype constructors (np.float32(2.0), np.int32(3)) ---
-const ctor = (d: DType) => (x: ArrayLike): NdArray => asArray(x, d);
+const ctor =
+  (d: DType) =>
+  (x: ArrayLike): NdArray =>
+    asArray(x, d);
 export const float32 = ctor("float32");
 export const float64 = ctor("float64");
 export const int32 = ctor("int32");

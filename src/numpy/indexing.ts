@@ -39,7 +39,8 @@ function isArrayIndex(x: Index): boolean {
 function sliceIndices(s: Slice, n: number): [number, number, number] {
   const step = s.step ?? 1;
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
-  const norm = (v: number | null, dflt: number, lo: number, hi: number) => (v === null ? dflt : clamp(v < 0 ? v + n : v, lo, hi));
+  const norm = (v: number | null, dflt: number, lo: number, hi: number) =>
+    v === null ? dflt : clamp(v < 0 ? v + n : v, lo, hi);
   if (step > 0) return [norm(s.start, 0, 0, n), norm(s.stop, n, 0, n), step];
   return [norm(s.start, n - 1, -1, n - 1), norm(s.stop, -1, -1, n - 1), step];
 }
@@ -49,7 +50,9 @@ function parseIndex(x: NdArray, index: Index[]): { entries: Entry[]; dims: numbe
   if (ellipses > 1) throw new IndexError(`[get] an index can only have a single ellipsis ("..."): got ${ellipses}.`);
   const consumed = index.filter((i) => i !== null && i !== "...").length;
   if (consumed > x.ndim) {
-    throw new IndexError(`[get] too many indices for array: array is ${x.ndim}-dimensional, but ${consumed} were indexed.`);
+    throw new IndexError(
+      `[get] too many indices for array: array is ${x.ndim}-dimensional, but ${consumed} were indexed.`,
+    );
   }
   const anyArray = index.some(isArrayIndex) || index.some((i) => i instanceof Tracer);
   const expanded: Index[] = [];
@@ -73,16 +76,24 @@ function parseIndex(x: NdArray, index: Index[]): { entries: Entry[]; dims: numbe
       entries.push({ kind: "slice", start, stop, step });
     } else if (typeof i === "number") {
       if (!Number.isInteger(i) || i < -n || i >= n) {
-        throw new IndexError(`[get] index ${i} is out of bounds for axis ${dim} with size ${n}: expected an integer in [${-n}, ${n - 1}].`);
+        throw new IndexError(
+          `[get] index ${i} is out of bounds for axis ${dim} with size ${n}: expected an integer in [${-n}, ${n - 1}].`,
+        );
       }
-      entries.push(anyArray ? { kind: "array", idx: asArray(i < 0 ? i + n : i, "int32") } : { kind: "int", i: i < 0 ? i + n : i });
+      entries.push(
+        anyArray ? { kind: "array", idx: asArray(i < 0 ? i + n : i, "int32") } : { kind: "int", i: i < 0 ? i + n : i },
+      );
     } else {
       const idx = asArray(i as ArrayLike);
       if (idx.dtype === "bool") {
-        throw new IndexError(`[get] boolean mask indexing gives a shape that depends on values: got a bool index, expected integer indices. Use np.where(mask, x, 0) or pass integer positions.`);
+        throw new IndexError(
+          `[get] boolean mask indexing gives a shape that depends on values: got a bool index, expected integer indices. Use np.where(mask, x, 0) or pass integer positions.`,
+        );
       }
       if (idx.dtype !== "int32" && idx.dtype !== "uint32") {
-        throw new IndexError(`[get] array indices must be integers: got ${idx.aval.str()}, expected int32 (use .astype("int32")).`);
+        throw new IndexError(
+          `[get] array indices must be integers: got ${idx.aval.str()}, expected int32 (use .astype("int32")).`,
+        );
       }
       entries.push({ kind: "array", idx: normalizeIndex(idx, n) });
     }
@@ -138,7 +149,11 @@ export function getItem(x: NdArray, index: Index[]): NdArray {
   if (!adjacent || arrayDims[0] === 0) return out;
   const nb = bshape.length;
   const first = arrayDims[0];
-  const perm = [...range(first).map((i) => i + nb), ...range(nb), ...range(out.ndim - nb - first).map((i) => i + nb + first)];
+  const perm = [
+    ...range(first).map((i) => i + nb),
+    ...range(nb),
+    ...range(out.ndim - nb - first).map((i) => i + nb + first),
+  ];
   return st.transpose(out, perm);
 }
 

@@ -22,7 +22,10 @@ function matmulShapeError(a: NdArray, b: NdArray): ShapeError {
 /** `jnp.matmul` (`a @ b`): 1-D operands are promoted to matrices; leading axes broadcast. */
 export function matmul(x: ArrayLike, y: ArrayLike): NdArray {
   let [a, b] = promoteOperands("matmul", [x, y]);
-  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`[matmul] operands must have at least one axis: got ${a.aval.str()} and ${b.aval.str()}. Use np.multiply for scalars.`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new ShapeError(
+      `[matmul] operands must have at least one axis: got ${a.aval.str()} and ${b.aval.str()}. Use np.multiply for scalars.`,
+    );
   const aVec = a.ndim === 1;
   const bVec = b.ndim === 1;
   if (aVec) a = st.reshape(a, [1, a.size]);
@@ -57,13 +60,19 @@ export function dot(x: ArrayLike, y: ArrayLike): NdArray {
   if (a.ndim === 0 || b.ndim === 0) return ew.mul(a, b);
   const bAxis = b.ndim === 1 ? 0 : b.ndim - 2;
   if (a.aval.shape[a.ndim - 1] !== b.aval.shape[bAxis]) {
-    throw new ShapeError(`[dot] shapes ${shapeStr(a.aval.shape)} and ${shapeStr(b.aval.shape)} are not aligned: expected the last axis of the first to equal axis ${bAxis} of the second.`);
+    throw new ShapeError(
+      `[dot] shapes ${shapeStr(a.aval.shape)} and ${shapeStr(b.aval.shape)} are not aligned: expected the last axis of the first to equal axis ${bAxis} of the second.`,
+    );
   }
   return dotGeneral(a, b, { contracting: [[a.ndim - 1], [bAxis]], batch: [[], []] });
 }
 
 /** `jnp.tensordot(a, b, axes)`: axes is N (last N of a with first N of b) or [axesA, axesB]. */
-export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number | number[], number | number[]] = 2): NdArray {
+export function tensordot(
+  x: ArrayLike,
+  y: ArrayLike,
+  axes: number | [number | number[], number | number[]] = 2,
+): NdArray {
   const [a, b] = promoteOperands("tensordot", [x, y]);
   let ax: number[];
   let bx: number[];
@@ -77,7 +86,9 @@ export function tensordot(x: ArrayLike, y: ArrayLike, axes: number | [number | n
   ax = normalizeAxes("tensordot", ax, a.ndim);
   bx = normalizeAxes("tensordot", bx, b.ndim);
   if (ax.length !== bx.length || ax.some((i, k) => a.aval.shape[i] !== b.aval.shape[bx[k]])) {
-    throw new ShapeError(`[tensordot] shape mismatch: got ${a.aval.str()} and ${b.aval.str()} contracting axes ${shapeStr(ax)} and ${shapeStr(bx)}, expected paired axes of equal size.`);
+    throw new ShapeError(
+      `[tensordot] shape mismatch: got ${a.aval.str()} and ${b.aval.str()} contracting axes ${shapeStr(ax)} and ${shapeStr(bx)}, expected paired axes of equal size.`,
+    );
   }
   return dotGeneral(a, b, { contracting: [ax, bx], batch: [[], []] });
 }
@@ -111,24 +122,37 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): NdArray {
   const [lhs, rhsGiven] = spec.split("->");
   const inputs = lhs.split(",");
   if (inputs.length !== operands.length) {
-    throw new ShapeError(`[einsum] the subscripts name ${inputs.length} operands: got ${operands.length}, expected ${inputs.length}.`);
+    throw new ShapeError(
+      `[einsum] the subscripts name ${inputs.length} operands: got ${operands.length}, expected ${inputs.length}.`,
+    );
   }
   const arrays = promoteOperands("einsum", operands);
   inputs.forEach((s, i) => {
     if (s.length !== arrays[i].ndim) {
-      throw new ShapeError(`[einsum] subscripts "${s}" do not fit operand ${i} of shape ${shapeStr(arrays[i].aval.shape)}: expected ${arrays[i].ndim} letters.`);
+      throw new ShapeError(
+        `[einsum] subscripts "${s}" do not fit operand ${i} of shape ${shapeStr(arrays[i].aval.shape)}: expected ${arrays[i].ndim} letters.`,
+      );
     }
-    if (new Set(s).size !== s.length) throw new ShapeError(`[einsum] repeated index in "${s}" (diagonals) is not supported: use np.diagonal first.`);
+    if (new Set(s).size !== s.length)
+      throw new ShapeError(`[einsum] repeated index in "${s}" (diagonals) is not supported: use np.diagonal first.`);
   });
   const counts = new Map<string, number>();
   for (const c of inputs.join("")) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const output = rhsGiven ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
+  const output =
+    rhsGiven ??
+    [...counts.keys()]
+      .filter((c) => counts.get(c) === 1)
+      .sort()
+      .join("");
   const sizes = new Map<string, number>();
-  inputs.forEach((s, i) => [...s].forEach((c, j) => {
-    const n = arrays[i].aval.shape[j];
-    if (sizes.has(c) && sizes.get(c) !== n) throw new ShapeError(`[einsum] index "${c}" has sizes ${sizes.get(c)} and ${n}: expected one size.`);
-    sizes.set(c, n);
-  }));
+  inputs.forEach((s, i) =>
+    [...s].forEach((c, j) => {
+      const n = arrays[i].aval.shape[j];
+      if (sizes.has(c) && sizes.get(c) !== n)
+        throw new ShapeError(`[einsum] index "${c}" has sizes ${sizes.get(c)} and ${n}: expected one size.`);
+      sizes.set(c, n);
+    }),
+  );
   // Sum out indices that appear in one operand only and not in the output.
   let terms = arrays.map((a, i) => {
     const s = inputs[i];
@@ -146,14 +170,21 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): NdArray {
       contracting: [contract.map((c) => x.s.indexOf(c)), contract.map((c) => y.s.indexOf(c))],
       batch: [batch.map((c) => x.s.indexOf(c)), batch.map((c) => y.s.indexOf(c))],
     });
-    const s = [...batch, ...[...x.s].filter((c) => !shared.includes(c)), ...[...y.s].filter((c) => !shared.includes(c))].join("");
+    const s = [
+      ...batch,
+      ...[...x.s].filter((c) => !shared.includes(c)),
+      ...[...y.s].filter((c) => !shared.includes(c)),
+    ].join("");
     terms = [{ a: out, s }, ...rest];
   }
   const { a, s } = terms[0];
   const extra = [...s].map((c, j) => (output.includes(c) ? -1 : j)).filter((j) => j >= 0);
   const summed = red.reduceSum(a, extra);
   const kept = [...s].filter((c) => output.includes(c));
-  return st.transpose(summed, [...output].map((c) => kept.indexOf(c)));
+  return st.transpose(
+    summed,
+    [...output].map((c) => kept.indexOf(c)),
+  );
 }
 
 // --- norm -------------------------------------------------------------------------------
@@ -165,18 +196,34 @@ export interface NormOptions {
 }
 
 /** `jnp.linalg.norm`: vector p-norms (2, 1, ∞, -∞, 0, p) and the Frobenius norm. */
-export function norm(x: ArrayLike, ...args: [(number | "fro" | null)?, (number | number[] | null)?, NormOptions?] | [NormOptions]): NdArray {
+export function norm(
+  x: ArrayLike,
+  ...args: [(number | "fro" | null)?, (number | number[] | null)?, NormOptions?] | [NormOptions]
+): NdArray {
   const [a] = promoteToFloat("norm", [x]);
   const o = parseOptional<NormOptions>(["ord", "axis", "keepdims"], args);
-  const axes = o.axis === null || o.axis === undefined ? range(a.ndim) : normalizeAxes("norm", typeof o.axis === "number" ? [o.axis] : o.axis, a.ndim);
+  const axes =
+    o.axis === null || o.axis === undefined
+      ? range(a.ndim)
+      : normalizeAxes("norm", typeof o.axis === "number" ? [o.axis] : o.axis, a.ndim);
   const ord = o.ord ?? null;
-  const keep = (y: NdArray): NdArray => (o.keepdims ? st.reshape(y, a.aval.shape.map((n, i) => (axes.includes(i) ? 1 : n))) : y);
+  const keep = (y: NdArray): NdArray =>
+    o.keepdims
+      ? st.reshape(
+          y,
+          a.aval.shape.map((n, i) => (axes.includes(i) ? 1 : n)),
+        )
+      : y;
   const absA = un.abs(a);
   if (ord === null || ord === "fro" || ord === 2) {
-    if (ord === 2 && axes.length === 2) throw new ShapeError(`[norm] the matrix 2-norm needs singular values, which cotangent does not compute yet: use ord "fro" or a vector norm.`);
+    if (ord === 2 && axes.length === 2)
+      throw new ShapeError(
+        `[norm] the matrix 2-norm needs singular values, which cotangent does not compute yet: use ord "fro" or a vector norm.`,
+      );
     return keep(un.sqrt(red.reduceSum(ew.mul(a, a), axes)));
   }
-  if (axes.length !== 1) throw new ShapeError(`[norm] ord ${ord} is a vector norm: got ${axes.length} axes, expected one axis.`);
+  if (axes.length !== 1)
+    throw new ShapeError(`[norm] ord ${ord} is a vector norm: got ${axes.length} axes, expected one axis.`);
   const ax = normalizeAxis("norm", axes[0], a.ndim);
   if (ord === Infinity) return keep(bind1(red.reduceMaxP, [absA], { axes: [ax] }));
   if (ord === -Infinity) return keep(bind1(red.reduceMinP, [absA], { axes: [ax] }));

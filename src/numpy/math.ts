@@ -11,16 +11,26 @@ import { scalar } from "../lax/creation.js";
 type Unary = (x: ArrayLike) => NdArray;
 type Binary = (x: ArrayLike, y: ArrayLike) => NdArray;
 
-const floatUnary = (name: string, f: (x: NdArray) => NdArray): Unary => (x) => f(promoteToFloat(name, [x])[0]);
-const anyUnary = (name: string, f: (x: NdArray) => NdArray): Unary => (x) => f(promoteOperands(name, [x])[0]);
-const binary = (name: string, f: (x: NdArray, y: NdArray) => NdArray): Binary => (x, y) => {
-  const [a, b] = promoteOperands(name, [x, y]);
-  return f(a, b);
-};
-const floatBinary = (name: string, f: (x: NdArray, y: NdArray) => NdArray): Binary => (x, y) => {
-  const [a, b] = promoteToFloat(name, [x, y]);
-  return f(a, b);
-};
+const floatUnary =
+  (name: string, f: (x: NdArray) => NdArray): Unary =>
+  (x) =>
+    f(promoteToFloat(name, [x])[0]);
+const anyUnary =
+  (name: string, f: (x: NdArray) => NdArray): Unary =>
+  (x) =>
+    f(promoteOperands(name, [x])[0]);
+const binary =
+  (name: string, f: (x: NdArray, y: NdArray) => NdArray): Binary =>
+  (x, y) => {
+    const [a, b] = promoteOperands(name, [x, y]);
+    return f(a, b);
+  };
+const floatBinary =
+  (name: string, f: (x: NdArray, y: NdArray) => NdArray): Binary =>
+  (x, y) => {
+    const [a, b] = promoteToFloat(name, [x, y]);
+    return f(a, b);
+  };
 
 /** A scalar of `x`'s dtype, weak (a constant in a formula). */
 const k = (v: number, x: NdArray): NdArray => ew.scalarLike(v, x);
@@ -163,7 +173,9 @@ export const bitwiseXor = binary("bitwise_xor", ew.xor);
 export const bitwiseNot = anyUnary("bitwise_not", un.not);
 export const invert = bitwiseNot;
 export const leftShift = binary("left_shift", ew.shiftLeft);
-export const rightShift = binary("right_shift", (a, b) => (a.dtype === "uint32" ? ew.shiftRightLogical(a, b) : ew.shiftRightArithmetic(a, b)));
+export const rightShift = binary("right_shift", (a, b) =>
+  a.dtype === "uint32" ? ew.shiftRightLogical(a, b) : ew.shiftRightArithmetic(a, b),
+);
 
 export const isfinite: Unary = (x) => {
   const a = asArray(x);
@@ -193,7 +205,8 @@ export function where(condition: ArrayLike, x: ArrayLike, y: ArrayLike): NdArray
   const c = toBool(condition);
   const [a, b] = promoteOperands("where", [x, y]);
   const shape = broadcastShapes("where", c.aval.shape, a.aval.shape, b.aval.shape);
-  const fit = (v: NdArray) => (v.ndim === shape.length && v.aval.shape.every((n, i) => n === shape[i]) ? v : broadcastTo(v, shape));
+  const fit = (v: NdArray) =>
+    v.ndim === shape.length && v.aval.shape.every((n, i) => n === shape[i]) ? v : broadcastTo(v, shape);
   return ew.selectN(fit(c), [fit(b), fit(a)]);
 }
 

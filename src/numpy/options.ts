@@ -15,7 +15,10 @@ function isOptionsObject(x: unknown): x is Record<string, unknown> {
  * trailing options object. `parseOptional(["axis", "keepdims"], [1, { keepdims: true }])`
  * gives `{ axis: 1, keepdims: true }`.
  */
-export function parseOptional<T extends object>(names: readonly (keyof T & string)[], args: readonly unknown[]): Partial<T> {
+export function parseOptional<T extends object>(
+  names: readonly (keyof T & string)[],
+  args: readonly unknown[],
+): Partial<T> {
   const out: Record<string, unknown> = {};
   let positional = args;
   const last = args[args.length - 1];

@@ -25,13 +25,19 @@ type ReduceArgs = [AxisArg?, (ReduceOptions | boolean)?] | [ReduceOptions];
 function parse(op: string, x: NdArray, args: readonly unknown[]): { axes: number[]; keepdims: boolean; dtype?: DType } {
   const o = parseOptional<ReduceOptions>(["axis", "keepdims"], args);
   const axis = o.axis;
-  const axes = axis === null || axis === undefined ? range(x.ndim) : normalizeAxes(op, typeof axis === "number" ? [axis] : axis, x.ndim);
+  const axes =
+    axis === null || axis === undefined
+      ? range(x.ndim)
+      : normalizeAxes(op, typeof axis === "number" ? [axis] : axis, x.ndim);
   return { axes, keepdims: o.keepdims ?? false, dtype: o.dtype };
 }
 
 function keep(y: NdArray, x: NdArray, axes: number[], keepdims: boolean): NdArray {
   if (!keepdims) return y;
-  return reshape(y, x.aval.shape.map((n, i) => (axes.includes(i) ? 1 : n)));
+  return reshape(
+    y,
+    x.aval.shape.map((n, i) => (axes.includes(i) ? 1 : n)),
+  );
 }
 
 /** Bools sum as int32, as in NumPy. */
@@ -58,7 +64,9 @@ function extreme(op: "max" | "min", x: ArrayLike, args: readonly unknown[]): NdA
   const a = asArray(x);
   const { axes, keepdims } = parse(op, a, args);
   if (a.size === 0 && axes.length > 0) {
-    throw new Error(`[${op}] zero-size array to reduction operation ${op} which has no identity: got ${a.aval.str()}, expected a non-empty array.`);
+    throw new Error(
+      `[${op}] zero-size array to reduction operation ${op} which has no identity: got ${a.aval.str()}, expected a non-empty array.`,
+    );
   }
   const prim = op === "max" ? red.reduceMaxP : red.reduceMinP;
   return keep(axes.length ? bind1(prim, [a], { axes }) : a, a, axes, keepdims);
@@ -109,17 +117,30 @@ function argExtreme(op: "argmax" | "argmin", x: ArrayLike, args: readonly unknow
   const flat = o.axis === null || o.axis === undefined;
   const input = flat ? reshape(a, [a.size]) : a;
   const axis = flat ? 0 : normalizeAxis(op, o.axis!, a.ndim);
-  if (input.aval.shape[axis] === 0) throw new Error(`[${op}] attempt to get ${op} of an empty sequence: got ${a.aval.str()}.`);
+  if (input.aval.shape[axis] === 0)
+    throw new Error(`[${op}] attempt to get ${op} of an empty sequence: got ${a.aval.str()}.`);
   const prim = op === "argmax" ? red.argmaxP : red.argminP;
   const out = bind1(prim, [input], { axes: [axis], indexDtype: "int32" });
   if (!o.keepdims) return out;
-  return flat ? reshape(out, a.aval.shape.map(() => 1)) : reshape(out, a.aval.shape.map((n, i) => (i === axis ? 1 : n)));
+  return flat
+    ? reshape(
+        out,
+        a.aval.shape.map(() => 1),
+      )
+    : reshape(
+        out,
+        a.aval.shape.map((n, i) => (i === axis ? 1 : n)),
+      );
 }
 
-export const argmax = (x: ArrayLike, ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]): NdArray =>
-  argExtreme("argmax", x, args);
-export const argmin = (x: ArrayLike, ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]): NdArray =>
-  argExtreme("argmin", x, args);
+export const argmax = (
+  x: ArrayLike,
+  ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]
+): NdArray => argExtreme("argmax", x, args);
+export const argmin = (
+  x: ArrayLike,
+  ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]
+): NdArray => argExtreme("argmin", x, args);
 
 function logical(op: "all" | "any", x: ArrayLike, args: readonly unknown[]): NdArray {
   const a0 = asArray(x);
@@ -132,7 +153,12 @@ function logical(op: "all" | "any", x: ArrayLike, args: readonly unknown[]): NdA
 export const all = (x: ArrayLike, ...args: ReduceArgs): NdArray => logical("all", x, args);
 export const any = (x: ArrayLike, ...args: ReduceArgs): NdArray => logical("any", x, args);
 
-function cumulative(op: string, f: (x: NdArray, axis: number) => NdArray, x: ArrayLike, args: readonly unknown[]): NdArray {
+function cumulative(
+  op: string,
+  f: (x: NdArray, axis: number) => NdArray,
+  x: ArrayLike,
+  args: readonly unknown[],
+): NdArray {
   const a0 = asArray(x);
   const o = parseOptional<{ axis: number | null; dtype: DType }>(["axis", "dtype"], args);
   const a = sumInput(o.axis === null || o.axis === undefined ? reshape(a0, [a0.size]) : a0, o.dtype);

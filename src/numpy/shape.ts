@@ -18,11 +18,16 @@ export function reshape(x: ArrayLike, shape: Shape | number): NdArray {
   const a = asArray(x);
   const s = typeof shape === "number" ? [shape] : [...shape];
   const unknown = s.filter((d) => d === -1).length;
-  if (unknown > 1) throw new ShapeError(`[reshape] can only specify one unknown dimension: got ${shapeStr(s)}, expected at most one -1.`);
+  if (unknown > 1)
+    throw new ShapeError(
+      `[reshape] can only specify one unknown dimension: got ${shapeStr(s)}, expected at most one -1.`,
+    );
   if (unknown === 1) {
     const known = s.filter((d) => d !== -1).reduce((p, q) => p * q, 1);
     if (known === 0 || a.size % known !== 0) {
-      throw new ShapeError(`[reshape] cannot reshape an array of size ${a.size} into shape ${shapeStr(s)}: got ${a.aval.str()}, expected a shape with ${a.size} elements.`);
+      throw new ShapeError(
+        `[reshape] cannot reshape an array of size ${a.size} into shape ${shapeStr(s)}: got ${a.aval.str()}, expected a shape with ${a.size} elements.`,
+      );
     }
     s[s.indexOf(-1)] = a.size / known;
   }
@@ -39,7 +44,9 @@ export function transpose(x: ArrayLike, axes?: Shape | null): NdArray {
   const a = asArray(x);
   const perm = axes ? normalizeAxes("transpose", axes, a.ndim) : range(a.ndim).reverse();
   if (perm.length !== a.ndim) {
-    throw new AxisError(`[transpose] axes don't match array: got ${shapeStr(axes ?? [])} for ${a.aval.str()}, expected a permutation of ${a.ndim} axes.`);
+    throw new AxisError(
+      `[transpose] axes don't match array: got ${shapeStr(axes ?? [])} for ${a.aval.str()}, expected a permutation of ${a.ndim} axes.`,
+    );
   }
   return st.transpose(a, perm);
 }
@@ -57,7 +64,10 @@ export function moveaxis(x: ArrayLike, source: number | number[], destination: n
   const a = asArray(x);
   const src = normalizeAxes("moveaxis", typeof source === "number" ? [source] : source, a.ndim);
   const dst = normalizeAxes("moveaxis", typeof destination === "number" ? [destination] : destination, a.ndim);
-  if (src.length !== dst.length) throw new AxisError(`[moveaxis] source and destination must have the same number of elements: got ${src.length} and ${dst.length}.`);
+  if (src.length !== dst.length)
+    throw new AxisError(
+      `[moveaxis] source and destination must have the same number of elements: got ${src.length} and ${dst.length}.`,
+    );
   const rest = range(a.ndim).filter((i) => !src.includes(i));
   const perm = new Array<number>(a.ndim);
   dst.forEach((d, k) => (perm[d] = src[k]));
@@ -80,20 +90,30 @@ export function expandDims(x: ArrayLike, axis: number | number[]): NdArray {
 export function squeeze(x: ArrayLike, axis?: number | number[] | null): NdArray {
   const a = asArray(x);
   const shape = a.aval.shape;
-  const axes = axis === null || axis === undefined ? range(a.ndim).filter((i) => shape[i] === 1) : normalizeAxes("squeeze", typeof axis === "number" ? [axis] : axis, a.ndim);
+  const axes =
+    axis === null || axis === undefined
+      ? range(a.ndim).filter((i) => shape[i] === 1)
+      : normalizeAxes("squeeze", typeof axis === "number" ? [axis] : axis, a.ndim);
   for (const i of axes) {
     if (shape[i] !== 1) {
-      throw new ShapeError(`[squeeze] cannot select an axis to squeeze out which has size not equal to one: got axis ${i} of size ${shape[i]} in ${a.aval.str()}, expected size 1.`);
+      throw new ShapeError(
+        `[squeeze] cannot select an axis to squeeze out which has size not equal to one: got axis ${i} of size ${shape[i]} in ${a.aval.str()}, expected size 1.`,
+      );
     }
   }
-  return st.reshape(a, shape.filter((_, i) => !axes.includes(i)));
+  return st.reshape(
+    a,
+    shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 export function broadcastTo(x: ArrayLike, shape: Shape): NdArray {
   const a = asArray(x);
   const out = broadcastShapes("broadcast_to", a.aval.shape, shape);
   if (out.length !== shape.length || out.some((n, i) => n !== shape[i])) {
-    throw new ShapeError(`[broadcast_to] cannot broadcast ${a.aval.str()} to shape ${shapeStr(shape)}: expected each axis of the input to be 1 or equal to the target, aligned from the right.`);
+    throw new ShapeError(
+      `[broadcast_to] cannot broadcast ${a.aval.str()} to shape ${shapeStr(shape)}: expected each axis of the input to be 1 or equal to the target, aligned from the right.`,
+    );
   }
   return st.broadcastTo(a, shape);
 }
@@ -117,14 +137,25 @@ export function stack(arrays: readonly ArrayLike[], axis = 0): NdArray {
   const xs = promoteOperands("stack", [...arrays]);
   const s0 = xs[0].aval.shape;
   if (xs.some((a) => a.ndim !== s0.length || a.aval.shape.some((n, i) => n !== s0[i]))) {
-    throw new ShapeError(`[stack] all input arrays must have the same shape: got ${xs.map((a) => a.aval.str()).join(", ")}.`);
+    throw new ShapeError(
+      `[stack] all input arrays must have the same shape: got ${xs.map((a) => a.aval.str()).join(", ")}.`,
+    );
   }
   const ax = normalizeAxis("stack", axis, s0.length + 1);
-  return sl.concatenate(xs.map((a) => expandDims(a, ax)), ax);
+  return sl.concatenate(
+    xs.map((a) => expandDims(a, ax)),
+    ax,
+  );
 }
 
 export const vstack = (arrays: readonly ArrayLike[]): NdArray =>
-  concatenate(arrays.map((a) => { const x = asArray(a); return x.ndim < 2 ? st.reshape(x, [1, x.size]) : x; }), 0);
+  concatenate(
+    arrays.map((a) => {
+      const x = asArray(a);
+      return x.ndim < 2 ? st.reshape(x, [1, x.size]) : x;
+    }),
+    0,
+  );
 export const hstack = (arrays: readonly ArrayLike[]): NdArray => {
   const xs = arrays.map((a) => asArray(a));
   return concatenate(xs, xs[0].ndim === 1 ? 0 : 1);
@@ -138,7 +169,9 @@ export function split(x: ArrayLike, indicesOrSections: number | readonly number[
   let cuts: number[];
   if (typeof indicesOrSections === "number") {
     if (n % indicesOrSections !== 0) {
-      throw new ShapeError(`[split] array split does not result in an equal division: got ${n} elements on axis ${ax} and ${indicesOrSections} sections, expected a divisor of ${n}.`);
+      throw new ShapeError(
+        `[split] array split does not result in an equal division: got ${n} elements on axis ${ax} and ${indicesOrSections} sections, expected a divisor of ${n}.`,
+      );
     }
     const step = n / indicesOrSections;
     cuts = range(indicesOrSections - 1).map((i) => (i + 1) * step);
@@ -150,7 +183,10 @@ export function split(x: ArrayLike, indicesOrSections: number | readonly number[
 /** `jnp.flip(x, axis)`: all axes by default. */
 export function flip(x: ArrayLike, axis?: number | number[] | null): NdArray {
   const a = asArray(x);
-  const axes = axis === null || axis === undefined ? range(a.ndim) : normalizeAxes("flip", typeof axis === "number" ? [axis] : axis, a.ndim);
+  const axes =
+    axis === null || axis === undefined
+      ? range(a.ndim)
+      : normalizeAxes("flip", typeof axis === "number" ? [axis] : axis, a.ndim);
   return sl.rev(a, axes);
 }
 
@@ -163,8 +199,15 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): NdArray {
   // Broadcast to [r0, n0, r1, n1, ...] then merge pairs.
   const shape = a.aval.shape;
   const interleaved = shape.flatMap((n, i) => [full[i], n]);
-  const b = st.broadcastInDim(a, interleaved, range(nd).map((i) => 2 * i + 1));
-  return st.reshape(b, shape.map((n, i) => n * full[i]));
+  const b = st.broadcastInDim(
+    a,
+    interleaved,
+    range(nd).map((i) => 2 * i + 1),
+  );
+  return st.reshape(
+    b,
+    shape.map((n, i) => n * full[i]),
+  );
 }
 
 /** `jnp.repeat(x, repeats, axis)` with a whole-number or per-element count. */
@@ -178,10 +221,20 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[], axis: 
   const n = a.aval.shape[ax];
   if (typeof repeats === "number") {
     const shape = a.aval.shape;
-    const expanded = st.broadcastInDim(a, [...shape.slice(0, ax + 1), repeats, ...shape.slice(ax + 1)], range(a.ndim).map((i) => (i <= ax ? i : i + 1)));
-    return st.reshape(expanded, shape.map((m, i) => (i === ax ? m * repeats : m)));
+    const expanded = st.broadcastInDim(
+      a,
+      [...shape.slice(0, ax + 1), repeats, ...shape.slice(ax + 1)],
+      range(a.ndim).map((i) => (i <= ax ? i : i + 1)),
+    );
+    return st.reshape(
+      expanded,
+      shape.map((m, i) => (i === ax ? m * repeats : m)),
+    );
   }
-  if (repeats.length !== n) throw new ShapeError(`[repeat] repeats has ${repeats.length} entries: expected one per element (${n}) on axis ${ax}.`);
+  if (repeats.length !== n)
+    throw new ShapeError(
+      `[repeat] repeats has ${repeats.length} entries: expected one per element (${n}) on axis ${ax}.`,
+    );
   const idx = repeats.flatMap((r, i) => new Array<number>(r).fill(i));
   return take(a, idx, ax);
 }
@@ -205,17 +258,29 @@ function padWidths(width: PadWidth, ndim: number): [number, number][] {
   } else if (width.length === ndim) {
     return (width as readonly (readonly number[])[]).map((p) => [p[0], p[1] ?? p[0]]);
   }
-  throw new ShapeError(`[pad] pad_width ${JSON.stringify(width)} does not fit an array of rank ${ndim}: expected a number, [before, after], or one [before, after] per axis.`);
+  throw new ShapeError(
+    `[pad] pad_width ${JSON.stringify(width)} does not fit an array of rank ${ndim}: expected a number, [before, after], or one [before, after] per axis.`,
+  );
 }
 
 /** `jnp.pad(x, padWidth, { mode, constantValues })`. */
-export function pad(x: ArrayLike, padWidth: PadWidth, ...args: [PadOptions["mode"]?, PadOptions?] | [PadOptions]): NdArray {
+export function pad(
+  x: ArrayLike,
+  padWidth: PadWidth,
+  ...args: [PadOptions["mode"]?, PadOptions?] | [PadOptions]
+): NdArray {
   const a = asArray(x);
   const o = parseOptional<PadOptions>(["mode"], args);
   const widths = padWidths(padWidth, a.ndim);
-  if (widths.some(([lo, hi]) => lo < 0 || hi < 0)) throw new ShapeError(`[pad] padding widths must be non-negative: got ${JSON.stringify(widths)}.`);
+  if (widths.some(([lo, hi]) => lo < 0 || hi < 0))
+    throw new ShapeError(`[pad] padding widths must be non-negative: got ${JSON.stringify(widths)}.`);
   const mode = o.mode ?? "constant";
-  if (mode === "constant") return sl.pad(a, ew.scalarLike(o.constantValues ?? 0, a), widths.map(([lo, hi]) => [lo, hi, 0]));
+  if (mode === "constant")
+    return sl.pad(
+      a,
+      ew.scalarLike(o.constantValues ?? 0, a),
+      widths.map(([lo, hi]) => [lo, hi, 0]),
+    );
   let out = a;
   widths.forEach(([lo, hi], axis) => (out = padAxisMode(out, axis, lo, hi, mode)));
   return out;
@@ -230,7 +295,7 @@ function padAxisMode(x: NdArray, axis: number, lo: number, hi: number, mode: str
     if (mode === "wrap") return ((i % n) + n) % n;
     const period = mode === "reflect" ? 2 * (n - 1) : 2 * n;
     if (period === 0) return 0;
-    let j = ((i % period) + period) % period;
+    const j = ((i % period) + period) % period;
     if (mode === "reflect") return j < n ? j : period - j;
     return j < n ? j : period - 1 - j;
   };
@@ -270,11 +335,16 @@ export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | n
   }
   const ax = normalizeAxis("take_along_axis", axis, a.ndim);
   if (idx.ndim !== a.ndim) {
-    throw new ShapeError(`[take_along_axis] indices and array must have the same rank: got ${idx.aval.str()} and ${a.aval.str()}.`);
+    throw new ShapeError(
+      `[take_along_axis] indices and array must have the same rank: got ${idx.aval.str()} and ${a.aval.str()}.`,
+    );
   }
   const shape = a.aval.shape.map((n, i) => (i === ax ? idx.aval.shape[i] : Math.max(n, idx.aval.shape[i])));
   const full = st.broadcastTo(normalizeIndex(idx, a.aval.shape[ax]), shape);
-  const xs = st.broadcastTo(a, a.aval.shape.map((n, i) => (i === ax ? n : shape[i])));
+  const xs = st.broadcastTo(
+    a,
+    a.aval.shape.map((n, i) => (i === ax ? n : shape[i])),
+  );
   return takeAlong(xs, full, ax);
 }
 

@@ -14,7 +14,12 @@ export function moveAxis(x: NdArray, from: number, to: number): NdArray {
 
 /** `x` with its batch axis first; an unbatched `x` is broadcast to `size` along a new first axis. */
 export function batchFirst(x: NdArray, dim: BatchDim, size: number): NdArray {
-  if (dim === null) return broadcastInDim(x, [size, ...x.aval.shape], range(x.ndim).map((i) => i + 1));
+  if (dim === null)
+    return broadcastInDim(
+      x,
+      [size, ...x.aval.shape],
+      range(x.ndim).map((i) => i + 1),
+    );
   return moveAxis(x, dim, 0);
 }
 

@@ -63,7 +63,8 @@ function reinterpret(src: TypedArray, to: DType): TypedArray {
 export const bitcastP: Primitive = definePrimitive<BitcastParams>({
   name: "bitcast_convert_type",
   abstractEval: ([x], { newDtype }) => new ShapedArray(outShape(x, newDtype), newDtype),
-  impl: ([x], { newDtype }) => new NdArray(new ShapedArray(outShape(x.aval, newDtype), newDtype), reinterpret(x._data!, newDtype)),
+  impl: ([x], { newDtype }) =>
+    new NdArray(new ShapedArray(outShape(x.aval, newDtype), newDtype), reinterpret(x._data!, newDtype)),
   // Bit patterns are piecewise constant in the value: JAX declares a zero derivative.
   jvp: "nondifferentiable",
   // The trailing axis may be consumed or added: keep the batch axis in front.

@@ -43,7 +43,12 @@ function cumKernel(x: NdArray, { axis, reverse }: CumParams, combine: (a: number
  * Inclusive scan by doubling (Hillis–Steele): y ← y ⊕ shift(y, 2ᵏ), where the
  * shift fills with ⊕'s identity. log₂(n) steps of differentiable primitives.
  */
-function associativeScan(x: NdArray, p: CumParams, combine: (a: NdArray, b: NdArray) => NdArray, identity: number): NdArray {
+function associativeScan(
+  x: NdArray,
+  p: CumParams,
+  combine: (a: NdArray, b: NdArray) => NdArray,
+  identity: number,
+): NdArray {
   let y = p.reverse ? rev(x, [p.axis]) : x;
   const n = y.aval.shape[p.axis];
   for (let offset = 1; offset < n; offset *= 2) {
@@ -53,7 +58,12 @@ function associativeScan(x: NdArray, p: CumParams, combine: (a: NdArray, b: NdAr
   return p.reverse ? rev(y, [p.axis]) : y;
 }
 
-function defineCumulative(name: string, combine: (a: number, b: number) => number, lax: ((a: NdArray, b: NdArray) => NdArray) | null, identity: number): Primitive {
+function defineCumulative(
+  name: string,
+  combine: (a: number, b: number) => number,
+  lax: ((a: NdArray, b: NdArray) => NdArray) | null,
+  identity: number,
+): Primitive {
   const prim: Primitive = definePrimitive<CumParams>({
     name,
     abstractEval: ([x]) => x,

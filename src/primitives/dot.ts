@@ -27,9 +27,12 @@ export const dotGeneralP: Primitive = definePrimitive<DotParams>({
   name: "dot_general",
   abstractEval([l, r], { contracting: [lc, rc], batch: [lb, rb] }) {
     if (l.dtype !== r.dtype) {
-      throw new DTypeError(`[dot_general] operands must share a dtype: got ${l.str()} and ${r.str()}, expected equal dtypes.`);
+      throw new DTypeError(
+        `[dot_general] operands must share a dtype: got ${l.str()} and ${r.str()}, expected equal dtypes.`,
+      );
     }
-    const pairsOk = (a: number[], b: number[]) => a.length === b.length && a.every((i, k) => l.shape[i] === r.shape[b[k]]);
+    const pairsOk = (a: number[], b: number[]) =>
+      a.length === b.length && a.every((i, k) => l.shape[i] === r.shape[b[k]]);
     if (!pairsOk(lc, rc) || !pairsOk(lb, rb)) {
       throw new ShapeError(
         `[dot_general] contracting or batch axes do not match: got ${l.str()} and ${r.str()} with contracting ` +
@@ -68,7 +71,10 @@ export const dotGeneralP: Primitive = definePrimitive<DotParams>({
     if (dl !== null && dr !== null) {
       const out = dotGeneral(moveAxis(l, dl, 0), moveAxis(r, dr, 0), {
         contracting: [shift(lc), shift(rc)],
-        batch: [[0, ...shift(lb)], [0, ...shift(rb)]],
+        batch: [
+          [0, ...shift(lb)],
+          [0, ...shift(rb)],
+        ],
       });
       return [out, 0];
     }
@@ -82,7 +88,10 @@ export const dotGeneralP: Primitive = definePrimitive<DotParams>({
     return [out, lb.length + freeAxes(l.ndim, lc, lb).length];
   },
   printParams: ({ contracting, batch }) => ({
-    dimension_numbers: [[contracting[0], contracting[1]], [batch[0], batch[1]]],
+    dimension_numbers: [
+      [contracting[0], contracting[1]],
+      [batch[0], batch[1]],
+    ],
     precision: null,
     preferred_element_type: null,
   }),
@@ -159,7 +168,10 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
       for (let j = 0; j < N; j++) out[oOff + j] = row[j];
     }
   }
-  const shape = [...lb.map((i) => l.aval.shape[i]), ...lFree.map((i) => l.aval.shape[i]), ...rFree.map((i) => r.aval.shape[i])];
+  const shape = [
+    ...lb.map((i) => l.aval.shape[i]),
+    ...lFree.map((i) => l.aval.shape[i]),
+    ...rFree.map((i) => r.aval.shape[i]),
+  ];
   return new NdArray(new ShapedArray(shape, l.dtype, l.weakType && r.weakType), out);
 }
-

@@ -201,8 +201,18 @@ function chooserJvp(pick: (x: NdArray, y: NdArray) => NdArray) {
 
 const fmax: Scalar2 = (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b);
 const fmin: Scalar2 = (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b);
-export const maxP = defineBinary({ name: "max", fn: fmax, kinds: ["float", "int", "bool"], jvp: chooserJvp((x, y) => gt(x, y)) });
-export const minP = defineBinary({ name: "min", fn: fmin, kinds: ["float", "int", "bool"], jvp: chooserJvp((x, y) => lt(x, y)) });
+export const maxP = defineBinary({
+  name: "max",
+  fn: fmax,
+  kinds: ["float", "int", "bool"],
+  jvp: chooserJvp((x, y) => gt(x, y)),
+});
+export const minP = defineBinary({
+  name: "min",
+  fn: fmin,
+  kinds: ["float", "int", "bool"],
+  jvp: chooserJvp((x, y) => lt(x, y)),
+});
 
 /** d atan2(x, y) = (y·dx - x·dy) / (x² + y²) */
 export const atan2P = defineBinary({
@@ -211,11 +221,15 @@ export const atan2P = defineBinary({
   kinds: ["float"],
   jvp: (x, y, tx, ty) => {
     const denom = add(mul(x, x), mul(y, y));
-    return addTangents(tx instanceof Zero ? tx : div(mul(tx, y), denom), ty instanceof Zero ? ty : neg(div(mul(ty, x), denom)));
+    return addTangents(
+      tx instanceof Zero ? tx : div(mul(tx, y), denom),
+      ty instanceof Zero ? ty : neg(div(mul(ty, x), denom)),
+    );
   },
 });
 
-const cmp = (name: string, fn: Scalar2) => defineBinary({ name, fn, kinds: ["float", "int", "bool"], outDtype: "bool" });
+const cmp = (name: string, fn: Scalar2) =>
+  defineBinary({ name, fn, kinds: ["float", "int", "bool"], outDtype: "bool" });
 export const eqP = cmp("eq", (a, b) => (a === b ? 1 : 0));
 export const neP = cmp("ne", (a, b) => (a !== b ? 1 : 0));
 export const ltP = cmp("lt", (a, b) => (a < b ? 1 : 0));
@@ -226,7 +240,11 @@ export const geP = cmp("ge", (a, b) => (a >= b ? 1 : 0));
 export const andP = defineBinary({ name: "and", fn: (a, b) => a & b, kinds: ["bool", "int"] });
 export const orP = defineBinary({ name: "or", fn: (a, b) => a | b, kinds: ["bool", "int"] });
 export const xorP = defineBinary({ name: "xor", fn: (a, b) => a ^ b, kinds: ["bool", "int"] });
-export const shiftLeftP = defineBinary({ name: "shift_left", fn: (a, b) => (b >= 32 || b < 0 ? 0 : a << b), kinds: ["int"] });
+export const shiftLeftP = defineBinary({
+  name: "shift_left",
+  fn: (a, b) => (b >= 32 || b < 0 ? 0 : a << b),
+  kinds: ["int"],
+});
 export const shiftRightLogicalP = defineBinary({
   name: "shift_right_logical",
   fn: (a, b) => (b >= 32 || b < 0 ? 0 : (a >>> b) | 0),
@@ -277,11 +295,17 @@ export const selectNP: Primitive = definePrimitive({
   name: "select_n",
   abstractEval([pred, ...cases]) {
     if (pred.dtype !== "bool" && pred.dtype !== "int32") {
-      throw new DTypeError(`[select_n] the predicate must be bool or int32: got ${pred.str()}, expected a boolean array (np.where(cond, x, y)).`);
+      throw new DTypeError(
+        `[select_n] the predicate must be bool or int32: got ${pred.str()}, expected a boolean array (np.where(cond, x, y)).`,
+      );
     }
     checkSameDtype("select_n", cases, ["float", "int", "bool"]);
     const shape = broadcastShapes("select_n", pred.shape, ...cases.map((c) => c.shape));
-    return new ShapedArray(shape, cases[0].dtype, cases.every((c) => c.weakType));
+    return new ShapedArray(
+      shape,
+      cases[0].dtype,
+      cases.every((c) => c.weakType),
+    );
   },
   impl([pred, ...cases]) {
     const shape = broadcastShapes("select_n", pred.aval.shape, ...cases.map((c) => c.aval.shape));
@@ -355,4 +379,3 @@ function convertTo(x: NdArray, dtype: DType, weakType: boolean): NdArray {
 export function convert(x: NdArray, dtype: DType, weakType = false): NdArray {
   return convertTo(x, dtype, weakType);
 }
-

@@ -72,7 +72,7 @@ function forEachGathered(
   const restOffsets = new Int32Array(R);
   for (let r = 0; r < R; r++) {
     let off = 0;
-    for (let j = 0; j < rest.length; j++) off += Math.floor(r / restStrides[j]) % restShape[j] * xStrides[rest[j]];
+    for (let j = 0; j < rest.length; j++) off += (Math.floor(r / restStrides[j]) % restShape[j]) * xStrides[rest[j]];
     restOffsets[r] = off;
   }
   for (let b = 0; b < nb; b++) {
@@ -163,9 +163,15 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     const out = x._data!.slice();
     const src = u._data!;
     const combine = COMBINE[mode];
-    forEachGathered(x.aval.shape, idx, axes, (o, p) => {
-      if (p >= 0) out[p] = combine(out[p], src[o]);
-    }, false);
+    forEachGathered(
+      x.aval.shape,
+      idx,
+      axes,
+      (o, p) => {
+        if (p >= 0) out[p] = combine(out[p], src[o]);
+      },
+      false,
+    );
     return new NdArray(x.aval, out);
   },
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
@@ -180,12 +186,16 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     if (u instanceof UndefinedPrimal) {
       // Only updates that reach the output get a cotangent: in range (add), and the last write to a position (set).
       const g = gather(ct, i, axes);
-      const keep = mode === "add" ? inRange(i, ct.aval.shape, axes, g.aval.shape) : lastWriter(i, ct.aval.shape, axes, g.aval.shape);
+      const shape = ct.aval.shape;
+      const keep = mode === "add" ? inRange(i, shape, axes, g.aval.shape) : lastWriter(i, shape, axes, g.aval.shape);
       ctU = selectN(keep, [zerosLike(g), g]);
     }
     let ctX: NdArray | null = null;
     if (x instanceof UndefinedPrimal) {
-      ctX = mode === "add" ? ct : scatter(ct, i, broadcastTo(scalarLike(0, ct), gatherShape(ct.aval.shape, i.aval.shape, axes)), axes, "set");
+      ctX =
+        mode === "add"
+          ? ct
+          : scatter(ct, i, broadcastTo(scalarLike(0, ct), gatherShape(ct.aval.shape, i.aval.shape, axes)), axes, "set");
     }
     return [ctX, null, ctU];
   },
@@ -236,7 +246,14 @@ function inst(t: MaybeZero, like: NdArray): NdArray {
  * set/add: linear in (x, updates) jointly. min/max: the derivative follows the
  * winning value, averaged over ties. mul: d(x·Πu) for unique indices, as JAX.
  */
-function scatterJvp(x: NdArray, idx: NdArray, u: NdArray, tx: MaybeZero, tu: MaybeZero, p: ScatterParams): [NdArray, MaybeZero] {
+function scatterJvp(
+  x: NdArray,
+  idx: NdArray,
+  u: NdArray,
+  tx: MaybeZero,
+  tu: MaybeZero,
+  p: ScatterParams,
+): [NdArray, MaybeZero] {
   const out = scatter(x, idx, u, p.axes, p.mode);
   if (tx instanceof Zero && tu instanceof Zero) return [out, new Zero(out.aval)];
   const txi = inst(tx, x);

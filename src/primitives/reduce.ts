@@ -28,7 +28,13 @@ function reduceAval([x]: ShapedArray[], { axes }: AxesParams, dtype?: DType): Sh
 }
 
 /** Folds `combine` over `axes`, starting from `init`, in float64. */
-function reduceKernel(x: NdArray, axes: number[], init: number, combine: (a: number, b: number) => number, dtype: DType = x.dtype): NdArray {
+function reduceKernel(
+  x: NdArray,
+  axes: number[],
+  init: number,
+  combine: (a: number, b: number) => number,
+  dtype: DType = x.dtype,
+): NdArray {
   const shape = x.aval.shape;
   const outShape = reducedShape(shape, axes);
   const outStrides = stridesOf(outShape);
@@ -118,7 +124,10 @@ function prodTree(x: NdArray, axis: number): NdArray {
     const half = y.aval.shape[axis] / 2;
     y = mul(sliceAxis(y, axis, 0, half), sliceAxis(y, axis, half, 2 * half));
   }
-  return reshape(y, y.aval.shape.filter((_, i) => i !== axis));
+  return reshape(
+    y,
+    y.aval.shape.filter((_, i) => i !== axis),
+  );
 }
 
 function prodComposite(x: NdArray, axes: number[]): NdArray {

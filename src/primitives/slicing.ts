@@ -29,7 +29,9 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
   abstractEval([x], p) {
     const ok =
       p.startIndices.length === x.ndim &&
-      p.startIndices.every((s, i) => s >= 0 && s <= p.limitIndices[i] && p.limitIndices[i] <= x.shape[i] && p.strides[i] >= 1);
+      p.startIndices.every(
+        (s, i) => s >= 0 && s <= p.limitIndices[i] && p.limitIndices[i] <= x.shape[i] && p.strides[i] >= 1,
+      );
     if (!ok) {
       throw new ShapeError(
         `[slice] start ${shapeStr(p.startIndices)}, limit ${shapeStr(p.limitIndices)} and strides ${shapeStr(p.strides)} ` +
@@ -62,9 +64,20 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
   vmap([x], [d], p) {
     const moved = moveAxis(x, d!, 0);
     const n = moved.aval.shape[0];
-    return [slice(moved, { startIndices: [0, ...p.startIndices], limitIndices: [n, ...p.limitIndices], strides: [1, ...p.strides] }), 0];
+    return [
+      slice(moved, {
+        startIndices: [0, ...p.startIndices],
+        limitIndices: [n, ...p.limitIndices],
+        strides: [1, ...p.strides],
+      }),
+      0,
+    ];
   },
-  printParams: (p) => ({ limit_indices: p.limitIndices, start_indices: p.startIndices, strides: p.strides.every((s) => s === 1) ? null : p.strides }),
+  printParams: (p) => ({
+    limit_indices: p.limitIndices,
+    start_indices: p.startIndices,
+    strides: p.strides.every((s) => s === 1) ? null : p.strides,
+  }),
 });
 
 export function slice(x: NdArray, p: SliceParams): NdArray {
@@ -172,7 +185,10 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
   abstractEval(xs, { dimension }) {
     const first = xs[0];
     for (const x of xs) {
-      const ok = x.ndim === first.ndim && x.shape.every((n, i) => i === dimension || n === first.shape[i]) && x.dtype === first.dtype;
+      const ok =
+        x.ndim === first.ndim &&
+        x.shape.every((n, i) => i === dimension || n === first.shape[i]) &&
+        x.dtype === first.dtype;
       if (!ok) {
         throw new ShapeError(
           `[concatenate] operands do not fit together along axis ${dimension}: got ${xs.map((a) => a.str()).join(", ")}, ` +
@@ -182,7 +198,11 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
     }
     const shape = first.shape.slice();
     shape[dimension] = xs.reduce((a, x) => a + x.shape[dimension], 0);
-    return new ShapedArray(shape, first.dtype, xs.every((x) => x.weakType));
+    return new ShapedArray(
+      shape,
+      first.dtype,
+      xs.every((x) => x.weakType),
+    );
   },
   impl(xs, { dimension }) {
     const shape = xs[0].aval.shape.slice();
@@ -197,7 +217,14 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
       for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row) as never, o * rowOut + offset);
       offset += row;
     }
-    return new NdArray(new ShapedArray(shape, xs[0].dtype, xs.every((x) => x.weakType)), out);
+    return new NdArray(
+      new ShapedArray(
+        shape,
+        xs[0].dtype,
+        xs.every((x) => x.weakType),
+      ),
+      out,
+    );
   },
   jvp(xs, ts, p) {
     const out = concatenate(xs, p.dimension);
@@ -215,7 +242,13 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
     });
   },
   vmap(xs, dims, { dimension }, size) {
-    return [concatenate(xs.map((x, i) => batchFirst(x, dims[i], size)), dimension + 1), 0];
+    return [
+      concatenate(
+        xs.map((x, i) => batchFirst(x, dims[i], size)),
+        dimension + 1,
+      ),
+      0,
+    ];
   },
 });
 
@@ -245,7 +278,13 @@ export const revP: Primitive = definePrimitive<RevParams>({
   },
   jvp: ([x], [t], p) => [rev(x, p.dimensions), rev(t as NdArray, p.dimensions)],
   transpose: (ct, _x, p) => [rev(ct, p.dimensions)],
-  vmap: ([x], [d], p) => [rev(moveAxis(x, d!, 0), p.dimensions.map((a) => a + 1)), 0],
+  vmap: ([x], [d], p) => [
+    rev(
+      moveAxis(x, d!, 0),
+      p.dimensions.map((a) => a + 1),
+    ),
+    0,
+  ],
 });
 
 export function rev(x: NdArray, dimensions: number[]): NdArray {

@@ -68,7 +68,9 @@ export const sortP: Primitive = defineMultiPrimitive<SortParams>({
     const shape = xs[0].aval.shape;
     const outs = sort([...xs, iota("int32", [...shape], p.dimension)], p);
     const perm = outs.pop()!;
-    const tOut: MaybeZero[] = ts.map((t, i) => (t instanceof Zero ? new Zero(outs[i].aval) : takeAlongAxis(t, perm, p.dimension)));
+    const tOut: MaybeZero[] = ts.map((t, i) =>
+      t instanceof Zero ? new Zero(outs[i].aval) : takeAlongAxis(t, perm, p.dimension),
+    );
     return [outs, tOut];
   },
   vmap(xs, dims, p, size) {
@@ -80,7 +82,11 @@ export const sortP: Primitive = defineMultiPrimitive<SortParams>({
 
 import { broadcastInDim } from "./structural.js";
 function broadcastBatch(x: NdArray, size: number): NdArray {
-  return broadcastInDim(x, [size, ...x.aval.shape], x.aval.shape.map((_, i) => i + 1));
+  return broadcastInDim(
+    x,
+    [size, ...x.aval.shape],
+    x.aval.shape.map((_, i) => i + 1),
+  );
 }
 
 export function sort(xs: NdArray[], p: SortParams): NdArray[] {

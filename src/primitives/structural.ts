@@ -75,7 +75,9 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
   },
   jvp: ([x], [t], p) => [
     broadcastInDim(x, p.shape, p.broadcastDimensions),
-    t instanceof Zero ? new Zero(new ShapedArray(p.shape, t.aval.dtype, t.aval.weakType)) : broadcastInDim(t, p.shape, p.broadcastDimensions),
+    t instanceof Zero
+      ? new Zero(new ShapedArray(p.shape, t.aval.dtype, t.aval.weakType))
+      : broadcastInDim(t, p.shape, p.broadcastDimensions),
   ],
   transpose(ct, [x], { shape, broadcastDimensions: bd }) {
     const xShape = x.aval.shape;
@@ -104,7 +106,11 @@ export function broadcastInDim(x: NdArray, shape: Shape, broadcastDimensions: nu
 /** NumPy-style broadcast of `x` to `shape` (aligned from the right). */
 export function broadcastTo(x: NdArray, shape: Shape): NdArray {
   const offset = shape.length - x.ndim;
-  return broadcastInDim(x, shape, range(x.ndim).map((i) => i + offset));
+  return broadcastInDim(
+    x,
+    shape,
+    range(x.ndim).map((i) => i + offset),
+  );
 }
 
 // --- transpose -------------------------------------------------------------
@@ -137,7 +143,10 @@ export const transposeP = definePrimitive<TransposeParams>({
     forEachStrided(outShape, [strides], (i, o) => (out[i] = src[o[0]]));
     return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
   },
-  jvp: ([x], [t], p) => [transpose(x, p.permutation), t instanceof Zero ? new Zero(transposeAval(t.aval, p.permutation)) : transpose(t, p.permutation)],
+  jvp: ([x], [t], p) => [
+    transpose(x, p.permutation),
+    t instanceof Zero ? new Zero(transposeAval(t.aval, p.permutation)) : transpose(t, p.permutation),
+  ],
   transpose: (ct, _args, { permutation }) => [transpose(ct, invertPerm(permutation))],
   vmap([x], [d], { permutation }) {
     return [transpose(moveAxis(x, d!, 0), [0, ...permutation.map((p) => p + 1)]), 0];

@@ -19,5 +19,9 @@ export function takeAlongAxis(x: NdArray, idx: NdArray, axis: number): NdArray {
     columns.push(reshape(col, [...shape, 1]));
   }
   const full = concatenate(columns, nd);
-  return gather(x, full, Array.from({ length: nd }, (_, i) => i));
+  return gather(
+    x,
+    full,
+    Array.from({ length: nd }, (_, i) => i),
+  );
 }

@@ -10,7 +10,14 @@ import { DTypeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
 import { mapUnary, type Scalar1 } from "../backends/cpu/elementwise.js";
-import { digamma as digamma64, erf as erf64, erfc as erfc64, erfInv as erfInv64, lgamma as lgamma64, polygamma as polygamma64 } from "../backends/cpu/special.js";
+import {
+  digamma as digamma64,
+  erf as erf64,
+  erfc as erfc64,
+  erfInv as erfInv64,
+  lgamma as lgamma64,
+  polygamma as polygamma64,
+} from "../backends/cpu/special.js";
 import { erfInvF32 } from "../backends/cpu/special-f32.js";
 import { add, div, mul, scalarLike, sub } from "./elementwise.js";
 
@@ -37,7 +44,8 @@ function defineUnary(spec: UnarySpec): Primitive {
   const prim: Primitive = definePrimitive({
     name: spec.name,
     abstractEval([x]) {
-      const ok = isFloat(x.dtype) || (spec.ints && x.dtype !== "bool") || (spec.boolFn !== undefined && x.dtype === "bool");
+      const ok =
+        isFloat(x.dtype) || (spec.ints && x.dtype !== "bool") || (spec.boolFn !== undefined && x.dtype === "bool");
       if (!ok) {
         throw new DTypeError(
           `[${spec.name}] unsupported dtype: got ${SHORT_NAME[x.dtype]}, expected a floating-point operand. ` +
@@ -68,7 +76,13 @@ function defineUnary(spec: UnarySpec): Primitive {
 const c = scalarLike;
 const u = (p: Primitive) => (x: NdArray) => bind1(p, [x]);
 
-export const negP = defineUnary({ name: "neg", fn: (x) => -x, ints: true, deriv: (x) => c(-1, x), selfTranspose: true });
+export const negP = defineUnary({
+  name: "neg",
+  fn: (x) => -x,
+  ints: true,
+  deriv: (x) => c(-1, x),
+  selfTranspose: true,
+});
 export const neg = u(negP);
 
 export const sinP = defineUnary({ name: "sin", fn: Math.sin, deriv: (x) => cos(x) });
@@ -86,7 +100,11 @@ export const tanhP = defineUnary({ name: "tanh", fn: Math.tanh, deriv: (_x, y) =
 // d asinh = 1/√(x²+1), d acosh = 1/√(x²-1), d atanh = 1/(1-x²)
 export const asinhP = defineUnary({ name: "asinh", fn: Math.asinh, deriv: (x) => rsqrt(add(mul(x, x), c(1, x))) });
 export const acoshP = defineUnary({ name: "acosh", fn: Math.acosh, deriv: (x) => rsqrt(sub(mul(x, x), c(1, x))) });
-export const atanhP = defineUnary({ name: "atanh", fn: Math.atanh, deriv: (x) => div(c(1, x), sub(c(1, x), mul(x, x))) });
+export const atanhP = defineUnary({
+  name: "atanh",
+  fn: Math.atanh,
+  deriv: (x) => div(c(1, x), sub(c(1, x), mul(x, x))),
+});
 
 // d exp = exp, d exp2 = exp2·ln 2, d log = 1/x, d log1p = 1/(1+x), d expm1 = expm1 + 1
 export const expP = defineUnary({ name: "exp", fn: Math.exp, deriv: (_x, y) => y });
@@ -97,7 +115,11 @@ export const expm1P = defineUnary({ name: "expm1", fn: Math.expm1, deriv: (_x, y
 
 // d √x = 1/(2√x), d x^(-1/2) = -x^(-1/2)/(2x), d ∛x = ∛x/(3x)
 export const sqrtP = defineUnary({ name: "sqrt", fn: Math.sqrt, deriv: (_x, y) => div(c(0.5, y), y) });
-export const rsqrtP = defineUnary({ name: "rsqrt", fn: (x) => 1 / Math.sqrt(x), deriv: (x, y) => mul(c(-0.5, y), div(y, x)) });
+export const rsqrtP = defineUnary({
+  name: "rsqrt",
+  fn: (x) => 1 / Math.sqrt(x),
+  deriv: (x, y) => mul(c(-0.5, y), div(y, x)),
+});
 export const cbrtP = defineUnary({ name: "cbrt", fn: Math.cbrt, deriv: (x, y) => div(y, mul(c(3, x), x)) });
 
 // d |x| = sign(x); sign, floor, ceil, round have zero derivative almost everywhere.
@@ -120,9 +142,22 @@ export const truncP = defineUnary({ name: "trunc", fn: Math.trunc, deriv: "zero"
 
 // d erf = 2/√π·e^(-x²), d erfc = -d erf, d erf⁻¹ = √π/2·e^(y²)
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-export const erfP = defineUnary({ name: "erf", fn: erf64, deriv: (x) => mul(c(TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))) });
-export const erfcP = defineUnary({ name: "erfc", fn: erfc64, deriv: (x) => mul(c(-TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))) });
-export const erfInvP = defineUnary({ name: "erf_inv", fn: erfInv64, fn32: erfInvF32, deriv: (_x, y) => mul(c(Math.sqrt(Math.PI) / 2, y), exp(mul(y, y))) });
+export const erfP = defineUnary({
+  name: "erf",
+  fn: erf64,
+  deriv: (x) => mul(c(TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))),
+});
+export const erfcP = defineUnary({
+  name: "erfc",
+  fn: erfc64,
+  deriv: (x) => mul(c(-TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))),
+});
+export const erfInvP = defineUnary({
+  name: "erf_inv",
+  fn: erfInv64,
+  fn32: erfInvF32,
+  deriv: (_x, y) => mul(c(Math.sqrt(Math.PI) / 2, y), exp(mul(y, y))),
+});
 // d lgamma = digamma, d digamma = polygamma(1, ·)
 export const lgammaP = defineUnary({ name: "lgamma", fn: lgamma64, deriv: (x) => digamma(x) });
 export const digammaP = defineUnary({ name: "digamma", fn: digamma64, deriv: (x) => polygamma(1, x) });

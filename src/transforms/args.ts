@@ -25,7 +25,7 @@ export function normalizeArgnums(op: string, argnums: number | readonly number[]
   return list.map((a) => {
     if (!Number.isInteger(a) || a < -nargs || a >= nargs) {
       throw new TransformError(
-        `[${op}] differentiating with respect to argnums=${JSON.stringify(argnums)} requires at least ${(a < 0 ? -a : a + 1)} ` +
+        `[${op}] differentiating with respect to argnums=${JSON.stringify(argnums)} requires at least ${a < 0 ? -a : a + 1} ` +
           `positional arguments to be passed by the caller, but got only ${nargs}: expected argnums in [${-nargs}, ${nargs - 1}].`,
       );
     }

@@ -40,7 +40,12 @@ function normals(seed: number): () => number {
 
 function randLike(tree: unknown, next: () => number): unknown {
   const [leaves, def] = flattenArrays(tree, "checkGrads", "argument");
-  return unflatten(def, leaves.map((l) => fromValues(Array.from({ length: l.size }, next), l.shape, l.dtype === "float64" ? "float64" : "float32")));
+  return unflatten(
+    def,
+    leaves.map((l) =>
+      fromValues(Array.from({ length: l.size }, next), l.shape, l.dtype === "float64" ? "float64" : "float32"),
+    ),
+  );
 }
 
 function values(tree: unknown): number[] {
@@ -50,12 +55,14 @@ function values(tree: unknown): number[] {
 function combine(args: unknown[], dirs: unknown[], scale: number): unknown[] {
   const [a, def] = flatten(args);
   const [d] = flatten(dirs);
-  return unflatten(def, a.map((x, i) => (x as NdArray).add((d[i] as NdArray).mul(scale)))) as unknown[];
+  return unflatten(
+    def,
+    a.map((x, i) => (x as NdArray).add((d[i] as NdArray).mul(scale))),
+  ) as unknown[];
 }
 
 function numericalJvp(f: Fn, args: unknown[], tangents: unknown[], eps: number): number[] {
   const call = (xs: unknown[]) => (f as (...a: unknown[]) => unknown)(...xs);
-  const g = f as (...a: unknown[]) => unknown;
   const plus = values(call(combine(args, tangents, eps)));
   const minus = values(call(combine(args, tangents, -eps)));
   return plus.map((p, i) => (p - minus[i]) / (2 * eps));

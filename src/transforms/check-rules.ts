@@ -69,7 +69,14 @@ function finiteDifferences(fun: (xs: NdArray[]) => NdArray[], primals: NdArray[]
   return plus.map((o, i) => toNumbers(o, o).map((v, k) => (v - toNumbers(minus[i], minus[i])[k]) / (2 * eps)));
 }
 
-export function checkVjpRule(rule: object, name: string, fun: (xs: NdArray[]) => NdArray[], fwd: FlatFwd, bwd: FlatBwd, primals: NdArray[]): void {
+export function checkVjpRule(
+  rule: object,
+  name: string,
+  fun: (xs: NdArray[]) => NdArray[],
+  fwd: FlatFwd,
+  bwd: FlatBwd,
+  primals: NdArray[],
+): void {
   if (!firstTime(rule, primals)) return;
   quietly(() => {
     const [outs, res] = fwd(primals);
@@ -101,19 +108,36 @@ function fdCotangent(fun: (xs: NdArray[]) => NdArray[], primals: NdArray[], cts:
   const p = primals[leaf];
   const out: number[] = [];
   for (let k = 0; k < p.size; k++) {
-    const basis = primals.map((q, j) => fromValues(Array.from({ length: q.size }, (_, m) => (j === leaf && m === k ? 1 : 0)), q.shape, isFloat(q.dtype) ? q.dtype : "float32"));
+    const basis = primals.map((q, j) =>
+      fromValues(
+        Array.from({ length: q.size }, (_, m) => (j === leaf && m === k ? 1 : 0)),
+        q.shape,
+        isFloat(q.dtype) ? q.dtype : "float32",
+      ),
+    );
     const cols = finiteDifferences(fun, primals, basis);
     out.push(cols.reduce((s, col, i) => s + col.reduce((a, v, m) => a + v * toNumbers(cts[i], cts[i])[m], 0), 0));
   }
   return out;
 }
 
-export function checkJvpRule(rule: object, name: string, fun: (xs: NdArray[]) => NdArray[], flatRule: FlatJvpRule, primals: NdArray[]): void {
+export function checkJvpRule(
+  rule: object,
+  name: string,
+  fun: (xs: NdArray[]) => NdArray[],
+  flatRule: FlatJvpRule,
+  primals: NdArray[],
+): void {
   if (!firstTime(rule, primals)) return;
   quietly(() => {
     const ts = primals.map((p, i) => direction(p, i + 1));
     const [, ruleT] = flatRule(primals, ts);
-    const [, autoT] = jvpFlat(fun, primals, ts.map((t, i) => (isFloat(primals[i].dtype) ? t : new Zero(primals[i].aval))), evalTrace);
+    const [, autoT] = jvpFlat(
+      fun,
+      primals,
+      ts.map((t, i) => (isFloat(primals[i].dtype) ? t : new Zero(primals[i].aval))),
+      evalTrace,
+    );
     const fd = finiteDifferences(fun, primals, ts);
     const tol = tolerance(primals);
     ruleT.forEach((t, i) => {

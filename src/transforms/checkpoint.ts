@@ -11,7 +11,16 @@
  */
 import type { NdArray } from "../core/array.js";
 import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
-import { bind, bindCustom, currentTrace, withTrace, Zero, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
+import {
+  bind,
+  bindCustom,
+  currentTrace,
+  withTrace,
+  Zero,
+  type CustomCall,
+  type MaybeZero,
+  type Params,
+} from "../core/trace.js";
 import { evalJaxpr, Literal, Var, type Atom, type Jaxpr, type JaxprEqn } from "../ir/jaxpr.js";
 import { traceToJaxpr, type StagingTrace } from "../ir/staging.js";
 import { instantiate } from "./zeros.js";
@@ -33,14 +42,23 @@ import type { BatchTrace } from "./vmap.js";
  * result the policy does not save. The recomputation reads the inputs through
  * an optimization barrier so that CSE cannot merge it with the forward pass.
  */
-function rematLinearize(trace: LinearizeTrace, fun: (xs: NdArray[]) => NdArray[], policy: CheckpointPolicy, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
+function rematLinearize(
+  trace: LinearizeTrace,
+  fun: (xs: NdArray[]) => NdArray[],
+  policy: CheckpointPolicy,
+  primals: NdArray[],
+  tangents: MaybeZero[],
+): [NdArray[], MaybeZero[]] {
   const live = tangents.map((t) => !(t instanceof Zero));
   const n = primals.length;
-  const traced = traceToJaxpr((xs) => {
-    const ts = primals.map((p, i) => (live[i] ? xs[n + live.slice(0, i).filter(Boolean).length] : new Zero(p.aval)));
-    const [outs, tOuts] = jvpFlat(fun, xs.slice(0, n), ts, currentTrace());
-    return [...outs, ...tOuts.map(instantiate)];
-  }, [...primals.map((p) => p.aval), ...(tangents.filter((_, i) => live[i]) as NdArray[]).map((t) => t.aval)]);
+  const traced = traceToJaxpr(
+    (xs) => {
+      const ts = primals.map((p, i) => (live[i] ? xs[n + live.slice(0, i).filter(Boolean).length] : new Zero(p.aval)));
+      const [outs, tOuts] = jvpFlat(fun, xs.slice(0, n), ts, currentTrace());
+      return [...outs, ...tOuts.map(instantiate)];
+    },
+    [...primals.map((p) => p.aval), ...(tangents.filter((_, i) => live[i]) as NdArray[]).map((t) => t.aval)],
+  );
   const j = traced.jaxpr;
   const liveTangents = tangents.filter((_, i) => live[i]) as NdArray[];
   // Which variables depend on a tangent.
@@ -129,7 +147,10 @@ class CheckpointCall implements CustomCall {
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(this.fun, args.map((a) => a.aval));
+    const { jaxpr, consts } = stageFlat(
+      this.fun,
+      args.map((a) => a.aval),
+    );
     const params: CheckpointParams = { name: this.name, jaxpr, policy: this.policy };
     return trace.stageEqn(checkpointP, [...consts, ...args], params, jaxpr.outAvals);
   }
@@ -174,7 +195,11 @@ export function checkpoint<F extends (...args: never[]) => unknown>(f: F, option
     const [leaves, argTree] = flattenArrays(args, "checkpoint", "the arguments");
     let outTree: TreeDef | null = null;
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays((f as unknown as (...a: unknown[]) => unknown)(...(unflatten(argTree, xs) as unknown[])), "checkpoint", "the output");
+      const [ls, def] = flattenArrays(
+        (f as unknown as (...a: unknown[]) => unknown)(...(unflatten(argTree, xs) as unknown[])),
+        "checkpoint",
+        "the output",
+      );
       outTree = def;
       return ls;
     };

@@ -15,7 +15,11 @@ import { BatchTrace } from "./vmap.js";
  * tracer of `trace` it closed over is recognised. Every output comes back
  * batched along axis 0.
  */
-export function batchedSubtrace(trace: BatchTrace, fn: (xs: NdArray[]) => NdArray[], inDims: BatchDim[]): (xs: NdArray[]) => NdArray[] {
+export function batchedSubtrace(
+  trace: BatchTrace,
+  fn: (xs: NdArray[]) => NdArray[],
+  inDims: BatchDim[],
+): (xs: NdArray[]) => NdArray[] {
   return (xs) => {
     const sub = new BatchTrace(currentTrace(), trace.axisSize, trace.tag);
     try {
@@ -47,7 +51,8 @@ export function unbatchCotangents(cts: MaybeZero[], inDims: BatchDim[], inputs: 
 export function nondiffPositions(op: string, argnums: readonly number[] | undefined): number[] {
   const list = [...(argnums ?? [])];
   for (const a of list) {
-    if (!Number.isInteger(a) || a < 0) throw new TransformError(`[${op}] nondiffArgnums must be non-negative integers: got ${JSON.stringify(argnums)}.`);
+    if (!Number.isInteger(a) || a < 0)
+      throw new TransformError(`[${op}] nondiffArgnums must be non-negative integers: got ${JSON.stringify(argnums)}.`);
   }
   return [...new Set(list)].sort((a, b) => a - b);
 }
@@ -89,11 +94,17 @@ export function containsTracer(x: unknown): boolean {
 
 /** JAX's "type tree": the structure with avals at the leaves, e.g. `(f32[], f32[3])`. */
 export function typeTree(tree: TreeDef, leaves: NdArray[]): string {
-  const shown = unflatten(tree, leaves.map((l) => l.aval.str()));
+  const shown = unflatten(
+    tree,
+    leaves.map((l) => l.aval.str()),
+  );
   const text = (x: unknown): string => {
     if (x === null) return "None";
     if (Array.isArray(x)) return `(${x.map(text).join(", ")}${x.length === 1 ? "," : ""})`;
-    if (typeof x === "object") return `{${Object.entries(x as object).map(([k, v]) => `${k}: ${text(v)}`).join(", ")}}`;
+    if (typeof x === "object")
+      return `{${Object.entries(x as object)
+        .map(([k, v]) => `${k}: ${text(v)}`)
+        .join(", ")}}`;
     return String(x);
   };
   return text(shown);

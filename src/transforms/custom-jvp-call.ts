@@ -69,7 +69,10 @@ export class CustomJvpCall implements CustomCall {
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(this.fun, args.map((a) => a.aval));
+    const { jaxpr, consts } = stageFlat(
+      this.fun,
+      args.map((a) => a.aval),
+    );
     const params: CustomJvpCallParams = { name: this.name, callJaxpr: jaxpr, numConsts: consts.length, jvp: this.rule };
     return trace.stageEqn(customJvpCallP, [...consts, ...args], params, jaxpr.outAvals);
   }

@@ -59,16 +59,28 @@ export function customJvp<F extends Fn>(f: F, options: CustomJvpOptions = {}): C
     // Traced non-differentiable arguments are allowed, but never differentiated (A6.3).
     const stopped = args.map((a, i) => (nondiffPos.includes(i) ? treeMap(stopIfArray as never, a) : a));
     const split = splitCall("customJvp", stopped, nondiffPos);
-    const state: { outTree: TreeDef | null; funTree: TreeDef | null; funOuts: NdArray[] } = { outTree: null, funTree: null, funOuts: [] };
+    const state: { outTree: TreeDef | null; funTree: TreeDef | null; funOuts: NdArray[] } = {
+      outTree: null,
+      funTree: null,
+      funOuts: [],
+    };
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays((f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)), "customJvp", "the output");
+      const [ls, def] = flattenArrays(
+        (f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)),
+        "customJvp",
+        "the output",
+      );
       state.outTree = def;
       state.funTree = def;
       state.funOuts = ls;
       return ls;
     };
     const flatRule: FlatJvpRule = (ps, ts) => {
-      const out = (r as unknown as (...a: unknown[]) => unknown)(...split.nondiff, split.dynArgs(ps), split.dynArgs(ts));
+      const out = (r as unknown as (...a: unknown[]) => unknown)(
+        ...split.nondiff,
+        split.dynArgs(ps),
+        split.dynArgs(ts),
+      );
       const [outs, tOuts, def] = checkRuleOutput(name, fnName(r, "jvp"), out);
       if (state.funTree) checkRuleAgainstPrimal(name, fnName(r, "jvp"), state.funTree, def, outs, state.funOuts);
       state.outTree = def;
@@ -108,7 +120,14 @@ function zerosOf(x: NdArray): NdArray {
 }
 
 /** B-J5, B-J6 (A13.2): when f's output type is known (f was staged first), the rule's primal output must match it. */
-function checkRuleAgainstPrimal(name: string, ruleName: string, fTree: TreeDef, ruleTree: TreeDef, ruleOuts: NdArray[], fOuts: NdArray[]): void {
+function checkRuleAgainstPrimal(
+  name: string,
+  ruleName: string,
+  fTree: TreeDef,
+  ruleTree: TreeDef,
+  ruleOuts: NdArray[],
+  fOuts: NdArray[],
+): void {
   const head =
     `[customJvp] Custom JVP rule ${ruleName} for function ${name} must produce a pair (list or tuple of length two) where the first ` +
     `element represents the primal output (equal in value to the output of the custom_jvp-decorated function ${name}, and in particular`;
@@ -144,10 +163,23 @@ function checkRuleOutput(name: string, ruleName: string, out: unknown): [NdArray
     );
   }
   const tOuts = tRaw.map((t, i) => tangentLeaf(t, outs[i]));
-  const bad = tOuts.map((t, i) => (t instanceof Zero ? -1 : t.aval.shape.length === outs[i].ndim && t.aval.shape.every((n, k) => n === outs[i].aval.shape[k]) ? -1 : i)).filter((i) => i >= 0);
+  const bad = tOuts
+    .map((t, i) =>
+      t instanceof Zero
+        ? -1
+        : t.aval.shape.length === outs[i].ndim && t.aval.shape.every((n, k) => n === outs[i].aval.shape[k])
+          ? -1
+          : i,
+    )
+    .filter((i) => i >= 0);
   if (bad.length) {
-    const lines = bad.map((i) => `Expected ${outs[i].aval.str()} (tangent type of ${outs[i].aval.str()}) but got ${(tOuts[i] as NdArray).aval.str()}`);
-    throw new CustomJvpError(`[customJvp] Custom JVP rule must produce primal and tangent outputs with corresponding shapes and dtypes. ${lines.join("; ")}.`);
+    const lines = bad.map(
+      (i) =>
+        `Expected ${outs[i].aval.str()} (tangent type of ${outs[i].aval.str()}) but got ${(tOuts[i] as NdArray).aval.str()}`,
+    );
+    throw new CustomJvpError(
+      `[customJvp] Custom JVP rule must produce primal and tangent outputs with corresponding shapes and dtypes. ${lines.join("; ")}.`,
+    );
   }
   return [outs, tOuts, outDef];
 }

@@ -55,7 +55,8 @@ export class CustomVjpCall implements CustomCall {
   ) {}
 
   jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
-    if (tangents.slice(0, this.numConsts).some((t) => !(t instanceof Zero))) throw new CustomVjpError(`[customVjp] ${CLOSURE_ERROR}`);
+    if (tangents.slice(0, this.numConsts).some((t) => !(t instanceof Zero)))
+      throw new CustomVjpError(`[customVjp] ${CLOSURE_ERROR}`);
     const parent = trace.parent;
     if (!(trace instanceof LinearizeTrace)) {
       withTrace(parent, () => this.fwd(primals));
@@ -113,8 +114,17 @@ export class CustomVjpCall implements CustomCall {
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(this.fun, args.map((a) => a.aval));
-    const params: CustomVjpCallParams = { name: this.name, callJaxpr: jaxpr, numConsts: consts.length, fwd: this.fwd, bwd: this.bwd };
+    const { jaxpr, consts } = stageFlat(
+      this.fun,
+      args.map((a) => a.aval),
+    );
+    const params: CustomVjpCallParams = {
+      name: this.name,
+      callJaxpr: jaxpr,
+      numConsts: consts.length,
+      fwd: this.fwd,
+      bwd: this.bwd,
+    };
     return trace.stageEqn(customVjpCallP, [...consts, ...args], params, jaxpr.outAvals);
   }
 }
@@ -167,7 +177,9 @@ function callFromParams(p: CustomVjpCallParams): CustomCall {
   const nc = p.numConsts;
   const fun = (xs: NdArray[]) => evalJaxpr(p.callJaxpr, [], xs);
   const fwd: FlatFwd = (xs) => p.fwd(xs.slice(nc));
-  const bwd = (consts: ShapedArray[]): FlatBwd => (res, cts) => [...consts.map((a) => new Zero(a)), ...p.bwd(res, cts)];
+  const bwd =
+    (consts: ShapedArray[]): FlatBwd =>
+    (res, cts) => [...consts.map((a) => new Zero(a)), ...p.bwd(res, cts)];
   return new CustomVjpCall(p.name, fun, fwd, bwd(p.callJaxpr.inAvals.slice(0, nc)), nc);
 }
 
@@ -183,6 +195,11 @@ export const customVjpCallP: Primitive = defineMultiPrimitive<CustomVjpCallParam
   vmap: () => {
     throw new Error("[custom_vjp_call] is batched through its custom call");
   },
-  printParams: ({ name, callJaxpr }) => ({ bwd: `${name}_bwd`, call_jaxpr: callJaxpr, fwd: `${name}_fwd`, name, symbolic_zeros: false }),
+  printParams: ({ name, callJaxpr }) => ({
+    bwd: `${name}_bwd`,
+    call_jaxpr: callJaxpr,
+    fwd: `${name}_fwd`,
+    name,
+    symbolic_zeros: false,
+  }),
 });
-

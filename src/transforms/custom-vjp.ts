@@ -66,7 +66,11 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
     };
 
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays((f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)), "customVjp", "the output");
+      const [ls, def] = flattenArrays(
+        (f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)),
+        "customVjp",
+        "the output",
+      );
       state.outTree = def;
       state.outs = ls;
       return ls;
@@ -94,7 +98,9 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
       const out = (bwd as unknown as (...a: unknown[]) => unknown)(...split.nondiff, resPy, ctPy);
       return normalizeBwdOutput(name, out, split.inTree, split.leaves);
     };
-    const onLinearize = config.values.checkCustomRules ? (primals: NdArray[]) => checkVjpRule(bwd, name, fun, flatFwd, flatBwd, primals) : null;
+    const onLinearize = config.values.checkCustomRules
+      ? (primals: NdArray[]) => checkVjpRule(bwd, name, fun, flatFwd, flatBwd, primals)
+      : null;
     const outs = bindCustom(new CustomVjpCall(name, fun, flatFwd, flatBwd, 0, onLinearize), split.leaves);
     return unflatten(state.fwdTree ?? state.outTree!, outs);
   };
@@ -108,7 +114,14 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
 }
 
 /** A3.4: when f's output type is known, fwd's primal output must match it. */
-function checkFwdAgainstPrimal(name: string, fwdName: string, fTree: TreeDef, fwdTree: TreeDef, fwdOuts: NdArray[], fOuts: NdArray[]): void {
+function checkFwdAgainstPrimal(
+  name: string,
+  fwdName: string,
+  fTree: TreeDef,
+  fwdTree: TreeDef,
+  fwdOuts: NdArray[],
+  fOuts: NdArray[],
+): void {
   const head =
     `[customVjp] Custom VJP fwd rule ${fwdName} for function ${name} must produce a pair (list or tuple of length two) where the first ` +
     `element represents the primal output (equal to the output of the custom_vjp-decorated function ${name}) and the second element ` +

@@ -38,11 +38,17 @@ function materialize(ts: MaybeZero[]): NdArray[] {
  * @example
  * const [y, dy] = jvp((x) => np.sin(x), [0.5], [1.0]); // sin(0.5), cos(0.5)
  */
-export function jvp<A extends unknown[], R>(f: (...args: A) => R, primals: Args<A>, tangents: Args<A>): [Tangent<R>, Tangent<R>];
+export function jvp<A extends unknown[], R>(
+  f: (...args: A) => R,
+  primals: Args<A>,
+  tangents: Args<A>,
+): [Tangent<R>, Tangent<R>];
 export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
   checkCallable("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
-    throw new TransformError(`[jvp] primals and tangents must be JS arrays (one entry per argument): got ${typeof primals} and ${typeof tangents}.`);
+    throw new TransformError(
+      `[jvp] primals and tangents must be JS arrays (one entry per argument): got ${typeof primals} and ${typeof tangents}.`,
+    );
   }
   const [ps, pdef] = flattenArrays(primals, "jvp", "primals");
   const [ts, tdef] = flattenArrays(tangents, "jvp", "tangents");
@@ -63,7 +69,10 @@ export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unkno
  * `jax.linearize(f, *primals)`: `[f(...primals), jvpFn]` where `jvpFn(...tangents)`
  * applies the linear map without re-running f.
  */
-export function linearize<A extends unknown[], R>(f: (...args: A) => R, ...primals: Args<A>): [Tangent<R>, (...tangents: Args<A>) => Tangent<R>];
+export function linearize<A extends unknown[], R>(
+  f: (...args: A) => R,
+  ...primals: Args<A>
+): [Tangent<R>, (...tangents: Args<A>) => Tangent<R>];
 export function linearize(f: Fn, ...primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
   checkCallable("linearize", f);
   const [ps, pdef] = flattenArrays(primals, "linearize", "primals");
@@ -78,7 +87,11 @@ export function linearize(f: Fn, ...primals: unknown[]): [unknown, (...tangents:
   const jvpFn = (...tangents: unknown[]): unknown => {
     const [ts, tdef] = flatten(tangents);
     if (!tdef.equals(pdef)) throw mismatch("linearize", pdef, tdef, "tangent");
-    const checked = checkTangents("linearize", ps, ts.map((t, i) => leafToArray(t, "linearize", `tangent leaf ${i}`)));
+    const checked = checkTangents(
+      "linearize",
+      ps,
+      ts.map((t, i) => leafToArray(t, "linearize", `tangent leaf ${i}`)),
+    );
     return unflatten(outTree!, materialize(applyLinear(lin, materialize(checked))));
   };
   return [unflatten(outTree!, outs), jvpFn];

@@ -52,10 +52,17 @@ function materialize(cts: MaybeZero[]): NdArray[] {
  * const [y, pullback] = vjp((x) => np.sin(x), 1.0);
  * const [dx] = pullback(1.0); // cos(1)
  */
-export function vjp<A extends unknown[], R>(f: (...args: A) => R, ...primals: Args<A>): [Tangent<R>, (ct: unknown) => Tangents<A>];
+export function vjp<A extends unknown[], R>(
+  f: (...args: A) => R,
+  ...primals: Args<A>
+): [Tangent<R>, (ct: unknown) => Tangents<A>];
 export function vjp(f: Fn, ...primals: unknown[]): [unknown, (ct: unknown) => unknown[]] {
   checkCallable("vjp", f);
-  const { leaves, rebuild, trees, counts } = splitArgs("vjp", primals, primals.map((_, i) => i));
+  const { leaves, rebuild, trees, counts } = splitArgs(
+    "vjp",
+    primals,
+    primals.map((_, i) => i),
+  );
   let outTree: TreeDef | null = null;
   const flat = (xs: NdArray[]): NdArray[] => {
     const out = (f as (...a: unknown[]) => unknown)(...rebuild(xs));
@@ -102,7 +109,9 @@ function checkScalarOutput(op: string, value: NdArray): void {
     );
   }
   if (!isFloat(value.dtype)) {
-    throw new DTypeError(`[${op}] ${op} requires real-valued outputs (a floating-point dtype), but got ${value.dtype}.`);
+    throw new DTypeError(
+      `[${op}] ${op} requires real-valued outputs (a floating-point dtype), but got ${value.dtype}.`,
+    );
   }
 }
 
@@ -111,11 +120,26 @@ function checkScalarOutput(op: string, value: NdArray): void {
  * @example
  * const [v, g] = valueAndGrad((x) => np.sum(np.square(x)))(np.array([1, 2])); // 5, [2, 4]
  */
-export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions & { argnums?: 0; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[0]>];
-export function valueAndGrad<A extends unknown[], R, N extends number>(f: (...args: A) => R, options: GradOptions & { argnums: N; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[N]>];
-export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { argnums: readonly number[]; hasAux?: false }): (...args: Args<A>) => [NdArray, Tangent<A[number]>[]];
-export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { hasAux: true }): (...args: Args<A>) => [[NdArray, Tangent<AuxOf<R>>], unknown];
-export function valueAndGrad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions): (...args: Args<A>) => [unknown, unknown];
+export function valueAndGrad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options?: GradOptions & { argnums?: 0; hasAux?: false },
+): (...args: Args<A>) => [NdArray, Tangent<A[0]>];
+export function valueAndGrad<A extends unknown[], R, N extends number>(
+  f: (...args: A) => R,
+  options: GradOptions & { argnums: N; hasAux?: false },
+): (...args: Args<A>) => [NdArray, Tangent<A[N]>];
+export function valueAndGrad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions & { argnums: readonly number[]; hasAux?: false },
+): (...args: Args<A>) => [NdArray, Tangent<A[number]>[]];
+export function valueAndGrad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions & { hasAux: true },
+): (...args: Args<A>) => [[NdArray, Tangent<AuxOf<R>>], unknown];
+export function valueAndGrad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options?: GradOptions,
+): (...args: Args<A>) => [unknown, unknown];
 export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: unknown[]) => [unknown, unknown] {
   checkCallable("valueAndGrad", f);
   const op = "grad";
@@ -130,7 +154,11 @@ export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: unknow
       let auxLeaves: NdArray[] = [];
       if (options.hasAux) {
         if (!Array.isArray(out) || out.length !== 2) {
-          const got = Array.isArray(out) ? `an array of length ${out.length}` : out instanceof NdArray ? `an Array ${out.aval.str()}` : describe(out);
+          const got = Array.isArray(out)
+            ? `an array of length ${out.length}`
+            : out instanceof NdArray
+              ? `an Array ${out.aval.str()}`
+              : describe(out);
           throw new TransformError(
             `[${op}] expected a function with aux output to return a two-element array [value, aux]: got ${got}. ` +
               `Return [value, aux], or drop hasAux.`,
@@ -160,11 +188,26 @@ export function valueAndGrad(f: Fn, options: GradOptions = {}): (...args: unknow
  * @example
  * grad((x) => np.multiply(x, np.sin(x)))(1.0); // sin(1) + cos(1)
  */
-export function grad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions & { argnums?: 0; hasAux?: false }): (...args: Args<A>) => Tangent<A[0]>;
-export function grad<A extends unknown[], R, N extends number>(f: (...args: A) => R, options: GradOptions & { argnums: N; hasAux?: false }): (...args: Args<A>) => Tangent<A[N]>;
-export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { argnums: readonly number[]; hasAux?: false }): (...args: Args<A>) => Tangent<A[number]>[];
-export function grad<A extends unknown[], R>(f: (...args: A) => R, options: GradOptions & { hasAux: true }): (...args: Args<A>) => [unknown, Tangent<AuxOf<R>>];
-export function grad<A extends unknown[], R>(f: (...args: A) => R, options?: GradOptions): (...args: Args<A>) => unknown;
+export function grad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options?: GradOptions & { argnums?: 0; hasAux?: false },
+): (...args: Args<A>) => Tangent<A[0]>;
+export function grad<A extends unknown[], R, N extends number>(
+  f: (...args: A) => R,
+  options: GradOptions & { argnums: N; hasAux?: false },
+): (...args: Args<A>) => Tangent<A[N]>;
+export function grad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions & { argnums: readonly number[]; hasAux?: false },
+): (...args: Args<A>) => Tangent<A[number]>[];
+export function grad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: GradOptions & { hasAux: true },
+): (...args: Args<A>) => [unknown, Tangent<AuxOf<R>>];
+export function grad<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options?: GradOptions,
+): (...args: Args<A>) => unknown;
 export function grad(f: Fn, options: GradOptions = {}): (...args: unknown[]) => unknown {
   checkCallable("grad", f);
   const vg = valueAndGrad(f as (...a: unknown[]) => unknown, options) as (...args: unknown[]) => [unknown, unknown];

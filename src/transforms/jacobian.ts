@@ -24,7 +24,13 @@ function basis(x: NdArray): NdArray {
 }
 
 /** Assembles jac[out][in] (out leaf × in leaf blocks) into the output-of-inputs pytree. */
-function assemble(blocks: NdArray[][], outTree: TreeDef, inTrees: TreeDef[], counts: number[], single: boolean): unknown {
+function assemble(
+  blocks: NdArray[][],
+  outTree: TreeDef,
+  inTrees: TreeDef[],
+  counts: number[],
+  single: boolean,
+): unknown {
   const perOut = blocks.map((row) => {
     let k = 0;
     const perArg = inTrees.map((t, j) => {

@@ -19,7 +19,9 @@ function staticPositions(op: string, opt: number | readonly number[] | undefined
   return new Set(
     list.map((i) => {
       if (!Number.isInteger(i) || i < -nargs || i >= nargs) {
-        throw new TransformError(`[${op}] staticArgnums ${i} is out of range for a call with ${nargs} arguments: expected indices in [${-nargs}, ${nargs - 1}].`);
+        throw new TransformError(
+          `[${op}] staticArgnums ${i} is out of range for a call with ${nargs} arguments: expected indices in [${-nargs}, ${nargs - 1}].`,
+        );
       }
       return i < 0 ? i + nargs : i;
     }),
@@ -54,7 +56,10 @@ function splitStatic(op: string, args: unknown[], statics: Set<number>): Split {
   const [leaves, tree] = flatten(dynamic);
   const arrays = leaves.map((l, i) => leafToArray(l, op, `argument leaf ${i}`));
   const avalKey = arrays.map((a) => `${a.aval.str()}${a.weakType ? "w" : ""}`).join(";");
-  const staticPart = [...statics].sort().map((i) => `${i}=${staticKey(args[i])}`).join(";");
+  const staticPart = [...statics]
+    .sort()
+    .map((i) => `${i}=${staticKey(args[i])}`)
+    .join(";");
   const rebuild = (xs: NdArray[]): unknown[] => {
     const filled = unflatten(tree, xs) as unknown[];
     return args.map((a, i) => (statics.has(i) ? a : filled[i]));
@@ -93,7 +98,10 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
         outTree = def;
         return ls.map((l, i) => leafToArray(l, "jit", `output leaf ${i}`));
       };
-      const { jaxpr, consts } = stageFlat(flat, split.dynamicLeaves.map((a) => a.aval));
+      const { jaxpr, consts } = stageFlat(
+        flat,
+        split.dynamicLeaves.map((a) => a.aval),
+      );
       compiled = { jaxpr, consts, outTree: outTree! };
       if (!hasTracerConsts(consts)) cache.set(split.key, compiled);
     }
@@ -119,7 +127,10 @@ export class TracedJaxpr extends ClosedJaxpr {
  * String(makeJaxpr((x) => np.sin(x).mul(2))(1.0));
  * // { lambda ; a:f32[]. let b:f32[] = sin a; c:f32[] = mul b 2.0:f32[] in (c,) }
  */
-export function makeJaxpr<A extends unknown[], R>(f: (...args: A) => R, options: JitOptions = {}): (...args: Args<A>) => TracedJaxpr {
+export function makeJaxpr<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: JitOptions = {},
+): (...args: Args<A>) => TracedJaxpr {
   checkCallable("makeJaxpr", f);
   return ((...args: unknown[]) => {
     const statics = staticPositions("makeJaxpr", options.staticArgnums, args.length);
@@ -130,7 +141,10 @@ export function makeJaxpr<A extends unknown[], R>(f: (...args: A) => R, options:
       outTree = def;
       return ls.map((l, i) => leafToArray(l, "makeJaxpr", `output leaf ${i}`));
     };
-    const closed = traceToJaxpr(flat, split.dynamicLeaves.map((a) => a.aval));
+    const closed = traceToJaxpr(
+      flat,
+      split.dynamicLeaves.map((a) => a.aval),
+    );
     return new TracedJaxpr(closed, outTree!);
   }) as unknown as (...args: Args<A>) => TracedJaxpr;
 }

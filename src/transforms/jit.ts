@@ -71,7 +71,10 @@ export const pjitP: Primitive = defineMultiPrimitive<PjitParams>({
  * Traces `f` (flat) at `inAvals`, moving its constants to leading inputs,
  * and optimises the result. Returns the jaxpr and the constants' values.
  */
-export function stageFlat(f: (args: NdArray[]) => NdArray[], inAvals: ShapedArray[]): { jaxpr: Jaxpr; consts: NdArray[] } {
+export function stageFlat(
+  f: (args: NdArray[]) => NdArray[],
+  inAvals: ShapedArray[],
+): { jaxpr: Jaxpr; consts: NdArray[] } {
   const closed: ClosedJaxpr = traceToJaxpr(f, inAvals);
   const j = closed.jaxpr;
   const opened = new Jaxpr([], [...j.constvars, ...j.invars], j.eqns, j.outvars);

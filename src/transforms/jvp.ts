@@ -5,15 +5,7 @@
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import type { Primitive } from "../core/primitive.js";
-import {
-  Trace,
-  Tracer,
-  Zero,
-  withTrace,
-  type CustomCall,
-  type MaybeZero,
-  type Params,
-} from "../core/trace.js";
+import { Trace, Tracer, Zero, withTrace, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
 import { tangentAval, zerosLikeAval } from "./zeros.js";
 
 export class JVPTracer extends Tracer {

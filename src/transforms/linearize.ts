@@ -63,24 +63,25 @@ export interface LinearFunction {
 }
 
 /** Linearizes a flat function at `primals`: its outputs, and its linear tangent map. */
-export function linearizeFlat(
-  f: (args: NdArray[]) => NdArray[],
-  primals: NdArray[],
-): [NdArray[], LinearFunction] {
+export function linearizeFlat(f: (args: NdArray[]) => NdArray[], primals: NdArray[]): [NdArray[], LinearFunction] {
   const trace = new LinearizeTrace(currentTrace());
   const tt = trace.tangentTrace;
   const inZero = primals.map((p) => !isDifferentiableAval(p.aval));
-  const tangentsIn: (StagingTracer | null)[] = primals.map((p, i) => (inZero[i] ? null : tt.newArg(tangentAval(p.aval))));
+  const tangentsIn: (StagingTracer | null)[] = primals.map((p, i) =>
+    inZero[i] ? null : tt.newArg(tangentAval(p.aval)),
+  );
   try {
     const inputs = primals.map((p, i) => trace.wrap(p, tangentsIn[i] ?? new Zero(tangentAval(p.aval))));
     const outs = withTrace(trace, () => f(inputs));
     const pairs = outs.map((o) => trace.pair(o));
     // A tangent that is not one of the staged values (a constant) is not linear: treat it as zero.
     const outZero = pairs.map(([, t]) => t instanceof Zero || !tt.isOwn(t));
-    const jaxpr = dceClosed(tt.build(
-      tangentsIn.filter((t): t is StagingTracer => t !== null),
-      pairs.filter((_, i) => !outZero[i]).map((p) => p[1] as NdArray),
-    ));
+    const jaxpr = dceClosed(
+      tt.build(
+        tangentsIn.filter((t): t is StagingTracer => t !== null),
+        pairs.filter((_, i) => !outZero[i]).map((p) => p[1] as NdArray),
+      ),
+    );
     const linear: LinearFunction = {
       jaxpr,
       inAvals: primals.map((p) => tangentAval(p.aval)),

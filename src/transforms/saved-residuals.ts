@@ -24,12 +24,15 @@ export function savedResiduals(f: (...args: never[]) => unknown, ...args: unknow
   void argTree;
   const flat = (xs: NdArray[]): NdArray[] => {
     const [, lin] = linearizeFlat((ys) => {
-      const out = (f as unknown as (...a: unknown[]) => unknown)(...(unflattenArgs(args, ys)));
+      const out = (f as unknown as (...a: unknown[]) => unknown)(...unflattenArgs(args, ys));
       return flattenArrays(out, "printSavedResiduals", "the output")[0];
     }, xs);
     return lin.jaxpr.consts;
   };
-  const closed = traceToJaxpr(flat, leaves.map((l) => l.aval));
+  const closed = traceToJaxpr(
+    flat,
+    leaves.map((l) => l.aval),
+  );
   const j = closed.jaxpr;
   const producers = new Map<Var, string>();
   for (const e of j.eqns) for (const v of e.outvars) producers.set(v, e.prim.name);

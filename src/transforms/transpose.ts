@@ -18,7 +18,12 @@ export class NonLinearError extends CotangentError {}
  * Cotangents of the jaxpr's inputs given cotangents of its outputs. Inputs
  * with a value in `known` are constants, not linear inputs (their entry is null).
  */
-export function backwardPass(jaxpr: Jaxpr, consts: NdArray[], cts: MaybeZero[], known?: (NdArray | null)[]): (MaybeZero | null)[] {
+export function backwardPass(
+  jaxpr: Jaxpr,
+  consts: NdArray[],
+  cts: MaybeZero[],
+  known?: (NdArray | null)[],
+): (MaybeZero | null)[] {
   const values = new Map<Var, NdArray>();
   const linear = new Set<Var>(jaxpr.invars.filter((_, i) => !known?.[i]));
   jaxpr.constvars.forEach((v, i) => values.set(v, consts[i]));
@@ -71,5 +76,5 @@ export function backwardPass(jaxpr: Jaxpr, consts: NdArray[], cts: MaybeZero[], 
       if (isLinear(a)) accumulate(a as Var, ctsIn[i]);
     });
   }
-  return jaxpr.invars.map((v, i) => (known?.[i] ? null : ctEnv.get(v) ?? new Zero(v.aval)));
+  return jaxpr.invars.map((v, i) => (known?.[i] ? null : (ctEnv.get(v) ?? new Zero(v.aval))));
 }

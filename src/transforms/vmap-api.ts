@@ -59,7 +59,9 @@ function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given?: number): number
   });
   if (given !== undefined) sizes.set(given, sizes.get(given) ?? "axisSize");
   if (sizes.size === 0) {
-    throw new TransformError(`[vmap] vmap must have at least one non-null value in inAxes: got no batched argument. Pass axisSize to batch a function of no batched inputs.`);
+    throw new TransformError(
+      `[vmap] vmap must have at least one non-null value in inAxes: got no batched argument. Pass axisSize to batch a function of no batched inputs.`,
+    );
   }
   if (sizes.size > 1) {
     const lines = [...sizes].map(([n, where]) => `  * one axis had size ${n}: ${where}`).join(";\n");
@@ -73,13 +75,18 @@ function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given?: number): number
  * @example
  * vmap((x, y) => np.dot(x, y), { inAxes: [0, null] })(batchOfVectors, w);
  */
-export function vmap<A extends unknown[], R>(f: (...args: A) => R, options: VmapOptions = {}): (...args: Args<A>) => Tangent<R> {
+export function vmap<A extends unknown[], R>(
+  f: (...args: A) => R,
+  options: VmapOptions = {},
+): (...args: Args<A>) => Tangent<R> {
   checkCallable("vmap", f);
   const inAxes = options.inAxes === undefined ? 0 : options.inAxes;
   const outAxes = options.outAxes === undefined ? 0 : options.outAxes;
   return ((...args: unknown[]) => {
     const [rawLeaves, argTree] = flatten(args);
-    const asArrays = rawLeaves.map((l) => (typeof l === "number" || typeof l === "boolean" ? leafToArray(l, "vmap", "argument") : l));
+    const asArrays = rawLeaves.map((l) =>
+      typeof l === "number" || typeof l === "boolean" ? leafToArray(l, "vmap", "argument") : l,
+    );
     const dims0 = inDims(inAxes, args, asArrays);
     // Unbatched leaves may be anything (functions, strings); batched ones must be arrays.
     const leaves = asArrays.map((l, i) => (dims0[i] === null ? l : leafToArray(l, "vmap", `argument leaf ${i}`)));
@@ -99,7 +106,10 @@ export function vmap<A extends unknown[], R>(f: (...args: A) => R, options: Vmap
         checkAxisValue(d, "outAxes");
         if (d === null || d === undefined) return null;
         const nd = outs[i].ndim + 1;
-        if (d < -nd || d >= nd) throw new TransformError(`[vmap] outAxes ${d} is out of bounds for an output of rank ${nd} (with its batch axis).`);
+        if (d < -nd || d >= nd)
+          throw new TransformError(
+            `[vmap] outAxes ${d} is out of bounds for an output of rank ${nd} (with its batch axis).`,
+          );
         return d < 0 ? d + nd : d;
       });
       return outs;
@@ -109,7 +119,10 @@ export function vmap<A extends unknown[], R>(f: (...args: A) => R, options: Vmap
     const final = outs.map((o, i) => {
       const d = outDimsList[i];
       if (d === null) {
-        if (batched[i]) throw new TransformError(`[vmap] vmap has mapped output but outAxes is null for output leaf ${i}: expected an output that does not depend on the batched inputs, or a numeric outAxes.`);
+        if (batched[i])
+          throw new TransformError(
+            `[vmap] vmap has mapped output but outAxes is null for output leaf ${i}: expected an output that does not depend on the batched inputs, or a numeric outAxes.`,
+          );
         return reshapeDrop(o);
       }
       return d === 0 ? o : moveFirstTo(o, d);

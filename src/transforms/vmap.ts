@@ -68,7 +68,11 @@ export class BatchTrace extends Trace {
     const dims = unpacked.map((u) => u[1]);
     const parent = this.parent;
     if (dims.every((d) => d === null)) return withTrace(parent, () => parent.processCustom(call, args));
-    const [outs, outDims] = call.vmap(this, unpacked.map((u) => u[0]), dims);
+    const [outs, outDims] = call.vmap(
+      this,
+      unpacked.map((u) => u[0]),
+      dims,
+    );
     return outs.map((o, i) => this.wrap(o, outDims[i]));
   }
 }

@@ -11,7 +11,8 @@ export interface NodeType<T = unknown, C = unknown> {
   unflatten(aux: C, children: unknown[]): T;
 }
 
-const registry = new Map<Function, NodeType>();
+/** Registered classes, by constructor. */
+const registry = new Map<abstract new (...args: never[]) => unknown, NodeType>();
 
 /** `jax.tree_util.register_pytree_node`: instances of `cls` become inner nodes. */
 export function registerNode<T, C>(cls: abstract new (...args: never[]) => T, type: NodeType<T, C>): void {
@@ -104,15 +105,28 @@ function build(x: unknown, leaves: unknown[], isLeaf?: IsLeaf): TreeDef {
     return LEAF;
   }
   if (x === null || x === undefined) return NONE;
-  if (Array.isArray(x)) return new TreeDef("array", x.map((c) => build(c, leaves, isLeaf)));
+  if (Array.isArray(x))
+    return new TreeDef(
+      "array",
+      x.map((c) => build(c, leaves, isLeaf)),
+    );
   const type = nodeTypeOf(x);
   if (type) {
     const [children, aux] = type.flatten(x);
-    return new TreeDef("custom", children.map((c) => build(c, leaves, isLeaf)), aux, type);
+    return new TreeDef(
+      "custom",
+      children.map((c) => build(c, leaves, isLeaf)),
+      aux,
+      type,
+    );
   }
   if (isPlainObject(x)) {
     const keys = Object.keys(x).sort();
-    return new TreeDef("object", keys.map((k) => build(x[k], leaves, isLeaf)), keys);
+    return new TreeDef(
+      "object",
+      keys.map((k) => build(x[k], leaves, isLeaf)),
+      keys,
+    );
   }
   leaves.push(x);
   return LEAF;

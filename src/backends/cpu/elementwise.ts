@@ -14,14 +14,7 @@ export function mapUnary(x: NdArray, fn: Scalar1, dtype: DType = x.dtype, weak =
   return new NdArray(new ShapedArray(x.aval.shape, dtype, weak), out);
 }
 
-export function mapBinary(
-  a: NdArray,
-  b: NdArray,
-  fn: Scalar2,
-  outShape: Shape,
-  dtype: DType,
-  weak: boolean,
-): NdArray {
+export function mapBinary(a: NdArray, b: NdArray, fn: Scalar2, outShape: Shape, dtype: DType, weak: boolean): NdArray {
   const x = a._data!;
   const y = b._data!;
   const n = outShape.reduce((p, q) => p * q, 1);

@@ -11,7 +11,7 @@ const bits = new Int32Array(box.buffer);
 /** The float32 neighbour of `r` (a float32) in the direction of `toward`. */
 function neighbour(r: number, toward: number): number {
   box[0] = r;
-  bits[0] += (toward > r) === r >= 0 ? 1 : -1;
+  bits[0] += toward > r === r >= 0 ? 1 : -1;
   return r === 0 ? (toward > 0 ? 2 ** -149 : -(2 ** -149)) : box[0];
 }
 
@@ -37,12 +37,12 @@ export function fmaF32(a: number, b: number, c: number): number {
 // Giles' single-precision erf⁻¹ ("Approximating the erfinv function", GPU Gems, 2010),
 // the coefficients of XLA's ErfInv32 / StableHLO's materializeErfInvF32.
 const W_LT_5 = [
-  2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727,
-  1.50140941,
+  2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164,
+  0.246640727, 1.50140941,
 ].map(f32);
 const W_GE_5 = [
-  -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406,
-  2.83297682,
+  -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
+  1.00167406, 2.83297682,
 ].map(f32);
 
 /**

@@ -1,0 +1,32 @@
+/** A small timing harness: warm up, then the median of several timed batches. */
+
+export interface Timing {
+  /** Median time per call, in microseconds. */
+  medianUs: number;
+  /** Fastest batch, per call, in microseconds. */
+  minUs: number;
+}
+
+export function time(fn: () => unknown, { batches = 15, minBatchMs = 40, warmup = 200 } = {}): Timing {
+  for (let i = 0; i < warmup; i++) fn();
+  // Calibrate: enough calls per batch to last minBatchMs.
+  let calls = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    if (performance.now() - t0 >= minBatchMs) break;
+    calls *= 2;
+  }
+  const perCall: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) fn();
+    perCall.push(((performance.now() - t0) * 1000) / calls);
+  }
+  perCall.sort((a, b) => a - b);
+  return { medianUs: perCall[Math.floor(perCall.length / 2)], minUs: perCall[0] };
+}
+
+export function fmtUs(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`;
+}

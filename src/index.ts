@@ -31,7 +31,13 @@ export { jit, makeJaxpr, type JitOptions, TracedJaxpr } from "./transforms/jit-a
 export { checkGrads, GradientCheckError, type CheckGradsOptions } from "./transforms/check-grads.js";
 export { customVjp, type CustomVjpFunction, type CustomVjpOptions } from "./transforms/custom-vjp.js";
 export { customJvp, type CustomJvpFunction, type CustomJvpOptions } from "./transforms/custom-jvp.js";
-export { checkpoint, remat, checkpointPolicies, type CheckpointPolicy, type CheckpointOptions } from "./transforms/checkpoint.js";
+export {
+  checkpoint,
+  remat,
+  checkpointPolicies,
+  type CheckpointPolicy,
+  type CheckpointOptions,
+} from "./transforms/checkpoint.js";
 export { printSavedResiduals, savedResiduals, type SavedResidual } from "./transforms/saved-residuals.js";
 export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
 export { stopGradient } from "./lax/index.js";

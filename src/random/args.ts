@@ -11,10 +11,14 @@ const KEY_HINT = "Make keys with random.key(seed) (or random.PRNGKey(seed)) and 
 /** A legacy threefry key: a uint32 array of shape [2] (a tracer of that aval inside transformations). */
 export function checkKey(op: string, key: unknown): NdArray {
   if (!(key instanceof NdArray)) {
-    throw new DTypeError(`[random.${op}] a key must be a uint32 array of shape [2]: got ${describe(key)}, expected u32[2]. ${KEY_HINT}`);
+    throw new DTypeError(
+      `[random.${op}] a key must be a uint32 array of shape [2]: got ${describe(key)}, expected u32[2]. ${KEY_HINT}`,
+    );
   }
   if (key.dtype !== "uint32") {
-    throw new DTypeError(`[random.${op}] a key must be a uint32 array of shape [2]: got ${key.aval.str()}, expected u32[2]. ${KEY_HINT}`);
+    throw new DTypeError(
+      `[random.${op}] a key must be a uint32 array of shape [2]: got ${key.aval.str()}, expected u32[2]. ${KEY_HINT}`,
+    );
   }
   if (key.ndim !== 1 || key.shape[0] !== 2) {
     const hint =
@@ -72,7 +76,19 @@ export function checkParamShapes(op: string, shape: Shape, ...params: Shape[]): 
 /** A non-negative integer count (split's num, permutation's n, choice's a). */
 export function checkCount(op: string, what: string, n: unknown): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-    throw new ShapeError(`[random.${op}] ${what} must be a non-negative integer: got ${describe(n)}, expected 0, 1, 2, ...`);
+    throw new ShapeError(
+      `[random.${op}] ${what} must be a non-negative integer: got ${describe(n)}, expected 0, 1, 2, ...`,
+    );
   }
   return n;
 }
+
+/** Every prefix of a tuple: [A, B] → [A, B] | [A] | []. */
+type Prefixes<P extends unknown[]> = P extends [...infer Init, unknown] ? P | Prefixes<Init> : [];
+
+/**
+ * Optional arguments in JAX's convention: any prefix of the positional ones `P`,
+ * optionally followed by an options object `O` (`uniform(key, [3], { maxval: 2 })`).
+ */
+export type OptionalArgs<P extends unknown[], O> =
+  Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, O] : never) : never;

@@ -7,17 +7,16 @@
  */
 import type { NdArray } from "../core/array.js";
 import { shapeSize } from "../core/aval.js";
-import { ShapeError } from "../core/errors.js";
+import { DTypeError, ShapeError } from "../core/errors.js";
 import { fromValues } from "../numpy/convert.js";
+import { parseOptional } from "../numpy/options.js";
 import { bitcast } from "../primitives/bitcast.js";
 import { or, scalarLike, shiftLeft, shiftRightLogical, sub, xor } from "../primitives/elementwise.js";
 import { iota } from "../primitives/iota.js";
 import { concatenate, sliceAxis } from "../primitives/slicing.js";
 import { reshape } from "../primitives/structural.js";
 import { threefry2x32 } from "../primitives/threefry.js";
-import { checkKey, checkShape } from "./args.js";
-import { parseOptional } from "../numpy/options.js";
-import { DTypeError } from "../core/errors.js";
+import { checkKey, checkShape, type OptionalArgs } from "./args.js";
 
 /** The two words of a key as uint32 scalars. */
 export function keyWords(key: NdArray): [NdArray, NdArray] {
@@ -28,7 +27,9 @@ export function keyWords(key: NdArray): [NdArray, NdArray] {
 export function counters(shape: number[]): [NdArray, NdArray] {
   const n = shapeSize(shape);
   if (n >= 2 ** 32) {
-    throw new ShapeError(`[random] too many values in one draw: got ${n}, expected fewer than 2^32. Split the key and draw in parts.`);
+    throw new ShapeError(
+      `[random] too many values in one draw: got ${n}, expected fewer than 2^32. Split the key and draw in parts.`,
+    );
   }
   // Below 2^32 elements the high word is 0 everywhere: a scalar broadcasts.
   return [fromValues([0], [], "uint32"), reshape(iota("uint32", [n], 0), shape)];
@@ -89,11 +90,16 @@ export interface BitsOptions {
  * values. (JAX's 8-, 16- and 64-bit widths need dtypes this library does not
  * have; under enableX64 JAX defaults to uint64, here it stays uint32.)
  */
-export function bits(key: NdArray, ...args: [(readonly number[])?, ("uint32" | BitsOptions)?] | [BitsOptions]): NdArray {
+export function bits(
+  key: NdArray,
+  ...args: OptionalArgs<[readonly number[] | undefined, "uint32" | undefined], BitsOptions>
+): NdArray {
   const o = parseOptional<BitsOptions>(["shape", "dtype"], args);
   checkKey("bits", key);
   if (o.dtype !== undefined && o.dtype !== "uint32") {
-    throw new DTypeError(`[random.bits] dtype must be an unsigned integer dtype: got ${JSON.stringify(o.dtype)}, expected "uint32".`);
+    throw new DTypeError(
+      `[random.bits] dtype must be an unsigned integer dtype: got ${JSON.stringify(o.dtype)}, expected "uint32".`,
+    );
   }
   return randomBits32(key, checkShape("bits", o.shape ?? []));
 }

@@ -14,7 +14,7 @@ import { sliceAxis } from "../primitives/slicing.js";
 import { stopGradient } from "../primitives/stop-gradient.js";
 import { reshape } from "../primitives/structural.js";
 import { erf, erfInv, log, log1p, neg } from "../primitives/unary.js";
-import { checkKey, checkParamShapes, checkShape, floatDType } from "./args.js";
+import { checkKey, checkParamShapes, checkShape, floatDType, type OptionalArgs } from "./args.js";
 import { unitFloats } from "./bits.js";
 import { nextAfter } from "./float-bits.js";
 
@@ -45,7 +45,14 @@ function toRank(x: NdArray, n: number): NdArray {
  * rounds twice, which can differ by an ulp when u·s is inexact, i.e. when the
  * range is not a power of two.)
  */
-export function uniformIn(op: string, key: NdArray, shape: number[], dtype: FloatDType, minval: ArrayLike, maxval: ArrayLike): NdArray {
+export function uniformIn(
+  op: string,
+  key: NdArray,
+  shape: number[],
+  dtype: FloatDType,
+  minval: ArrayLike,
+  maxval: ArrayLike,
+): NdArray {
   const lo = param(minval, dtype);
   const hi = param(maxval, dtype);
   checkParamShapes(op, shape, lo.aval.shape, hi.aval.shape);
@@ -64,7 +71,10 @@ export interface UniformOptions {
 /** `jax.random.uniform(key, shape=[], dtype, minval=0, maxval=1)`: floats uniform on [minval, maxval). */
 export function uniform(
   key: NdArray,
-  ...args: [(readonly number[])?, (DType | null)?, ArrayLike?, ArrayLike?, UniformOptions?] | [UniformOptions]
+  ...args: OptionalArgs<
+    [readonly number[] | undefined, DType | null | undefined, ArrayLike | undefined, ArrayLike | undefined],
+    UniformOptions
+  >
 ): NdArray {
   const o = parseOptional<UniformOptions>(["shape", "dtype", "minval", "maxval"], args);
   checkKey("uniform", key);
@@ -77,7 +87,7 @@ export interface SampleOptions {
   dtype?: DType;
 }
 
-type SampleArgs = [(readonly number[])?, (DType | null)?, SampleOptions?] | [SampleOptions];
+type SampleArgs = OptionalArgs<[readonly number[] | undefined, DType | null | undefined], SampleOptions>;
 
 function sampleArgs(op: string, key: NdArray, args: SampleArgs): [number[], FloatDType] {
   const o = parseOptional<SampleOptions>(["shape", "dtype"], args);
@@ -117,11 +127,19 @@ export interface GumbelOptions extends SampleOptions {
  */
 export function gumbel(
   key: NdArray,
-  ...args: [(readonly number[])?, (DType | null)?, ("low" | "high")?, GumbelOptions?] | [GumbelOptions]
+  ...args: OptionalArgs<
+    [readonly number[] | undefined, DType | null | undefined, "low" | "high" | undefined],
+    GumbelOptions
+  >
 ): NdArray {
   const o = parseOptional<GumbelOptions>(["shape", "dtype", "mode"], args);
   checkKey("gumbel", key);
-  return gumbelIn(key, checkShape("gumbel", o.shape ?? []), floatDType("gumbel", o.dtype) as FloatDType, o.mode ?? "low");
+  return gumbelIn(
+    key,
+    checkShape("gumbel", o.shape ?? []),
+    floatDType("gumbel", o.dtype) as FloatDType,
+    o.mode ?? "low",
+  );
 }
 
 export function gumbelIn(key: NdArray, shape: number[], dtype: FloatDType, mode: unknown): NdArray {
@@ -142,7 +160,7 @@ export function gumbelIn(key: NdArray, shape: number[], dtype: FloatDType, mode:
   return neg(log(neg(log1p(neg(x)))));
 }
 
-export interface TruncatedNormalOptions extends SampleOptions {}
+export type TruncatedNormalOptions = SampleOptions;
 
 /**
  * `jax.random.truncated_normal(key, lower, upper, shape, dtype)`: normal draws
@@ -155,7 +173,7 @@ export function truncatedNormal(
   key: NdArray,
   lower: ArrayLike,
   upper: ArrayLike,
-  ...args: [(readonly number[] | null)?, (DType | null)?, TruncatedNormalOptions?] | [TruncatedNormalOptions]
+  ...args: OptionalArgs<[readonly number[] | null | undefined, DType | null | undefined], TruncatedNormalOptions>
 ): NdArray {
   const o = parseOptional<TruncatedNormalOptions>(["shape", "dtype"], args);
   checkKey("truncatedNormal", key);

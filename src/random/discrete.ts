@@ -13,7 +13,7 @@ import { sliceAxis } from "../primitives/slicing.js";
 import { sort } from "../primitives/sort.js";
 import { reshape, transpose } from "../primitives/structural.js";
 import { neg } from "../primitives/unary.js";
-import { checkKey, checkParamShapes, checkShape, intDType } from "./args.js";
+import { checkKey, checkParamShapes, checkShape, intDType, type OptionalArgs } from "./args.js";
 import { randomBits32 } from "./bits.js";
 import { gumbelIn, uniformIn } from "./continuous.js";
 import { split } from "./keys.js";
@@ -55,7 +55,7 @@ export function randint(
   shape: readonly number[],
   minval: ArrayLike,
   maxval: ArrayLike,
-  ...args: [("int32" | "uint32" | null)?, RandintOptions?] | [RandintOptions]
+  ...args: OptionalArgs<["int32" | "uint32" | null | undefined], RandintOptions>
 ): NdArray {
   const o = parseOptional<RandintOptions>(["dtype"], args);
   checkKey("randint", key);
@@ -99,13 +99,18 @@ export interface BernoulliOptions {
  */
 export function bernoulli(
   key: NdArray,
-  ...args: [ArrayLike?, (readonly number[] | null)?, ("low" | "high")?, BernoulliOptions?] | [BernoulliOptions]
+  ...args: OptionalArgs<
+    [ArrayLike | undefined, readonly number[] | null | undefined, "low" | "high" | undefined],
+    BernoulliOptions
+  >
 ): NdArray {
   const o = parseOptional<BernoulliOptions>(["p", "shape", "mode"], args);
   checkKey("bernoulli", key);
   const p = asArray(o.p ?? 0.5);
   if (!isFloat(p.dtype)) {
-    throw new DTypeError(`[random.bernoulli] the probability p must be a float: got ${p.aval.str()}, expected a float array or JS number.`);
+    throw new DTypeError(
+      `[random.bernoulli] the probability p must be a float: got ${p.aval.str()}, expected a float array or JS number.`,
+    );
   }
   const dtype = p.dtype as "float32" | "float64";
   let shape = p.aval.shape.slice();
@@ -115,7 +120,8 @@ export function bernoulli(
   }
   const mode = o.mode ?? "low";
   if (mode === "low") return ew.lt(uniformIn("bernoulli", key, shape, dtype, 0, 1), p);
-  if (mode !== "high") throw new DTypeError(`[random.bernoulli] unknown mode: got ${JSON.stringify(mode)}, expected "low" or "high".`);
+  if (mode !== "high")
+    throw new DTypeError(`[random.bernoulli] unknown mode: got ${JSON.stringify(mode)}, expected "low" or "high".`);
   // u1 + 2^-nmant·u2 < p, written u2·2^-nmant < p - u1.
   const both = uniformIn("bernoulli", key, [2, ...shape], dtype, 0, 1);
   const u1 = reshape(sliceAxis(both, 0, 0, 1), shape);
@@ -140,13 +146,18 @@ export interface CategoricalOptions {
 export function categorical(
   key: NdArray,
   logits: ArrayLike,
-  ...args: [number?, (readonly number[] | null)?, boolean?, ("low" | "high")?, CategoricalOptions?] | [CategoricalOptions]
+  ...args: OptionalArgs<
+    [number | undefined, readonly number[] | null | undefined, boolean | undefined, "low" | "high" | undefined],
+    CategoricalOptions
+  >
 ): NdArray {
   const o = parseOptional<CategoricalOptions>(["axis", "shape", "replace", "mode"], args);
   checkKey("categorical", key);
   const l = asArray(logits);
   if (!isFloat(l.dtype)) {
-    throw new DTypeError(`[random.categorical] logits must be floats: got ${l.aval.str()}, expected a float array. Convert with .astype("float32").`);
+    throw new DTypeError(
+      `[random.categorical] logits must be floats: got ${l.aval.str()}, expected a float array. Convert with .astype("float32").`,
+    );
   }
   const axis = normalizeAxis("random.categorical", o.axis ?? -1, l.ndim);
   const batch = l.aval.shape.filter((_, i) => i !== axis);
@@ -165,7 +176,14 @@ export function categorical(
 }
 
 /** Gumbel top-k over the logits; the k draws of each distribution go to the leading axes. */
-function withoutReplacement(key: NdArray, l: NdArray, axis: number, shape: number[], prefix: number[], mode: unknown): NdArray {
+function withoutReplacement(
+  key: NdArray,
+  l: NdArray,
+  axis: number,
+  shape: number[],
+  prefix: number[],
+  mode: unknown,
+): NdArray {
   const k = prefix.reduce((a, b) => a * b, 1);
   const n = l.aval.shape[axis];
   if (k > n) {
@@ -174,7 +192,11 @@ function withoutReplacement(key: NdArray, l: NdArray, axis: number, shape: numbe
         `got ${k} draws (shape prefix [${prefix.join(", ")}]), expected at most ${n}.`,
     );
   }
-  const scores = moveaxis(ew.add(l, gumbelIn(key, l.aval.shape.slice(), l.dtype as "float32" | "float64", mode)), axis, -1);
+  const scores = moveaxis(
+    ew.add(l, gumbelIn(key, l.aval.shape.slice(), l.dtype as "float32" | "float64", mode)),
+    axis,
+    -1,
+  );
   const idx = topKIndices(scores, k);
   // indices: batch + [k] → [k] + batch → shape.
   const nd = idx.ndim;

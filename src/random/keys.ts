@@ -44,7 +44,9 @@ function keyFromArray(seed: NdArray): NdArray {
     );
   }
   if (seed.dtype !== "int32" && seed.dtype !== "uint32") {
-    throw new DTypeError(`[random.PRNGKey] a seed must be an integer: got ${seed.aval.str()}, expected an int32 or uint32 scalar.`);
+    throw new DTypeError(
+      `[random.PRNGKey] a seed must be an integer: got ${seed.aval.str()}, expected an int32 or uint32 scalar.`,
+    );
   }
   return concatenate([reshape(u32(0), [1]), reshape(convert(seed, "uint32"), [1])], 0);
 }

@@ -14,7 +14,7 @@ import { sliceAxis } from "../primitives/slicing.js";
 import { sort } from "../primitives/sort.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
 import { log } from "../primitives/unary.js";
-import { checkKey, checkShape } from "./args.js";
+import { checkKey, checkShape, type OptionalArgs } from "./args.js";
 import { randomBits32 } from "./bits.js";
 import { gumbelIn, uniformIn } from "./continuous.js";
 import { keyRow, randint, topKIndices } from "./discrete.js";
@@ -62,7 +62,7 @@ export interface PermutationOptions {
 export function permutation(
   key: NdArray,
   x: number | ArrayLike,
-  ...args: [number?, boolean?, PermutationOptions?] | [PermutationOptions]
+  ...args: OptionalArgs<[number | undefined, boolean | undefined], PermutationOptions>
 ): NdArray {
   const o = parseOptional<PermutationOptions>(["axis", "independent"], args);
   checkKey("permutation", key);
@@ -95,7 +95,10 @@ export interface ChoiceOptions {
 export function choice(
   key: NdArray,
   a: number | ArrayLike,
-  ...args: [(readonly number[])?, boolean?, (ArrayLike | null)?, number?, ChoiceOptions?] | [ChoiceOptions]
+  ...args: OptionalArgs<
+    [readonly number[] | undefined, boolean | undefined, ArrayLike | null | undefined, number | undefined],
+    ChoiceOptions
+  >
 ): NdArray {
   const o = parseOptional<ChoiceOptions>(["shape", "replace", "p", "axis", "mode"], args);
   checkKey("choice", key);
@@ -106,7 +109,10 @@ export function choice(
   const n = arr ? arr.aval.shape[axis] : concreteCount("choice", a as number | NdArray);
   const draws = shape.reduce((x, y) => x * y, 1);
   if (draws === 0) return broadcastTo(fromValues([0], [], arr ? arr.dtype : "int32"), shape);
-  if (n <= 0) throw new ShapeError(`[random.choice] nothing to choose from: got a population of size 0, expected at least 1 unless shape has no elements.`);
+  if (n <= 0)
+    throw new ShapeError(
+      `[random.choice] nothing to choose from: got a population of size 0, expected at least 1 unless shape has no elements.`,
+    );
   const replace = o.replace ?? true;
   if (!replace && draws > n) {
     throw new ShapeError(
@@ -135,7 +141,15 @@ export function choice(
  * the cumulative sums, the first i with cumsum(p)[i] ≥ cumsum(p)[-1]·(1 - u)
  * (searchsorted, left side). Without: Gumbel top-k of log(p) + gumbel.
  */
-function weightedIndices(key: NdArray, pIn: ArrayLike, n: number, shape: number[], draws: number, replace: boolean, mode: unknown): NdArray {
+function weightedIndices(
+  key: NdArray,
+  pIn: ArrayLike,
+  n: number,
+  shape: number[],
+  draws: number,
+  replace: boolean,
+  mode: unknown,
+): NdArray {
   let p = asArray(pIn);
   if (!isFloat(p.dtype)) p = ew.convert(p, "float32");
   if (p.ndim !== 1 || p.aval.shape[0] !== n) {

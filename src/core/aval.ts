@@ -31,6 +31,10 @@ export class ShapedArray {
     return this.dtype === other.dtype && shapesEqual(this.shape, other.shape);
   }
 
+  withShape(shape: Shape): ShapedArray {
+    return new ShapedArray(shape, this.dtype, this.weakType);
+  }
+
   withWeak(weak: boolean): ShapedArray {
     return weak === this.weakType ? this : new ShapedArray(this.shape, this.dtype, weak);
   }

@@ -16,6 +16,8 @@ import { jvpFlat } from "./jvp.js";
 import { vjpFlat } from "./grad.js";
 
 const checked = new WeakMap<object, Set<string>>();
+/** Marks the signature being checked as done; called only once the check has passed. */
+let pending: () => void = () => {};
 
 function firstTime(rule: object, primals: NdArray[]): boolean {
   if (primals.some((p) => p instanceof Tracer)) return false; // only concrete calls can be checked
@@ -23,7 +25,7 @@ function firstTime(rule: object, primals: NdArray[]): boolean {
   let seen = checked.get(rule);
   if (!seen) checked.set(rule, (seen = new Set()));
   if (seen.has(key)) return false;
-  seen.add(key);
+  pending = () => seen!.add(key);
   return true;
 }
 
@@ -101,6 +103,7 @@ export function checkVjpRule(
       }
     });
   });
+  pending();
 }
 
 /** Jᵀct for one input leaf by finite differences along each basis vector (small inputs only). */
@@ -155,4 +158,5 @@ export function checkJvpRule(
       }
     });
   });
+  pending();
 }

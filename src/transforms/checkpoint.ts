@@ -140,10 +140,11 @@ class CheckpointCall implements CustomCall {
   }
 
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
-    const call = new CheckpointCall(this.name, batchedSubtrace(trace, this.fun, dims), this.policy);
+    const outDims: BatchDim[] = [];
+    const call = new CheckpointCall(this.name, batchedSubtrace(trace, this.fun, dims, outDims), this.policy);
     const parent = trace.parent;
     const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outs.map(() => 0)];
+    return [outs, outDims.slice()];
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {

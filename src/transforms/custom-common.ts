@@ -12,21 +12,26 @@ import { BatchTrace } from "./vmap.js";
 /**
  * Runs a flat function under a sub-trace of `trace` (same tag, parent = the
  * current trace when it runs), so that it sees per-example values and any
- * tracer of `trace` it closed over is recognised. Every output comes back
- * batched along axis 0.
+ * tracer of `trace` it closed over is recognised. Outputs come back batched
+ * along axis 0; given `outDims`, outputs that do not depend on the batch stay
+ * unbatched and `outDims` records which are which (0 or null).
  */
 export function batchedSubtrace(
   trace: BatchTrace,
   fn: (xs: NdArray[]) => NdArray[],
   inDims: BatchDim[],
+  outDims?: BatchDim[],
 ): (xs: NdArray[]) => NdArray[] {
   return (xs) => {
     const sub = new BatchTrace(currentTrace(), trace.axisSize, trace.tag);
     try {
       const outs = withTrace(sub, () => fn(xs.map((x, i) => sub.wrap(x, inDims[i]))));
+      if (outDims) outDims.length = 0;
       return outs.map((o) => {
         const [v, d] = sub.unpack(o);
-        return batchTo(v, d, 0, trace.axisSize);
+        // With `outDims`, an output that does not depend on the batch stays unbatched (and says so).
+        if (outDims) outDims.push(d === null ? null : 0);
+        return outDims && d === null ? v : batchTo(v, d, 0, trace.axisSize);
       });
     } finally {
       sub.active = false;

@@ -14,6 +14,7 @@ import { withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { batchedSubtrace } from "./custom-common.js";
+import { batchTo } from "../primitives/batching.js";
 import type { DiffTrace } from "./jvp.js";
 import { stageFlat } from "./jit.js";
 import { backwardPass } from "./transpose.js";
@@ -48,9 +49,12 @@ export class CustomJvpCall implements CustomCall {
   }
 
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
-    const funB = batchedSubtrace(trace, this.fun, dims);
+    // Batch axes of the outputs, recorded by whichever of fun / the rule runs.
+    const outDims: BatchDim[] = [];
+    const funB = batchedSubtrace(trace, this.fun, dims, outDims);
     let numOuts = 0;
     const ruleB: FlatJvpRule = (ps, ts) => {
+      const joinedDims: BatchDim[] = [];
       const joined = batchedSubtrace(
         trace,
         (xs) => {
@@ -59,13 +63,21 @@ export class CustomJvpCall implements CustomCall {
           return [...o, ...t.map(instantiate)];
         },
         [...dims, ...dims],
+        joinedDims,
       )([...ps, ...ts]);
-      return [joined.slice(0, numOuts), joined.slice(numOuts)];
+      // An output and its tangent share a batch axis: if either is batched, both are.
+      const size = trace.axisSize;
+      const outs = joined.slice(0, numOuts);
+      const tOuts = joined.slice(numOuts);
+      const both = outs.map((_, i) => joinedDims[i] !== null || joinedDims[numOuts + i] !== null);
+      outDims.splice(0, outDims.length, ...both.map((b) => (b ? 0 : null)));
+      const fit = (x: NdArray, d: BatchDim, b: boolean) => (b && d === null ? batchTo(x, null, 0, size) : x);
+      return [outs.map((o, i) => fit(o, joinedDims[i], both[i])), tOuts.map((t, i) => fit(t, joinedDims[numOuts + i], both[i]))];
     };
     const call = new CustomJvpCall(this.name, funB, ruleB, this.numConsts, null);
     const parent = trace.parent;
     const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outs.map(() => 0)];
+    return [outs, outDims.slice()];
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {

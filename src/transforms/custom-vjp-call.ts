@@ -79,9 +79,13 @@ export class CustomVjpCall implements CustomCall {
   }
 
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
-    const funB = batchedSubtrace(trace, this.fun, dims);
+    // Batch axes of the outputs and residuals, recorded by whichever of fun / fwd runs.
+    const outDims: BatchDim[] = [];
+    let resDims: BatchDim[] = [];
+    const funB = batchedSubtrace(trace, this.fun, dims, outDims);
     let numOuts = 0;
     const fwdB: FlatFwd = (xs) => {
+      const joinedDims: BatchDim[] = [];
       const joined = batchedSubtrace(
         trace,
         (ys) => {
@@ -90,7 +94,10 @@ export class CustomVjpCall implements CustomCall {
           return [...o, ...r];
         },
         dims,
+        joinedDims,
       )(xs);
+      outDims.splice(0, outDims.length, ...joinedDims.slice(0, numOuts));
+      resDims = joinedDims.slice(numOuts);
       return [joined.slice(0, numOuts), joined.slice(numOuts)];
     };
     const bwdB: FlatBwd = (res, cts) => {
@@ -102,7 +109,7 @@ export class CustomVjpCall implements CustomCall {
           zeros = out.map((c) => c instanceof Zero);
           return out.map(instantiate);
         },
-        [...res.map(() => 0), ...cts.map(() => 0)],
+        [...resDims, ...outDims],
       )([...res, ...cts]);
       const kept = batched.map((c, i) => (zeros[i] ? new Zero(vals[i].aval) : c));
       return unbatchCotangents(kept, dims, vals);
@@ -110,7 +117,7 @@ export class CustomVjpCall implements CustomCall {
     const call = new CustomVjpCall(this.name, funB, fwdB, bwdB, this.numConsts, null);
     const parent = trace.parent;
     const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outs.map(() => 0)];
+    return [outs, outDims.slice()];
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {

@@ -66,8 +66,7 @@ export class BatchTrace extends Trace {
   override processCustom(call: CustomCall, args: NdArray[]): NdArray[] {
     const unpacked = args.map((a) => this.unpack(a));
     const dims = unpacked.map((u) => u[1]);
-    const parent = this.parent;
-    if (dims.every((d) => d === null)) return withTrace(parent, () => parent.processCustom(call, args));
+    // No shortcut when nothing is batched: the call may close over batched values.
     const [outs, outDims] = call.vmap(
       this,
       unpacked.map((u) => u[0]),

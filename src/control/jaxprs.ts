@@ -27,7 +27,8 @@ export function runClosed(j: ClosedJaxpr): Flat {
 /** Traces `f` at `avals` into an optimised closed jaxpr whose constants are concrete. */
 export function traceClosed(f: Flat, avals: ShapedArray[]): ClosedJaxpr {
   const closed = traceToJaxpr(f, avals);
-  if (closed.consts.some((c) => c instanceof Tracer)) throw new Error("[control flow] internal: a derived jaxpr captured a tracer");
+  if (closed.consts.some((c) => c instanceof Tracer))
+    throw new Error("[control flow] internal: a derived jaxpr captured a tracer");
   return new ClosedJaxpr(optimize(closed.jaxpr), closed.consts);
 }
 
@@ -44,7 +45,8 @@ export function traceHoisted(f: Flat, avals: ShapedArray[]): { jaxpr: ClosedJaxp
 
 export const floatMask = (avals: ShapedArray[]): boolean[] => avals.map((a) => isFloat(a.dtype));
 
-const instantiateAll = (ts: MaybeZero[]): NdArray[] => ts.map((t) => (t instanceof Zero ? zerosLikeAval(t.aval.withWeak(false)) : t));
+const instantiateAll = (ts: MaybeZero[]): NdArray[] =>
+  ts.map((t) => (t instanceof Zero ? zerosLikeAval(t.aval.withWeak(false)) : t));
 
 /**
  * JVP of a jaxpr: inputs [primals..., tangents of the float inputs...],
@@ -55,13 +57,16 @@ export function jvpClosed(j: ClosedJaxpr): ClosedJaxpr {
   const outFloat = floatMask(j.outAvals);
   const n = j.inAvals.length;
   const tangentAvals = j.inAvals.filter((_, i) => inFloat[i]);
-  return traceClosed((xs) => {
-    const primals = xs.slice(0, n);
-    let k = n;
-    const tangents = primals.map((p, i) => (inFloat[i] ? xs[k++] : new Zero(p.aval)));
-    const [outs, tOuts] = jvpFlat(runClosed(j), primals, tangents, currentTrace());
-    return [...outs, ...instantiateAll(tOuts.filter((_, i) => outFloat[i]))];
-  }, [...j.inAvals, ...tangentAvals]);
+  return traceClosed(
+    (xs) => {
+      const primals = xs.slice(0, n);
+      let k = n;
+      const tangents = primals.map((p, i) => (inFloat[i] ? xs[k++] : new Zero(p.aval)));
+      const [outs, tOuts] = jvpFlat(runClosed(j), primals, tangents, currentTrace());
+      return [...outs, ...instantiateAll(tOuts.filter((_, i) => outFloat[i]))];
+    },
+    [...j.inAvals, ...tangentAvals],
+  );
 }
 
 /** Splits [primals..., tangents of floats...] back into per-input tangents (Zero for the others). */
@@ -87,16 +92,19 @@ export function linearizeClosed(j: ClosedJaxpr): { known: ClosedJaxpr; linear: C
   const l = lin!;
   const resAvals = l.jaxpr.jaxpr.constvars.map((v) => v.aval);
   const tAvals = j.inAvals.filter((_, i) => inFloat[i]);
-  const linear = traceClosed((xs) => {
-    const res = xs.slice(0, resAvals.length);
-    const ts = xs.slice(resAvals.length);
-    let k = 0;
-    const live = j.inAvals.map((_, i) => (inFloat[i] ? ts[k++] : null)).filter((_, i) => !l.inZero[i]) as NdArray[];
-    const outs = evalJaxpr(l.jaxpr.jaxpr, res, live);
-    let m = 0;
-    const full = l.outAvals.map((a, i) => (l.outZero[i] ? zerosLikeAval(a.withWeak(false)) : outs[m++]));
-    return full.filter((_, i) => outFloat[i]);
-  }, [...resAvals, ...tAvals]);
+  const linear = traceClosed(
+    (xs) => {
+      const res = xs.slice(0, resAvals.length);
+      const ts = xs.slice(resAvals.length);
+      let k = 0;
+      const live = j.inAvals.map((_, i) => (inFloat[i] ? ts[k++] : null)).filter((_, i) => !l.inZero[i]) as NdArray[];
+      const outs = evalJaxpr(l.jaxpr.jaxpr, res, live);
+      let m = 0;
+      const full = l.outAvals.map((a, i) => (l.outZero[i] ? zerosLikeAval(a.withWeak(false)) : outs[m++]));
+      return full.filter((_, i) => outFloat[i]);
+    },
+    [...resAvals, ...tAvals],
+  );
   // Known's residual outputs may have picked up weak types; the linear program reads them as they are.
   return { known, linear, resAvals: known.outAvals.slice(j.outAvals.length) };
 }
@@ -107,12 +115,15 @@ export function linearizeClosed(j: ClosedJaxpr): { known: ClosedJaxpr; linear: C
  */
 export function transposeClosed(j: ClosedJaxpr, numKnown: number): ClosedJaxpr {
   const linAvals = j.inAvals.slice(numKnown);
-  return traceClosed((xs) => {
-    const known = xs.slice(0, numKnown);
-    const cts = xs.slice(numKnown);
-    const res = backwardPass(j.jaxpr, j.consts, cts, [...known, ...linAvals.map(() => null)]);
-    return instantiateAll(res.slice(numKnown) as MaybeZero[]);
-  }, [...j.inAvals.slice(0, numKnown), ...j.outAvals]);
+  return traceClosed(
+    (xs) => {
+      const known = xs.slice(0, numKnown);
+      const cts = xs.slice(numKnown);
+      const res = backwardPass(j.jaxpr, j.consts, cts, [...known, ...linAvals.map(() => null)]);
+      return instantiateAll(res.slice(numKnown) as MaybeZero[]);
+    },
+    [...j.inAvals.slice(0, numKnown), ...j.outAvals],
+  );
 }
 
 /** A batched jaxpr: inputs batched at `dims` (null: not batched), every output batched at axis 0. */

@@ -121,3 +121,5 @@ export const integerPow = (x: ArrayLike, y: number): NdArray => {
   const pos = out ?? ew.scalarLike(1, a);
   return y < 0 ? ew.div(ew.scalarLike(1, a), pos) : pos;
 };
+
+export { cond, switchCase as switch, whileLoop, foriLoop, scan, map, type ScanOptions } from "../control/api.js";

@@ -72,7 +72,10 @@ export class CustomJvpCall implements CustomCall {
       const both = outs.map((_, i) => joinedDims[i] !== null || joinedDims[numOuts + i] !== null);
       outDims.splice(0, outDims.length, ...both.map((b) => (b ? 0 : null)));
       const fit = (x: NdArray, d: BatchDim, b: boolean) => (b && d === null ? batchTo(x, null, 0, size) : x);
-      return [outs.map((o, i) => fit(o, joinedDims[i], both[i])), tOuts.map((t, i) => fit(t, joinedDims[numOuts + i], both[i]))];
+      return [
+        outs.map((o, i) => fit(o, joinedDims[i], both[i])),
+        tOuts.map((t, i) => fit(t, joinedDims[numOuts + i], both[i])),
+      ];
     };
     const call = new CustomJvpCall(this.name, funB, ruleB, this.numConsts, null);
     const parent = trace.parent;

@@ -1,0 +1,174 @@
+/**
+ * cond: apply one of several branch jaxprs, chosen by an int32 index, to the
+ * same operands. Only the chosen branch runs. Under forward mode each branch
+ * is JVP'd; under reverse mode each branch is linearized, the known parts run
+ * now (with residual slots shared by all branches) and a linear cond is staged,
+ * whose transpose is a cond of the transposed branches; under vmap a batched
+ * index turns into a select among all branches.
+ */
+import type { ShapedArray } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { isFloat } from "../core/dtypes.js";
+import { defineMultiPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
+import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
+import type { ClosedJaxpr } from "../ir/jaxpr.js";
+import type { StagingTrace } from "../ir/staging.js";
+import { scalarLike, selectN } from "../primitives/elementwise.js";
+import { broadcastTo, reshape } from "../primitives/structural.js";
+import type { DiffTrace } from "../transforms/jvp.js";
+import { LinearizeTrace } from "../transforms/linearize.js";
+import type { BatchTrace } from "../transforms/vmap.js";
+import { zerosLikeAval } from "../transforms/zeros.js";
+import {
+  batchClosed,
+  batchFirst,
+  floatTangents,
+  jvpClosed,
+  linearizeClosed,
+  runClosed,
+  traceClosed,
+  transposeClosed,
+} from "./jaxprs.js";
+
+export interface CondParams {
+  /** Each takes the operands (after the index) and returns the outputs. */
+  branches: ClosedJaxpr[];
+}
+
+export const condP: Primitive = defineMultiPrimitive<CondParams>({
+  name: "cond",
+  abstractEval: (_avals, { branches }) => branches[0].outAvals,
+  impl: ([index, ...ops], { branches }) => runClosed(branches[index._data![0]])(ops),
+  customCall: (params) => new CondCall(params),
+  jvp: () => {
+    throw new Error("[cond] is differentiated through its custom call");
+  },
+  vmap: () => {
+    throw new Error("[cond] is batched through its custom call");
+  },
+  transpose: (cts, args, params) => transposeCond(cts, args, params),
+  printParams: ({ branches }) => ({ branches }),
+});
+
+export function bindCond(index: NdArray, ops: NdArray[], branches: ClosedJaxpr[]): NdArray[] {
+  return bind(condP, [index, ...ops], { branches });
+}
+
+class CondCall implements CustomCall {
+  readonly kind = "cond";
+  readonly name = "cond";
+  constructor(readonly params: CondParams) {}
+
+  fun(args: NdArray[]): NdArray[] {
+    return bindCond(args[0], args.slice(1), this.params.branches);
+  }
+
+  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
+    const [index, ...ops] = primals;
+    const branches = this.params.branches;
+    const outAvals = branches[0].outAvals;
+    const ts = floatTangents(ops, tangents.slice(1));
+    let floatOuts: NdArray[];
+    let outs: NdArray[];
+    if (trace instanceof LinearizeTrace) {
+      [outs, floatOuts] = linearizeCond(trace, index, ops, ts, branches);
+    } else {
+      const parent = trace.parent;
+      const jvps = branches.map(jvpClosed);
+      const all = withTrace(parent, () => bindCond(index, [...ops, ...ts], jvps));
+      outs = all.slice(0, outAvals.length);
+      floatOuts = all.slice(outAvals.length);
+    }
+    let k = 0;
+    return [outs, outAvals.map((a) => (isFloat(a.dtype) ? floatOuts[k++] : new Zero(a)))];
+  }
+
+  vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
+    const [index, ...ops] = vals;
+    const [indexDim, ...opDims] = dims;
+    const size = trace.axisSize;
+    const parent = trace.parent;
+    const batched = this.params.branches.map((b) => batchClosed(b, opDims, size));
+    const outs = withTrace(parent, () => {
+      if (indexDim === null) return bindCond(index, ops, batched);
+      // A batched index: every branch runs, then each example picks its own result.
+      const results = batched.map((b) => runClosed(b)(ops));
+      const which = batchFirst(index, indexDim, size);
+      return results[0].map((r, i) => {
+        const idx = reshape(which, [size, ...r.aval.shape.slice(1).map(() => 1)]);
+        return selectN(
+          broadcastTo(idx, r.aval.shape),
+          results.map((res) => res[i]),
+        );
+      });
+    });
+    return [outs, outs.map(() => 0)];
+  }
+
+  stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
+    return trace.stageEqn(condP, args, this.params, this.params.branches[0].outAvals);
+  }
+}
+
+/**
+ * Reverse mode: each branch is split into a known part (run now, giving outputs
+ * and residuals) and a linear part (staged). Residuals differ per branch, so
+ * every branch's known part fills every branch's residual slots (zeros for the others').
+ */
+function linearizeCond(
+  trace: LinearizeTrace,
+  index: NdArray,
+  ops: NdArray[],
+  ts: NdArray[],
+  branches: ClosedJaxpr[],
+): [NdArray[], NdArray[]] {
+  const split = branches.map(linearizeClosed);
+  const numOuts = branches[0].outAvals.length;
+  const slots: ShapedArray[] = split.flatMap((s) => s.resAvals);
+  const offsets = split.map((_, b) => split.slice(0, b).reduce((n, s) => n + s.resAvals.length, 0));
+  const known = split.map((s, b) =>
+    traceClosed((xs) => {
+      const r = runClosed(s.known)(xs);
+      const filled = slots.map((a, k) => {
+        const own = k - offsets[b];
+        return own >= 0 && own < s.resAvals.length ? r[numOuts + own] : zerosLikeAval(a);
+      });
+      return [...r.slice(0, numOuts), ...filled];
+    }, branches[b].inAvals),
+  );
+  const tAvals = ts.map((t) => t.aval);
+  const linear = split.map((s, b) =>
+    traceClosed(
+      (xs) => {
+        const res = xs.slice(offsets[b], offsets[b] + s.resAvals.length);
+        return runClosed(s.linear)([...res, ...xs.slice(slots.length)]);
+      },
+      [...slots, ...tAvals],
+    ),
+  );
+  const parent = trace.parent;
+  const all = withTrace(parent, () => bindCond(index, ops, known));
+  const outs = all.slice(0, numOuts);
+  const residuals = all.slice(numOuts);
+  const tOuts = withTrace(trace.tangentTrace, () => bindCond(index, [...residuals, ...ts], linear));
+  return [outs, tOuts];
+}
+
+/** The linear cond's transpose: a cond of the transposed branches (index and residuals are known). */
+function transposeCond(
+  cts: MaybeZero[],
+  args: (NdArray | UndefinedPrimal)[],
+  { branches }: CondParams,
+): (MaybeZero | null)[] {
+  const numKnown = args.findIndex((a) => a instanceof UndefinedPrimal);
+  if (numKnown < 1 || args.slice(numKnown).some((a) => !(a instanceof UndefinedPrimal))) {
+    throw new Error("[cond] transpose expects the known operands (index, residuals) before the linear ones");
+  }
+  const known = args.slice(0, numKnown) as NdArray[];
+  const ctsIn = cts.map((c, i) => (c instanceof Zero ? zerosLikeAval(branches[0].outAvals[i]) : c));
+  const transposed = branches.map((b) => transposeClosed(b, numKnown - 1));
+  const out = bindCond(known[0], [...known.slice(1), ...ctsIn], transposed);
+  return [...known.map(() => null), ...out];
+}
+
+export { scalarLike };

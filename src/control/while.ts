@@ -1,0 +1,190 @@
+/**
+ * while: repeat a body jaxpr on the carry while a condition jaxpr is true.
+ * Operands: [cond consts..., body consts..., carry...]. Forward mode carries
+ * the tangents along; reverse mode is JAX's error (the number of steps is not
+ * known ahead); under vmap a batched condition runs until every example is
+ * done, leaving finished examples unchanged.
+ */
+import { NdArray } from "../core/array.js";
+import { isFloat } from "../core/dtypes.js";
+import { TransformError } from "../core/errors.js";
+import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
+import { bind, currentTrace, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
+import type { ClosedJaxpr } from "../ir/jaxpr.js";
+import type { StagingTrace } from "../ir/staging.js";
+import { selectN } from "../primitives/elementwise.js";
+import { reduceOrP } from "../primitives/reduce.js";
+import { broadcastTo, reshape } from "../primitives/structural.js";
+import { jvpFlat, type DiffTrace } from "../transforms/jvp.js";
+import { LinearizeTrace } from "../transforms/linearize.js";
+import { vmapFlat, type BatchTrace } from "../transforms/vmap.js";
+import { batchClosed, batchFirst, floatMask, floatTangents, runClosed, traceClosed } from "./jaxprs.js";
+
+export interface WhileParams {
+  cond: ClosedJaxpr;
+  body: ClosedJaxpr;
+  numCondConsts: number;
+  numBodyConsts: number;
+}
+
+export const REVERSE_WHILE_ERROR =
+  "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. " +
+  "Try using lax.scan, or using fori_loop with static start/stop.";
+
+function whileImpl(args: NdArray[], p: WhileParams): NdArray[] {
+  const cc = args.slice(0, p.numCondConsts);
+  const bc = args.slice(p.numCondConsts, p.numCondConsts + p.numBodyConsts);
+  let carry = args.slice(p.numCondConsts + p.numBodyConsts);
+  const cond = runClosed(p.cond);
+  const body = runClosed(p.body);
+  while (cond([...cc, ...carry])[0]._data![0]) carry = body([...bc, ...carry]);
+  return carry;
+}
+
+export const whileP: Primitive = defineMultiPrimitive<WhileParams>({
+  name: "while",
+  abstractEval: (_avals, { body }) => body.outAvals,
+  impl: whileImpl,
+  customCall: (params) => new WhileCall(params),
+  jvp: () => {
+    throw new Error("[while] is differentiated through its custom call");
+  },
+  vmap: () => {
+    throw new Error("[while] is batched through its custom call");
+  },
+  printParams: ({ cond, body, numCondConsts, numBodyConsts }) => ({
+    body_jaxpr: body,
+    body_nconsts: numBodyConsts,
+    cond_jaxpr: cond,
+    cond_nconsts: numCondConsts,
+  }),
+});
+
+export function bindWhile(
+  condConsts: NdArray[],
+  bodyConsts: NdArray[],
+  carry: NdArray[],
+  cond: ClosedJaxpr,
+  body: ClosedJaxpr,
+): NdArray[] {
+  const params: WhileParams = { cond, body, numCondConsts: condConsts.length, numBodyConsts: bodyConsts.length };
+  return bind(whileP, [...condConsts, ...bodyConsts, ...carry], params);
+}
+
+class WhileCall implements CustomCall {
+  readonly kind = "while";
+  readonly name = "while";
+  constructor(readonly p: WhileParams) {}
+
+  fun(args: NdArray[]): NdArray[] {
+    return bind(whileP, args, this.p);
+  }
+
+  /** Forward mode: carry [carry, carry tangents]; the body's constants get their tangents too. */
+  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
+    if (trace instanceof LinearizeTrace) throw new TransformError(`[whileLoop] ${REVERSE_WHILE_ERROR}`);
+    const { cond, body, numCondConsts: ncc, numBodyConsts: nbc } = this.p;
+    const cc = primals.slice(0, ncc);
+    const bc = primals.slice(ncc, ncc + nbc);
+    const carry = primals.slice(ncc + nbc);
+    const bcT = floatTangents(bc, tangents.slice(ncc, ncc + nbc));
+    const carryT = floatTangents(carry, tangents.slice(ncc + nbc));
+    const carryF = floatMask(carry.map((c) => c.aval));
+    const bcF = floatMask(bc.map((c) => c.aval));
+    const nk = carry.length;
+    // New carry: [carry..., float carry tangents...]; new body constants: [bc..., float bc tangents...].
+    const jBody = traceClosed(
+      (xs) => {
+        const b = xs.slice(0, nbc);
+        const bt = xs.slice(nbc, nbc + bcT.length);
+        const k = xs.slice(nbc + bcT.length, nbc + bcT.length + nk);
+        const kt = xs.slice(nbc + bcT.length + nk);
+        let i = 0;
+        let j = 0;
+        const tIn = [
+          ...b.map((v, m) => (bcF[m] ? bt[i++] : new Zero(v.aval))),
+          ...k.map((v, m) => (carryF[m] ? kt[j++] : new Zero(v.aval))),
+        ];
+        const [outs, tOuts] = jvpFlat(runClosed(body), [...b, ...k], tIn, currentTrace());
+        return [...outs, ...floatTangents(outs, tOuts)];
+      },
+      [...bc, ...bcT, ...carry, ...carryT].map((x) => x.aval),
+    );
+    const jCond = traceClosed(
+      (xs) => runClosed(cond)(xs.slice(0, ncc + nk)),
+      [...cc, ...carry, ...carryT].map((x) => x.aval),
+    );
+    const parent = trace.parent;
+    const res = withTrace(parent, () => bindWhile(cc, [...bc, ...bcT], [...carry, ...carryT], jCond, jBody));
+    const outs = res.slice(0, nk);
+    const outT = res.slice(nk);
+    let k = 0;
+    return [outs, outs.map((o) => (isFloat(o.dtype) ? outT[k++] : new Zero(o.aval)))];
+  }
+
+  vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
+    const { cond, body, numCondConsts: ncc, numBodyConsts: nbc } = this.p;
+    const size = trace.axisSize;
+    const parent = trace.parent;
+    const outs = withTrace(parent, () => {
+      const cc = vals.slice(0, ncc).map((c, i) => (dims[i] === null ? c : batchFirst(c, dims[i], size)));
+      const ccDims = dims.slice(0, ncc).map((d) => (d === null ? null : 0));
+      const bc = vals
+        .slice(ncc, ncc + nbc)
+        .map((c, i) => (dims[ncc + i] === null ? c : batchFirst(c, dims[ncc + i], size)));
+      const bcDims = dims.slice(ncc, ncc + nbc).map((d) => (d === null ? null : 0));
+      // Every carry is batched, so that the body's carry types stay fixed.
+      const carry = vals.slice(ncc + nbc).map((c, i) => batchFirst(c, dims[ncc + nbc + i], size));
+      const carryDims = carry.map(() => 0);
+      const bBody = batchClosed(body, [...bcDims, ...carryDims], size);
+      const predBatched = traceClosedBatched(cond, [...ccDims, ...carryDims], size, [...cc, ...carry]);
+      if (!predBatched) {
+        const bCond = traceClosed(
+          (xs) => vmapFlat(runClosed(cond), xs, [...ccDims, ...carryDims], size, [null])[0],
+          [...cc, ...carry].map((x) => x.aval),
+        );
+        return bindWhile(cc, bc, carry, bCond, bBody);
+      }
+      // A batched condition: loop while any example goes on; finished examples keep their carry.
+      const bCond = batchClosed(cond, [...ccDims, ...carryDims], size);
+      const anyCond = traceClosed(
+        (xs) => [bind(reduceOrP, [runClosed(bCond)(xs)[0]], { axes: [0] })[0]],
+        [...cc, ...carry].map((x) => x.aval),
+      );
+      const maskedBody = traceClosed(
+        (xs) => {
+          const c = xs.slice(0, ncc);
+          const b = xs.slice(ncc, ncc + nbc);
+          const k = xs.slice(ncc + nbc);
+          const going = runClosed(bCond)([...c, ...k])[0];
+          const next = runClosed(bBody)([...b, ...k]);
+          return next.map((n, i) => {
+            const mask = broadcastTo(reshape(going, [size, ...n.aval.shape.slice(1).map(() => 1)]), n.aval.shape);
+            return selectN(mask, [k[i], n]);
+          });
+        },
+        [...cc, ...bc, ...carry].map((x) => x.aval),
+      );
+      return bindWhile(cc, [...cc, ...bc], carry, anyCond, maskedBody);
+    });
+    return [outs, outs.map(() => 0)];
+  }
+
+  stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
+    return trace.stageEqn(whileP, args, this.p, this.p.body.outAvals);
+  }
+}
+
+/** Whether the condition's output depends on the batch, found by batching it abstractly. */
+function traceClosedBatched(cond: ClosedJaxpr, dims: BatchDim[], size: number, args: NdArray[]): boolean {
+  let batched = false;
+  traceClosed(
+    (xs) => {
+      const [outs, flags] = vmapFlat(runClosed(cond), xs, dims, size, [null]);
+      batched = flags[0];
+      return flags[0] ? [] : outs;
+    },
+    args.map((a) => a.aval),
+  );
+  return batched;
+}

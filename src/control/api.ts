@@ -3,7 +3,7 @@
  * the pytree boundary and the checks of JAX's contracts, in front of the
  * cond / while / scan primitives.
  */
-import { ShapedArray, shapeStr } from "../core/aval.js";
+import { ShapedArray } from "../core/aval.js";
 import { NdArray, type ArrayLike } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtypes.js";
 import { DTypeError, ShapeError, TransformError } from "../core/errors.js";

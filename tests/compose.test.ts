@@ -38,8 +38,7 @@ type Nested = number | Nested[];
 const f64 = (x: Nested): NdArray => np.array(x as number[], "float64");
 
 function flat(x: unknown): number[] {
-  if (x instanceof NdArray)
-    return Array.from(x.dataSync() as ArrayLike<number>);
+  if (x instanceof NdArray) return Array.from(x.dataSync() as ArrayLike<number>);
   if (typeof x === "number") return [x];
   if (Array.isArray(x)) return x.flatMap(flat);
   throw new Error(`flat: unexpected ${String(x)}`);
@@ -57,10 +56,9 @@ function expectClose(actual: unknown, expected: Nested, tol = TOL): void {
   const got = flat(a);
   const want = flat(expected);
   got.forEach((g, i) => {
-    expect(
-      Math.abs(g - want[i]),
-      `element ${i}: got ${g}, expected ${want[i]}`,
-    ).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
+    expect(Math.abs(g - want[i]), `element ${i}: got ${g}, expected ${want[i]}`).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(want[i])),
+    );
   });
 }
 
@@ -99,13 +97,7 @@ function hHessian(v: number[]): number[][] {
   const p = softmaxAt(v);
   const m = p.map((pi, i) => p.map((pj, k) => (i === k ? pi : 0) - pi * pj));
   return [0, 1, 2].map((a) =>
-    [0, 1, 2].map((b) =>
-      Wn.reduce(
-        (s, ri, i) =>
-          s + Wn.reduce((t, rk, k) => t + ri[a] * m[i][k] * rk[b], 0),
-        0,
-      ),
-    ),
+    [0, 1, 2].map((b) => Wn.reduce((s, ri, i) => s + Wn.reduce((t, rk, k) => t + ri[a] * m[i][k] * rk[b], 0), 0)),
   );
 }
 
@@ -114,8 +106,7 @@ interface Params {
   w: NdArray;
   b: NdArray;
 }
-const loss = (p: Params, x: NdArray): NdArray =>
-  np.sum(np.tanh(np.add(np.multiply(p.w, x), p.b)));
+const loss = (p: Params, x: NdArray): NdArray => np.sum(np.tanh(np.add(np.multiply(p.w, x), p.b)));
 const wn = [0.5, -1.2, 0.8];
 const bn = 0.3;
 const xn = [1.5, 0.4, -0.7];
@@ -174,14 +165,11 @@ describe("vmap and grad", () => {
     const g = vmap((p: Params, x: NdArray) => grad(loss)(p, x) as Params, {
       inAxes: [null, 0],
     })(params(), f64(xsB));
-    const expectRow = (x: number[]) =>
-      wn.map((w, i) => (1 - Math.tanh(w * x[i] + bn) ** 2) * x[i]);
+    const expectRow = (x: number[]) => wn.map((w, i) => (1 - Math.tanh(w * x[i] + bn) ** 2) * x[i]);
     expectClose(g.w, xsB.map(expectRow));
     expectClose(
       g.b,
-      xsB.map((x) =>
-        wn.reduce((s, w, i) => s + 1 - Math.tanh(w * x[i] + bn) ** 2, 0),
-      ),
+      xsB.map((x) => wn.reduce((s, w, i) => s + 1 - Math.tanh(w * x[i] + bn) ** 2, 0)),
     );
   });
 });
@@ -198,10 +186,7 @@ describe("jit and grad", () => {
 
   it("jit∘grad on the vector and pytree functions", () => {
     expectClose(jit(grad(h))(f64(vn)), hGrad(vn));
-    const g = jit(grad(loss, { argnums: [0, 1] }))(params(), f64(xn)) as [
-      Params,
-      NdArray,
-    ];
+    const g = jit(grad(loss, { argnums: [0, 1] }))(params(), f64(xn)) as [Params, NdArray];
     expectClose(g[0].w, dLossDw);
     expectClose(g[0].b, dLossDb);
     expectClose(g[1], dLossDx);
@@ -235,9 +220,7 @@ describe("Hessians", () => {
   });
 
   it("hessian of the pytree function w.r.t. b", () => {
-    const hb = hessian((b: NdArray) => loss({ w: f64(wn), b }, f64(xn)))(
-      f64(bn),
-    );
+    const hb = hessian((b: NdArray) => loss({ w: f64(wn), b }, f64(xn)))(f64(bn));
     expectClose(
       hb,
       tn.reduce((s, t, i) => s - 2 * t * sech2[i], 0),
@@ -271,9 +254,7 @@ describe("vmap", () => {
       [-2, 1],
       [1, 1],
     ];
-    const pair = vmap((x: NdArray) =>
-      vmap((y: NdArray) => np.dot(x, y))(f64(Ys)),
-    )(f64(Xs));
+    const pair = vmap((x: NdArray) => vmap((y: NdArray) => np.dot(x, y))(f64(Ys)))(f64(Xs));
     expectClose(
       pair,
       Xs.map((x) => Ys.map((y) => x[0] * y[0] + x[1] * y[1])),
@@ -294,19 +275,13 @@ describe("vmap", () => {
       })(f64(A), f64(scale)),
       A.map((r) => r.map((x, j) => x * scale[j])),
     );
-    expectClose(
-      vmap((c: NdArray) => np.sum(c), { inAxes: -1 })(f64(A)),
-      [5, 7, 9],
-    );
-    expectClose(
-      vmap((c: NdArray) => np.sum(c), { inAxes: -2 })(f64(A)),
-      [6, 15],
-    );
+    expectClose(vmap((c: NdArray) => np.sum(c), { inAxes: -1 })(f64(A)), [5, 7, 9]);
+    expectClose(vmap((c: NdArray) => np.sum(c), { inAxes: -2 })(f64(A)), [6, 15]);
     // {w: 0, b: null}: w is batched, b is shared; x is batched.
-    const out = vmap(
-      (p: Params, x: NdArray) => np.add(np.multiply(p.w, x), p.b),
-      { inAxes: [{ w: 0, b: null }, 0] },
-    )({ w: f64([1, 2]), b: f64(10) }, f64([3, 4]));
+    const out = vmap((p: Params, x: NdArray) => np.add(np.multiply(p.w, x), p.b), { inAxes: [{ w: 0, b: null }, 0] })(
+      { w: f64([1, 2]), b: f64(10) },
+      f64([3, 4]),
+    );
     expectClose(out, [13, 18]);
     // A single number prefix for a whole pytree argument.
     const both = vmap((p: Params) => np.add(p.w, p.b), { inAxes: [0] })({
@@ -317,9 +292,7 @@ describe("vmap", () => {
   });
 
   it("outAxes 1, -1, null and pytree prefixes", () => {
-    const doubled = vmap((x: NdArray) => np.multiply(x, 2), { outAxes: 1 })(
-      f64(A),
-    );
+    const doubled = vmap((x: NdArray) => np.multiply(x, 2), { outAxes: 1 })(f64(A));
     expectClose(doubled, [
       [2, 8],
       [4, 10],
@@ -338,10 +311,9 @@ describe("vmap", () => {
     })(f64(A), f64(5)) as NdArray[];
     expectClose(tr[0], [6, 15]);
     expectClose(tr[1], 5);
-    const obj = vmap(
-      (x: NdArray) => ({ a: x, b: np.stack([x, np.negative(x)]) }),
-      { outAxes: { a: 0, b: 1 } },
-    )(f64([1, 2]));
+    const obj = vmap((x: NdArray) => ({ a: x, b: np.stack([x, np.negative(x)]) }), { outAxes: { a: 0, b: 1 } })(
+      f64([1, 2]),
+    );
     expectClose(obj.a, [1, 2]);
     expectClose(obj.b, [
       [1, 2],
@@ -350,10 +322,7 @@ describe("vmap", () => {
   });
 
   it("axisSize batches a function of no batched input", () => {
-    expectClose(
-      vmap(() => f64(3), { inAxes: [], axisSize: 4 })(),
-      [3, 3, 3, 3],
-    );
+    expectClose(vmap(() => f64(3), { inAxes: [], axisSize: 4 })(), [3, 3, 3, 3]);
   });
 });
 
@@ -379,9 +348,7 @@ describe("forward mode", () => {
     const [ly, lLin] = linearize(loss, params(), f64(xn));
     const [, lt] = jvp(loss, [params(), f64(xn)], [tp, tx]);
     const lWant =
-      [1, 0, -1].reduce((s, d, i) => s + d * dLossDw[i], 0) +
-      2 * dLossDb +
-      dLossDx.reduce((s, g) => s + 0.5 * g, 0);
+      [1, 0, -1].reduce((s, d, i) => s + d * dLossDw[i], 0) + 2 * dLossDb + dLossDx.reduce((s, g) => s + 0.5 * g, 0);
     expectClose(ly, lossValue);
     expectClose(lLin(tp, tx), lWant);
     expectClose(lt, lWant);
@@ -399,19 +366,13 @@ describe("forward mode", () => {
 
 describe("valueAndGrad and vjp", () => {
   it("valueAndGrad with argnums arrays", () => {
-    const [v, g] = valueAndGrad(loss, { argnums: [0, 1] })(
-      params(),
-      f64(xn),
-    ) as [NdArray, [Params, NdArray]];
+    const [v, g] = valueAndGrad(loss, { argnums: [0, 1] })(params(), f64(xn)) as [NdArray, [Params, NdArray]];
     expectClose(v, lossValue);
     expectClose(g[0].w, dLossDw);
     expectClose(g[0].b, dLossDb);
     expectClose(g[1], dLossDx);
     // argnums [1] gives a one-element array; negative argnums count from the end.
-    const [, g1] = valueAndGrad(loss, { argnums: [1] })(params(), f64(xn)) as [
-      NdArray,
-      NdArray[],
-    ];
+    const [, g1] = valueAndGrad(loss, { argnums: [1] })(params(), f64(xn)) as [NdArray, NdArray[]];
     expect(g1).toHaveLength(1);
     expectClose(g1[0], dLossDx);
     expectClose(grad(loss, { argnums: -1 })(params(), f64(xn)), dLossDx);
@@ -425,10 +386,7 @@ describe("valueAndGrad and vjp", () => {
     const [[v, aux], g] = valueAndGrad(withAux, {
       argnums: [0, 1],
       hasAux: true,
-    })(params(), f64(xn)) as [
-      [NdArray, { pred: NdArray; note: NdArray[] }],
-      [Params, NdArray],
-    ];
+    })(params(), f64(xn)) as [[NdArray, { pred: NdArray; note: NdArray[] }], [Params, NdArray]];
     expectClose(v, lossValue);
     expectClose(
       aux.pred,
@@ -437,10 +395,7 @@ describe("valueAndGrad and vjp", () => {
     expectClose(aux.note[0], lossValue);
     expectClose(g[0].w, dLossDw);
     expectClose(g[1], dLossDx);
-    const [gw, aux2] = grad(withAux, { hasAux: true })(params(), f64(xn)) as [
-      Params,
-      { pred: NdArray },
-    ];
+    const [gw, aux2] = grad(withAux, { hasAux: true })(params(), f64(xn)) as [Params, { pred: NdArray }];
     expectClose(gw.b, dLossDb);
     expectClose(
       aux2.pred,
@@ -464,10 +419,7 @@ describe("valueAndGrad and vjp", () => {
     const ctA = [1, -1, 0.5];
     const ctB0 = [2, 0, 1];
     const ctB1 = 3;
-    const [cx, cp] = pullback({ a: f64(ctA), b: [f64(ctB0), f64(ctB1)] }) as [
-      NdArray,
-      Params,
-    ];
+    const [cx, cp] = pullback({ a: f64(ctA), b: [f64(ctB0), f64(ctB1)] }) as [NdArray, Params];
     // x̄ = ctA·cos x + ctB0·w + ctB1·b;  w̄ = ctB0·x;  b̄ = ctB1·Σx.
     expectClose(
       cx,
@@ -511,9 +463,7 @@ describe("jit caching and static arguments", () => {
     expect(fn.cacheSize()).toBe(5);
     expect(traces).toBe(5);
 
-    const tr = jit((p: { a: NdArray; b?: NdArray }) =>
-      p.b ? np.add(p.a, p.b) : p.a,
-    );
+    const tr = jit((p: { a: NdArray; b?: NdArray }) => (p.b ? np.add(p.a, p.b) : p.a));
     tr({ a: np.ones([2]) });
     tr({ a: np.ones([2]), b: np.ones([2]) });
     tr({ a: np.zeros([2]), b: np.ones([2]) });
@@ -540,11 +490,9 @@ describe("jit caching and static arguments", () => {
     // Differentiating through a jitted function with a static argument.
     expectClose(grad((x: NdArray) => power(x, 4))(f64(1.5)), 4 * 1.5 ** 3);
 
-    const modes = jit(
-      (x: NdArray, opts: { mode: string }) =>
-        opts.mode === "sin" ? np.sin(x) : np.cos(x),
-      { staticArgnums: [-1] },
-    );
+    const modes = jit((x: NdArray, opts: { mode: string }) => (opts.mode === "sin" ? np.sin(x) : np.cos(x)), {
+      staticArgnums: [-1],
+    });
     expectClose(modes(f64(0.5), { mode: "sin" }), Math.sin(0.5));
     expectClose(modes(f64(0.5), { mode: "cos" }), Math.cos(0.5));
     expectClose(modes(f64(0.5), { mode: "sin" }), Math.sin(0.5));
@@ -557,28 +505,15 @@ describe("stopGradient", () => {
     const x = f64(3);
     // d/dx [sg(x)·x] = sg(x) = 3; the second derivative is 0 (the sg(x) factor is a constant).
     expectClose(grad((u: NdArray) => np.multiply(stopGradient(u), u))(x), 3);
-    expectClose(
-      grad(
-        grad((u: NdArray) => np.multiply(stopGradient(u), np.multiply(u, u))),
-      )(x),
-      6,
-    );
-    expectClose(
-      grad((u: NdArray) => np.sum(stopGradient(np.multiply(u, u))))(x),
-      0,
-    );
+    expectClose(grad(grad((u: NdArray) => np.multiply(stopGradient(u), np.multiply(u, u))))(x), 6);
+    expectClose(grad((u: NdArray) => np.sum(stopGradient(np.multiply(u, u))))(x), 0);
     // Under vmap and jit too, and with jvp.
-    expectClose(
-      vmap(grad((u: NdArray) => np.multiply(stopGradient(np.sin(u)), u)))(
-        f64([0.5, 1]),
-      ),
-      [Math.sin(0.5), Math.sin(1)],
-    );
+    expectClose(vmap(grad((u: NdArray) => np.multiply(stopGradient(np.sin(u)), u)))(f64([0.5, 1])), [
+      Math.sin(0.5),
+      Math.sin(1),
+    ]);
     expectClose(jit(grad((u: NdArray) => np.add(stopGradient(u), u)))(x), 1);
-    expectClose(
-      jvp((u: NdArray) => stopGradient(np.exp(u)), [x], [f64(1)])[1],
-      0,
-    );
+    expectClose(jvp((u: NdArray) => stopGradient(np.exp(u)), [x], [f64(1)])[1], 0);
     // The value passes through unchanged.
     expectClose(stopGradient(f64([1, 2])), [1, 2]);
   });
@@ -586,9 +521,7 @@ describe("stopGradient", () => {
 
 describe("JS control flow under grad", () => {
   const piecewise = (x: NdArray): NdArray =>
-    x > (0 as unknown as NdArray)
-      ? np.multiply(x, x)
-      : np.multiply(np.sin(x), 3);
+    x > (0 as unknown as NdArray) ? np.multiply(x, x) : np.multiply(np.sin(x), 3);
 
   it("branches on the concrete primal value, as Python control flow under jax.grad", () => {
     expectClose(grad(piecewise)(f64(1.5)), 3);
@@ -603,11 +536,7 @@ describe("JS control flow under grad", () => {
     // and equals 1/(2√a) to the precision of the converged iterate.
     const newtonSqrt = (a: NdArray): NdArray => {
       let y = np.onesLike(a);
-      for (
-        let i = 0;
-        i < 100 && Math.abs(Number(np.subtract(np.multiply(y, y), a))) > 1e-15;
-        i++
-      ) {
+      for (let i = 0; i < 100 && Math.abs(Number(np.subtract(np.multiply(y, y), a))) > 1e-15; i++) {
         y = np.multiply(0.5, np.add(y, np.divide(a, y)));
       }
       return y;
@@ -626,8 +555,7 @@ describe("checkGrads", () => {
     expect(() => checkGrads(loss, [params(), f64(xn)], 2)).not.toThrow();
     expect(() =>
       checkGrads(
-        (a: NdArray, b: NdArray) =>
-          np.divide(np.exp(a), np.add(1, np.multiply(b, b))),
+        (a: NdArray, b: NdArray) => np.divide(np.exp(a), np.add(1, np.multiply(b, b))),
         [f64([0.3, -0.2]), f64([1.5, 0.5])],
         2,
       ),
@@ -649,9 +577,7 @@ describe("makeJaxpr", () => {
   // JAX ≥ 0.6 shows `accuracy=None` on transcendental primitives (`sin[accuracy=None] a`),
   // which this library does not have. Inputs are float32, as in JAX without x64.
   it("x·sin(x)", () => {
-    expect(
-      String(makeJaxpr((x: NdArray) => np.multiply(x, np.sin(x)))(1.0)),
-    ).toBe(
+    expect(String(makeJaxpr((x: NdArray) => np.multiply(x, np.sin(x)))(1.0))).toBe(
       "{ lambda ; a:f32[]. let b:f32[] = sin a; c:f32[] = mul a b in (c,) }",
     );
   });
@@ -666,9 +592,7 @@ describe("makeJaxpr", () => {
   });
 
   it("a reduction, on several lines when it does not fit in 80 columns", () => {
-    expect(
-      String(makeJaxpr((x: NdArray) => np.sum(np.exp(x)))(np.ones([3]))),
-    ).toBe(
+    expect(String(makeJaxpr((x: NdArray) => np.sum(np.exp(x)))(np.ones([3])))).toBe(
       [
         "{ lambda ; a:f32[3]. let",
         "    b:f32[3] = exp a",
@@ -681,26 +605,20 @@ describe("makeJaxpr", () => {
   it("pytree arguments flatten with sorted keys", () => {
     expect(
       String(
-        makeJaxpr((p: { w: NdArray; b: NdArray }, x: NdArray) =>
-          np.add(np.multiply(p.w, x), p.b),
-        )({ w: 2.0, b: 1.0 }, 3.0),
+        makeJaxpr((p: { w: NdArray; b: NdArray }, x: NdArray) => np.add(np.multiply(p.w, x), p.b))(
+          { w: 2.0, b: 1.0 },
+          3.0,
+        ),
       ),
     ).toBe(
-      [
-        "{ lambda ; a:f32[] b:f32[] c:f32[]. let",
-        "    d:f32[] = mul b c",
-        "    e:f32[] = add d a",
-        "  in (e,) }",
-      ].join("\n"),
+      ["{ lambda ; a:f32[] b:f32[] c:f32[]. let", "    d:f32[] = mul b c", "    e:f32[] = add d a", "  in (e,) }"].join(
+        "\n",
+      ),
     );
   });
 
   it("jvp is traced into the program (sin's rule: t·cos x)", () => {
-    expect(
-      String(
-        makeJaxpr((x: NdArray, t: NdArray) => jvp(np.sin, [x], [t]))(1.0, 1.0),
-      ),
-    ).toBe(
+    expect(String(makeJaxpr((x: NdArray, t: NdArray) => jvp(np.sin, [x], [t]))(1.0, 1.0))).toBe(
       [
         "{ lambda ; a:f32[] b:f32[]. let",
         "    c:f32[] = sin a",
@@ -731,9 +649,7 @@ describe("debugNans", () => {
   it("np.log(-1) throws a FloatingPointError naming log, eagerly and inside jit", () => {
     config.update("debugNans", true);
     expect(() => np.log(-1)).toThrow(FloatingPointError);
-    expect(() => np.log(-1)).toThrow(
-      /\[log\] invalid value \(nan\) encountered in log/,
-    );
+    expect(() => np.log(-1)).toThrow(/\[log\] invalid value \(nan\) encountered in log/);
     const jitted = jit((x: NdArray) => np.multiply(np.log(x), 2));
     expect(() => jitted(f64(-1))).toThrow(FloatingPointError);
     expect(() => jitted(f64(-1))).toThrow(/encountered in log/);
@@ -741,16 +657,12 @@ describe("debugNans", () => {
     expectClose(jitted(f64(Math.E)), 2);
     expect(Number.isNaN(Number(np.sin(NaN)))).toBe(true);
     // Under grad, the primal computation is checked too.
-    expect(() => grad((x: NdArray) => np.log(x))(f64(-1))).toThrow(
-      FloatingPointError,
-    );
+    expect(() => grad((x: NdArray) => np.log(x))(f64(-1))).toThrow(FloatingPointError);
   });
 
   it("is off by default: NaN is returned", () => {
     expect(Number.isNaN(Number(np.log(-1)))).toBe(true);
-    expect(Number.isNaN(Number(jit((x: NdArray) => np.log(x))(f64(-1))))).toBe(
-      true,
-    );
+    expect(Number.isNaN(Number(jit((x: NdArray) => np.log(x))(f64(-1))))).toBe(true);
   });
 });
 
@@ -759,8 +671,7 @@ describe("pytree helpers in compositions", () => {
     const p = params();
     const g = grad(loss)(p, f64(xn)) as Params;
     const next = tree.map(
-      (a: unknown, b: unknown) =>
-        np.subtract(a as NdArray, np.multiply(b as NdArray, 0.1)),
+      (a: unknown, b: unknown) => np.subtract(a as NdArray, np.multiply(b as NdArray, 0.1)),
       p,
       g,
     ) as Params;

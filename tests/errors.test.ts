@@ -31,11 +31,7 @@ import {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** Runs `fn`, expects an error of class `cls` (a CotangentError), and checks every pattern on its message. */
-function expectError(
-  fn: () => unknown,
-  cls: ErrorClass,
-  ...patterns: RegExp[]
-): Error {
+function expectError(fn: () => unknown, cls: ErrorClass, ...patterns: RegExp[]): Error {
   let caught: unknown = null;
   try {
     fn();
@@ -63,22 +59,9 @@ describe("shape errors", () => {
       /incompatible shapes for broadcasting/,
       /\(3,\) and \(4,\)/,
     );
-    expectError(
-      () => np.multiply(ones([2, 3]), ones([3, 2])),
-      ShapeError,
-      /^\[mul\]/,
-      /\(2, 3\) and \(3, 2\)/,
-    );
-    expectError(
-      () => ones([3]).add(ones([2])),
-      ShapeError,
-      /incompatible shapes for broadcasting/,
-    );
-    expectError(
-      () => np.broadcastTo(ones([3]), [4]),
-      ShapeError,
-      /incompatible shapes for broadcasting/,
-    );
+    expectError(() => np.multiply(ones([2, 3]), ones([3, 2])), ShapeError, /^\[mul\]/, /\(2, 3\) and \(3, 2\)/);
+    expectError(() => ones([3]).add(ones([2])), ShapeError, /incompatible shapes for broadcasting/);
+    expectError(() => np.broadcastTo(ones([3]), [4]), ShapeError, /incompatible shapes for broadcasting/);
   });
 
   it("reshape to an incompatible size, eagerly and under jit", () => {
@@ -90,21 +73,9 @@ describe("shape errors", () => {
       /cannot reshape an array of size 6 into shape \(4, 2\)/,
       /f32\[2,3\]/,
     );
-    expectError(
-      () => ones([2, 3]).reshape(5),
-      ShapeError,
-      /cannot reshape an array of size 6 into shape \(5,\)/,
-    );
-    expectError(
-      () => np.reshape(ones([2, 3]), [-1, 4]),
-      ShapeError,
-      /cannot reshape an array of size 6/,
-    );
-    expectError(
-      () => np.reshape(ones([2, 3]), [-1, -1]),
-      ShapeError,
-      /only specify one unknown dimension/,
-    );
+    expectError(() => ones([2, 3]).reshape(5), ShapeError, /cannot reshape an array of size 6 into shape \(5,\)/);
+    expectError(() => np.reshape(ones([2, 3]), [-1, 4]), ShapeError, /cannot reshape an array of size 6/);
+    expectError(() => np.reshape(ones([2, 3]), [-1, -1]), ShapeError, /only specify one unknown dimension/);
     expectError(
       () => jit((x: NdArray) => x.reshape(4))(ones([2, 3])),
       ShapeError,
@@ -121,18 +92,9 @@ describe("shape errors", () => {
       /f32\[2,3\] @ f32\[4,2\]/,
       /\(3\).*\(4\)/,
     );
-    expectError(
-      () => np.matmul(ones([2, 3]), ones([2])),
-      ShapeError,
-      /contracting dimensions do not match/,
-    );
+    expectError(() => np.matmul(ones([2, 3]), ones([2])), ShapeError, /contracting dimensions do not match/);
     expectError(() => np.matmul(ones([3]), 2), ShapeError, /at least one axis/);
-    expectError(
-      () => np.dot(ones([2, 3]), ones([2, 3])),
-      ShapeError,
-      /^\[dot\]/,
-      /not aligned/,
-    );
+    expectError(() => np.dot(ones([2, 3]), ones([2, 3])), ShapeError, /^\[dot\]/, /not aligned/);
   });
 
   it("concatenate of arrays that do not fit together", () => {
@@ -147,13 +109,7 @@ describe("shape errors", () => {
 
   it("ragged nested arrays in np.array", () => {
     // NumPy: "setting an array element with a sequence. The requested array has an inhomogeneous shape".
-    expectError(
-      () => np.array([[1, 2], [3]]),
-      ShapeError,
-      /^\[array\]/,
-      /ragged/,
-      /rectangular/,
-    );
+    expectError(() => np.array([[1, 2], [3]]), ShapeError, /^\[array\]/, /ragged/, /rectangular/);
     expectError(() => np.array([1, [2, 3]] as never), ShapeError, /ragged/);
     expectError(
       () =>
@@ -173,11 +129,7 @@ describe("shape errors", () => {
       /^\[array\]/,
       /array elements must be numbers or booleans/,
     );
-    expectError(
-      () => np.array({ a: 1 } as never),
-      ArgumentTypeError,
-      /cannot make an array from/,
-    );
+    expectError(() => np.array({ a: 1 } as never), ArgumentTypeError, /cannot make an array from/);
   });
 });
 
@@ -191,42 +143,16 @@ describe("axis and index errors", () => {
       /axis 5 is out of bounds for an array of rank 2/,
       /\[-2, 1\]/,
     );
-    expectError(
-      () => np.sum(ones([3, 2]), -3),
-      AxisError,
-      /axis -3 is out of bounds/,
-    );
-    expectError(
-      () => np.mean(ones([3]), 1),
-      AxisError,
-      /^\[mean\]/,
-      /out of bounds/,
-    );
-    expectError(
-      () => np.transpose(ones([2, 3]), [0, 0]),
-      AxisError,
-      /repeated axis/,
-    );
+    expectError(() => np.sum(ones([3, 2]), -3), AxisError, /axis -3 is out of bounds/);
+    expectError(() => np.mean(ones([3]), 1), AxisError, /^\[mean\]/, /out of bounds/);
+    expectError(() => np.transpose(ones([2, 3]), [0, 0]), AxisError, /repeated axis/);
   });
 
   it("index out of range", () => {
     // NumPy / JAX: "index 5 is out of bounds for axis 0 with size 3".
-    expectError(
-      () => ones([3]).get(5),
-      IndexError,
-      /^\[get\]/,
-      /index 5 is out of bounds for axis 0 with size 3/,
-    );
-    expectError(
-      () => ones([3]).get(-4),
-      IndexError,
-      /index -4 is out of bounds for axis 0 with size 3/,
-    );
-    expectError(
-      () => ones([2, 3]).get(0, 3),
-      IndexError,
-      /index 3 is out of bounds for axis 1 with size 3/,
-    );
+    expectError(() => ones([3]).get(5), IndexError, /^\[get\]/, /index 5 is out of bounds for axis 0 with size 3/);
+    expectError(() => ones([3]).get(-4), IndexError, /index -4 is out of bounds for axis 0 with size 3/);
+    expectError(() => ones([2, 3]).get(0, 3), IndexError, /index 3 is out of bounds for axis 1 with size 3/);
     // NumPy: "too many indices for array: array is 1-dimensional, but 2 were indexed".
     expectError(
       () => ones([3]).get(0, 0),
@@ -245,18 +171,8 @@ describe("dtype errors", () => {
       /unknown dtype: got "float16"/,
       /float32, float64, int32, uint32, bool/,
     );
-    expectError(
-      () => np.ones([2]).astype("int64" as never),
-      DTypeError,
-      /^\[astype\]/,
-      /unknown dtype: got "int64"/,
-    );
-    expectError(
-      () => np.array([1, 2], "foo" as never),
-      DTypeError,
-      /^\[array\]/,
-      /unknown dtype: got "foo"/,
-    );
+    expectError(() => np.ones([2]).astype("int64" as never), DTypeError, /^\[astype\]/, /unknown dtype: got "int64"/);
+    expectError(() => np.array([1, 2], "foo" as never), DTypeError, /^\[array\]/, /unknown dtype: got "foo"/);
   });
 });
 
@@ -314,21 +230,9 @@ describe("grad errors", () => {
       /^\[grad\]/,
       /differentiating with respect to argnums=2 requires at least 3 positional arguments to be passed by the caller, but got only 2/,
     );
-    expectError(
-      () => grad(two, { argnums: [0, 3] })(1.0, 2.0),
-      TransformError,
-      /argnums=\[0,3\] requires at least 4/,
-    );
-    expectError(
-      () => grad(two, { argnums: -3 })(1.0, 2.0),
-      TransformError,
-      /requires at least 3/,
-    );
-    expectError(
-      () => grad(two, { argnums: 0.5 })(1.0, 2.0),
-      TransformError,
-      /argnums/,
-    );
+    expectError(() => grad(two, { argnums: [0, 3] })(1.0, 2.0), TransformError, /argnums=\[0,3\] requires at least 4/);
+    expectError(() => grad(two, { argnums: -3 })(1.0, 2.0), TransformError, /requires at least 3/);
+    expectError(() => grad(two, { argnums: 0.5 })(1.0, 2.0), TransformError, /argnums/);
   });
 
   it("hasAux function that does not return a pair", () => {
@@ -361,24 +265,9 @@ describe("grad errors", () => {
       /^\[grad\]/,
       /argument 0 is string abc/,
     );
-    expectError(
-      () => grad(3 as never),
-      TransformError,
-      /^\[grad\]/,
-      /expected a function to transform: got number 3/,
-    );
-    expectError(
-      () => vmap("f" as never),
-      TransformError,
-      /^\[vmap\]/,
-      /expected a function/,
-    );
-    expectError(
-      () => jit(null as never),
-      TransformError,
-      /^\[jit\]/,
-      /expected a function/,
-    );
+    expectError(() => grad(3 as never), TransformError, /^\[grad\]/, /expected a function to transform: got number 3/);
+    expectError(() => vmap("f" as never), TransformError, /^\[vmap\]/, /expected a function/);
+    expectError(() => jit(null as never), TransformError, /^\[jit\]/, /expected a function/);
   });
 });
 
@@ -386,11 +275,7 @@ describe("vmap errors", () => {
   it("inAxes that do not fit the arguments", () => {
     // JAX: "vmap in_axes must be an int, None, or a tuple of entries corresponding to the positional arguments passed to the function".
     expectError(
-      () =>
-        vmap((x: NdArray, y: NdArray) => np.add(x, y), { inAxes: [0, 0, 0] })(
-          ones([3]),
-          ones([3]),
-        ),
+      () => vmap((x: NdArray, y: NdArray) => np.add(x, y), { inAxes: [0, 0, 0] })(ones([3]), ones([3])),
       TransformError,
       /^\[vmap\]/,
       /inAxes must be a number, null, or an array with one entry per positional argument/,
@@ -432,19 +317,14 @@ describe("vmap errors", () => {
   it("inconsistent batch sizes", () => {
     // JAX: "vmap got inconsistent sizes for array axes to be mapped".
     const err = expectError(
-      () =>
-        vmap((x: NdArray, y: NdArray) => np.add(x, y))(ones([3]), ones([4])),
+      () => vmap((x: NdArray, y: NdArray) => np.add(x, y))(ones([3]), ones([4])),
       TransformError,
       /^\[vmap\]/,
       /vmap got inconsistent sizes for array axes to be mapped/,
     );
     expect(err.message).toMatch(/size 3: axis 0 of argument leaf 0/);
     expect(err.message).toMatch(/size 4: axis 0 of argument leaf 1/);
-    expectError(
-      () => vmap((x: NdArray) => x, { axisSize: 5 })(ones([3])),
-      TransformError,
-      /inconsistent sizes/,
-    );
+    expectError(() => vmap((x: NdArray) => x, { axisSize: 5 })(ones([3])), TransformError, /inconsistent sizes/);
   });
 
   it("no batched argument, outAxes out of range, and a batched output with outAxes null", () => {
@@ -454,11 +334,7 @@ describe("vmap errors", () => {
       TransformError,
       /vmap must have at least one non-null value in inAxes/,
     );
-    expectError(
-      () => vmap((x: NdArray) => x, { outAxes: 3 })(ones([3])),
-      TransformError,
-      /outAxes 3 is out of bounds/,
-    );
+    expectError(() => vmap((x: NdArray) => x, { outAxes: 3 })(ones([3])), TransformError, /outAxes 3 is out of bounds/);
     // JAX: "vmap has mapped output but out_axes is None".
     expectError(
       () => vmap((x: NdArray) => x, { outAxes: null })(ones([3])),
@@ -470,14 +346,9 @@ describe("vmap errors", () => {
 
 describe("tracers turned into JS values", () => {
   // JAX: "Abstract tracer value encountered where concrete value is expected".
-  const concreteMsg =
-    /abstract tracer value encountered where a concrete value is expected/;
+  const concreteMsg = /abstract tracer value encountered where a concrete value is expected/;
   const conversions: [string, (x: NdArray) => unknown, RegExp][] = [
-    [
-      "if (x > 0)",
-      (x) => ((x as unknown as number) > 0 ? x : np.negative(x)),
-      /^\[Number\(x\)\]/,
-    ],
+    ["if (x > 0)", (x) => ((x as unknown as number) > 0 ? x : np.negative(x)), /^\[Number\(x\)\]/],
     ["Number(x)", (x) => Number(x), /^\[Number\(x\)\]/],
     ["`${x}`", (x) => `${x}`, /^\[`\$\{x\}`\]/],
     ["x.item()", (x) => x.item(), /^\[item\(\)\]/],
@@ -502,44 +373,26 @@ describe("tracers turned into JS values", () => {
         concreteMsg,
         /under BatchTrace/,
       );
-      expectError(
-        () => makeJaxpr((x: NdArray) => body(x))(1.0),
-        ConcretizationError,
-        concreteMsg,
-      );
+      expectError(() => makeJaxpr((x: NdArray) => body(x))(1.0), ConcretizationError, concreteMsg);
     });
   }
 
   it("the same conversions work under grad and jvp, where the primal is concrete", () => {
-    const g = grad((x: NdArray) =>
-      (x as unknown as number) > 0 ? np.multiply(x, x) : np.negative(x),
-    );
+    const g = grad((x: NdArray) => ((x as unknown as number) > 0 ? np.multiply(x, x) : np.negative(x)));
     expect(Number(g(3.0))).toBe(6);
     expect(Number(g(-3.0))).toBe(-1);
-    expect(
-      Number(jvp((x: NdArray) => np.multiply(x, Number(x)), [2.0], [1.0])[1]),
-    ).toBe(2);
+    expect(Number(jvp((x: NdArray) => np.multiply(x, Number(x)), [2.0], [1.0])[1])).toBe(2);
   });
 
   it("a branch under vmap∘grad is traced, so it is an error", () => {
-    const g = grad((x: NdArray) =>
-      (x as unknown as number) > 0 ? np.multiply(x, x) : np.negative(x),
-    );
+    const g = grad((x: NdArray) => ((x as unknown as number) > 0 ? np.multiply(x, x) : np.negative(x)));
     expectError(() => vmap(g)(ones([2])), ConcretizationError, concreteMsg);
     expectError(() => jit(g)(1.0), ConcretizationError, concreteMsg);
   });
 
   it("a one-element requirement for conversions of concrete arrays", () => {
-    expectError(
-      () => Number(ones([2])),
-      ConcretizationError,
-      /only one-element arrays convert to a JS number/,
-    );
-    expectError(
-      () => ones([2]).item(),
-      ConcretizationError,
-      /only one-element arrays convert to a JS value/,
-    );
+    expectError(() => Number(ones([2])), ConcretizationError, /only one-element arrays convert to a JS number/);
+    expectError(() => ones([2]).item(), ConcretizationError, /only one-element arrays convert to a JS value/);
   });
 });
 
@@ -566,11 +419,7 @@ describe("escaped tracers", () => {
       escapedMsg,
       /already returned/,
     );
-    expectError(
-      () => grad((y: NdArray) => np.multiply(y, leaked!))(2.0),
-      UnexpectedTracerError,
-      escapedMsg,
-    );
+    expectError(() => grad((y: NdArray) => np.multiply(y, leaked!))(2.0), UnexpectedTracerError, escapedMsg);
   });
 
   it("a tracer leaked from vmap or grad, used later", () => {
@@ -579,29 +428,15 @@ describe("escaped tracers", () => {
       fromVmap = x;
       return x;
     })(ones([3]));
-    expectError(
-      () => np.sin(fromVmap!),
-      UnexpectedTracerError,
-      escapedMsg,
-      /BatchTrace that has already returned/,
-    );
-    expectError(
-      () => grad((z: NdArray) => np.multiply(z, np.sum(fromVmap!)))(1.0),
-      UnexpectedTracerError,
-      escapedMsg,
-    );
+    expectError(() => np.sin(fromVmap!), UnexpectedTracerError, escapedMsg, /BatchTrace that has already returned/);
+    expectError(() => grad((z: NdArray) => np.multiply(z, np.sum(fromVmap!)))(1.0), UnexpectedTracerError, escapedMsg);
 
     let fromGrad: NdArray | null = null;
     grad((x: NdArray) => {
       fromGrad = x;
       return x;
     })(1.0);
-    expectError(
-      () => np.exp(fromGrad!),
-      UnexpectedTracerError,
-      escapedMsg,
-      /already returned/,
-    );
+    expectError(() => np.exp(fromGrad!), UnexpectedTracerError, escapedMsg, /already returned/);
   });
 });
 
@@ -616,11 +451,7 @@ describe("pytree structure mismatches", () => {
       /cotangent structure mismatch/,
       /got PyTreeDef\(\[\*\]\), expected PyTreeDef\(\[\*, \*\]\)/,
     );
-    expectError(
-      () => pullback({ a: 1.0, b: 1.0 }),
-      TreeMismatchError,
-      /cotangent structure mismatch/,
-    );
+    expectError(() => pullback({ a: 1.0, b: 1.0 }), TreeMismatchError, /cotangent structure mismatch/);
     const [, pb2] = vjp((x: NdArray) => np.sin(x), ones([3]));
     expectError(
       () => pb2(ones([4])),
@@ -660,11 +491,7 @@ describe("pytree structure mismatches", () => {
       TransformError,
       /primals and tangents must be JS arrays/,
     );
-    const [, fLin] = linearize(
-      (x: NdArray, y: NdArray) => np.multiply(x, y),
-      2.0,
-      3.0,
-    );
+    const [, fLin] = linearize((x: NdArray, y: NdArray) => np.multiply(x, y), 2.0, 3.0);
     expectError(
       () => (fLin as (...a: unknown[]) => unknown)(1.0),
       TreeMismatchError,
@@ -695,8 +522,7 @@ describe("jit argument errors", () => {
       /staticArgnums 3 is out of range for a call with 2 arguments/,
     );
     expectError(
-      () =>
-        jit((x: NdArray | number, s: string) => (s === "a" ? x : x))(1.0, "a"),
+      () => jit((x: NdArray | number, s: string) => (s === "a" ? x : x))(1.0, "a"),
       ArgumentTypeError,
       /^\[jit\]/,
       /expected an Array or a number/,

@@ -19,8 +19,8 @@ const TOL = 1e-14;
 
 const f64 = (x: number[] | number[][]) => np.array(x, "float64");
 const close = (a: Array, b: Array, tol = TOL) => {
-  const x = Array.from(a.dataSync() as ArrayLike<number>);
-  const y = Array.from(b.dataSync() as ArrayLike<number>);
+  const x = globalThis.Array.from(a.dataSync() as ArrayLike<number>);
+  const y = globalThis.Array.from(b.dataSync() as ArrayLike<number>);
   expect(x.length).toBe(y.length);
   x.forEach((v, i) => expect(Math.abs(v - y[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(y[i]))));
 };

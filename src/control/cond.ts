@@ -9,7 +9,7 @@
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
-import { defineMultiPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
@@ -35,17 +35,11 @@ export interface CondParams {
   branches: ClosedJaxpr[];
 }
 
-export const condP: Primitive = defineMultiPrimitive<CondParams>({
+export const condP: Primitive = defineCallPrimitive<CondParams>({
   name: "cond",
   abstractEval: (_avals, { branches }) => branches[0].outAvals,
   impl: ([index, ...ops], { branches }) => runClosed(branches[index._data![0]])(ops),
   customCall: (params) => new CondCall(params),
-  jvp: () => {
-    throw new Error("[cond] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[cond] is batched through its custom call");
-  },
   transpose: (cts, args, params) => transposeCond(cts, args, params),
   printParams: ({ branches }) => ({ branches }),
 });

@@ -10,9 +10,9 @@
 import { ShapedArray, shapeSize, type Shape } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate, isFloat } from "../core/dtypes.js";
-import { defineMultiPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
-import type { ClosedJaxpr } from "../ir/jaxpr.js";
+import type { ClosedJaxpr, Var } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { add } from "../primitives/elementwise.js";
 import { moveAxis } from "../primitives/batching.js";
@@ -43,6 +43,11 @@ export interface ScanParams {
    * residuals, all other operands are linear (even where a zero tangent was given as a value).
    */
   numKnownXs?: number;
+  /**
+   * Set on the linear scans that reverse mode stages: the first constants are known
+   * loop-invariant residuals (the body's own constants, which are not stacked per step).
+   */
+  numKnownConsts?: number;
 }
 
 const stackedAval = (a: ShapedArray, length: number) => a.withShape([length, ...a.shape]);
@@ -79,17 +84,11 @@ function scanImpl(args: NdArray[], p: ScanParams): NdArray[] {
   return [...carry, ...ys.map((data, k) => new NdArray(stackedAval(yAvals[k], p.length), data))];
 }
 
-export const scanP: Primitive = defineMultiPrimitive<ScanParams>({
+export const scanP: Primitive = defineCallPrimitive<ScanParams>({
   name: "scan",
   abstractEval: (_avals, p) => scanOutAvals(p),
   impl: scanImpl,
   customCall: (params) => new ScanCall(params),
-  jvp: () => {
-    throw new Error("[scan] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[scan] is batched through its custom call");
-  },
   transpose: (cts, args, params) => transposeScan(cts, args, params),
   printParams: ({ body, numConsts, numCarry, length, reverse }) => ({
     jaxpr: body,
@@ -110,8 +109,17 @@ export function bindScan(
   length: number,
   reverse: boolean,
   numKnownXs?: number,
+  numKnownConsts?: number,
 ): NdArray[] {
-  const params: ScanParams = { body, numConsts: consts.length, numCarry: carry.length, length, reverse, numKnownXs };
+  const params: ScanParams = {
+    body,
+    numConsts: consts.length,
+    numCarry: carry.length,
+    length,
+    reverse,
+    numKnownXs,
+    numKnownConsts,
+  };
   return bind(scanP, [...consts, ...carry, ...xs], params);
 }
 
@@ -205,17 +213,34 @@ class ScanCall implements CustomCall {
 
   /**
    * Reverse mode: the known scan runs now and stacks the body's residuals; the
-   * linear scan is staged with the tangents of constants as constants, the
-   * carry tangents as carry, and [stacked residuals, x tangents] as xs.
+   * linear scan is staged with [loop-invariant residuals, tangents of constants]
+   * as constants, the carry tangents as carry, and [stacked residuals, x tangents] as xs.
+   * A residual that is one of the body's constants (or a constant of the known
+   * body) is loop-invariant: it is passed once, not stacked `length` times.
    */
   private linearize(trace: LinearizeTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], NdArray[]] {
     const { numConsts: nc, numCarry: nk, body, length, reverse } = this.p;
-    const n = primals.length;
     const { known, linear, resAvals } = linearizeClosed(body);
     const nOut = body.outAvals.length;
+    const kj = known.jaxpr;
+    const invariant: (NdArray | null)[] = resAvals.map((_, r) => {
+      const v = kj.outvars[nOut + r];
+      const i = kj.invars.indexOf(v as Var);
+      if (i >= 0 && i < nc) return primals[i];
+      const c = kj.constvars.indexOf(v as Var);
+      return c >= 0 ? known.consts[c] : null;
+    });
+    const stackedIdx = resAvals.map((_, r) => r).filter((r) => invariant[r] === null);
+    const invariantIdx = resAvals.map((_, r) => r).filter((r) => invariant[r] !== null);
+    const knownStacked = invariantIdx.length
+      ? traceClosed((xs) => {
+          const r = runClosed(known)(xs);
+          return [...r.slice(0, nOut), ...stackedIdx.map((k) => r[nOut + k])];
+        }, known.inAvals)
+      : known;
     const parent = trace.parent;
     const all = withTrace(parent, () =>
-      bindScan(primals.slice(0, nc), primals.slice(nc, nc + nk), primals.slice(nc + nk), known, length, reverse),
+      bindScan(primals.slice(0, nc), primals.slice(nc, nc + nk), primals.slice(nc + nk), knownStacked, length, reverse),
     );
     const outs = all.slice(0, nOut);
     const stackedRes = all.slice(nOut);
@@ -226,24 +251,25 @@ class ScanCall implements CustomCall {
     const fk = isF.slice(nc, nc + nk).filter(Boolean).length;
     const fx = isF.slice(nc + nk).filter(Boolean).length;
     const linBody = permuteInputs(linear, [
+      ...invariantIdx,
       ...Array.from({ length: fc }, (_, i) => nr + i),
       ...Array.from({ length: fk }, (_, i) => nr + fc + i),
-      ...Array.from({ length: nr }, (_, i) => i),
+      ...stackedIdx,
       ...Array.from({ length: fx }, (_, i) => nr + fc + fk + i),
     ]);
     const ts = floatTangents(primals, tangents);
     const tOuts = withTrace(trace.tangentTrace, () =>
       bindScan(
-        ts.slice(0, fc),
+        [...invariantIdx.map((r) => invariant[r]!), ...ts.slice(0, fc)],
         ts.slice(fc, fc + fk),
         [...stackedRes, ...ts.slice(fc + fk, fc + fk + fx)],
         linBody,
         length,
         reverse,
         stackedRes.length,
+        invariantIdx.length,
       ),
     );
-    void n;
     return [outs, tOuts];
   }
 
@@ -278,50 +304,66 @@ class ScanCall implements CustomCall {
 
 /**
  * Transpose of a linear scan laid out as the linearize rule stages it:
- * constants and carry all linear, xs = [known residuals..., linear tangents...].
- * It scans the other way with carry [cotangent sums of the constants, carry
- * cotangent] over [residuals, y cotangents], producing x cotangents.
+ * constants = [known loop-invariant residuals..., linear...], carry all linear,
+ * xs = [known residuals..., linear tangents...]. It scans the other way with
+ * the known constants as constants, carry [cotangent sums of the linear
+ * constants, carry cotangent] over [residuals, y cotangents], producing x cotangents.
  */
 function transposeScan(cts: MaybeZero[], args: (NdArray | UndefinedPrimal)[], p: ScanParams): (MaybeZero | null)[] {
   const { numConsts: nc, numCarry: nk, body, length, reverse } = p;
+  const nkc = p.numKnownConsts ?? 0;
+  const nlc = nc - nkc;
   const isLin = args.map((a) => a instanceof UndefinedPrimal);
   const xsLin = isLin.slice(nc + nk);
   const firstLinear = xsLin.findIndex((l) => l);
   const nk2 = p.numKnownXs ?? (firstLinear < 0 ? xsLin.length : firstLinear);
-  if (xsLin.slice(0, nk2).some(Boolean) || (p.numKnownXs === undefined && !xsLin.slice(nk2).every(Boolean))) {
-    throw new Error("[scan] transpose expects known xs before linear ones");
+  if (
+    isLin.slice(0, nkc).some(Boolean) ||
+    xsLin.slice(0, nk2).some(Boolean) ||
+    (p.numKnownXs === undefined && !xsLin.slice(nk2).every(Boolean))
+  ) {
+    throw new Error("[scan] transpose expects known constants and xs before linear ones");
   }
+  const knownConsts = args.slice(0, nkc) as NdArray[];
   const known = args.slice(nc + nk, nc + nk + nk2) as NdArray[];
   const nxLin = xsLin.length - nk2;
-  // Body inputs reordered to [known x..., consts..., carry..., linear x...] and transposed.
+  // Body inputs reordered to [known x..., known consts..., linear consts..., carry..., linear x...] and transposed.
   const order = [
     ...Array.from({ length: nk2 }, (_, i) => nc + nk + i),
     ...Array.from({ length: nc + nk }, (_, i) => i),
     ...Array.from({ length: nxLin }, (_, i) => nc + nk + nk2 + i),
   ];
-  const bodyT = transposeClosed(permuteInputs(body, order), nk2);
+  const bodyT = transposeClosed(permuteInputs(body, order), nk2 + nkc);
   const outAvals = scanOutAvals(p);
   const ctsIn = cts.map((c, i) => (c instanceof Zero ? zerosLikeAval(outAvals[i]) : c));
-  const constAvals = body.inAvals.slice(0, nc);
+  const knownConstAvals = body.inAvals.slice(0, nkc);
+  const constAvals = body.inAvals.slice(nkc, nc);
   const carryAvals = body.inAvals.slice(nc, nc + nk);
   const yAvals = body.outAvals.slice(nk);
-  // Scan body: carry [constAcc..., ctCarry...], xs [known x..., ct y...] → carry', ys = ct x.
+  // Scan body: consts [known consts...], carry [constAcc..., ctCarry...], xs [known x..., ct y...] → carry', ys = ct x.
   const scanBodyT = traceClosed(
     (xs) => {
-      const acc = xs.slice(0, nc);
-      const ctCarry = xs.slice(nc, nc + nk);
-      const kx = xs.slice(nc + nk, nc + nk + nk2);
-      const ctY = xs.slice(nc + nk + nk2);
-      const r = runClosed(bodyT)([...kx, ...ctCarry, ...ctY]);
-      const ctConsts = r.slice(0, nc);
-      const ctCarryPrev = r.slice(nc, nc + nk);
-      const ctX = r.slice(nc + nk);
+      const kc = xs.slice(0, nkc);
+      const acc = xs.slice(nkc, nkc + nlc);
+      const ctCarry = xs.slice(nkc + nlc, nkc + nlc + nk);
+      const kx = xs.slice(nkc + nlc + nk, nkc + nlc + nk + nk2);
+      const ctY = xs.slice(nkc + nlc + nk + nk2);
+      const r = runClosed(bodyT)([...kx, ...kc, ...ctCarry, ...ctY]);
+      const ctConsts = r.slice(0, nlc);
+      const ctCarryPrev = r.slice(nlc, nlc + nk);
+      const ctX = r.slice(nlc + nk);
       return [...acc.map((a, i) => add(a, ctConsts[i])), ...ctCarryPrev, ...ctX];
     },
-    [...constAvals, ...carryAvals, ...known.map((k) => k.aval.withShape(k.aval.shape.slice(1))), ...yAvals],
+    [
+      ...knownConstAvals,
+      ...constAvals,
+      ...carryAvals,
+      ...known.map((k) => k.aval.withShape(k.aval.shape.slice(1))),
+      ...yAvals,
+    ],
   );
   const res = bindScan(
-    [],
+    knownConsts,
     [...constAvals.map((a) => zerosLikeAval(a)), ...ctsIn.slice(0, nk)],
     [...known, ...ctsIn.slice(nk)],
     scanBodyT,
@@ -331,9 +373,10 @@ function transposeScan(cts: MaybeZero[], args: (NdArray | UndefinedPrimal)[], p:
   // Operands given as values (zero tangents) get no cotangent.
   const keep = (ct: NdArray, i: number) => (isLin[i] ? ct : null);
   return [
-    ...res.slice(0, nc + nk).map(keep),
+    ...knownConsts.map(() => null),
+    ...res.slice(0, nlc + nk).map((ct, i) => keep(ct, nkc + i)),
     ...known.map(() => null),
-    ...res.slice(nc + nk).map((ct, i) => keep(ct, nc + nk + nk2 + i)),
+    ...res.slice(nlc + nk).map((ct, i) => keep(ct, nc + nk + nk2 + i)),
   ];
 }
 

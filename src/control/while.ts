@@ -8,7 +8,7 @@
 import { NdArray } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { TransformError } from "../core/errors.js";
-import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, currentTrace, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
@@ -41,17 +41,11 @@ function whileImpl(args: NdArray[], p: WhileParams): NdArray[] {
   return carry;
 }
 
-export const whileP: Primitive = defineMultiPrimitive<WhileParams>({
+export const whileP: Primitive = defineCallPrimitive<WhileParams>({
   name: "while",
   abstractEval: (_avals, { body }) => body.outAvals,
   impl: whileImpl,
   customCall: (params) => new WhileCall(params),
-  jvp: () => {
-    throw new Error("[while] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[while] is batched through its custom call");
-  },
   printParams: ({ cond, body, numCondConsts, numBodyConsts }) => ({
     body_jaxpr: body,
     body_nconsts: numBodyConsts,

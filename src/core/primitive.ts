@@ -81,6 +81,20 @@ export function defineMultiPrimitive<P extends Params = Params>(rules: MultiRule
   return new Primitive(rules as unknown as MultiRules<never>);
 }
 
+/**
+ * Declares a higher-order primitive whose differentiation and batching go
+ * through its `customCall` (pjit, custom_vjp_call, cond, scan, ...): traces
+ * rebuild the call from the params and hand it to their hook.
+ */
+export function defineCallPrimitive<P extends Params>(
+  rules: Omit<MultiRules<P>, "jvp" | "vmap"> & Required<Pick<MultiRules<P>, "customCall">>,
+): Primitive {
+  const viaCall = (what: string) => () => {
+    throw new Error(`[${rules.name}] is ${what} through its custom call, by the trace`);
+  };
+  return defineMultiPrimitive<P>({ ...rules, jvp: viaCall("differentiated"), vmap: viaCall("batched") });
+}
+
 /** Declares a single-output primitive; its rules speak of one output. */
 export function definePrimitive<P extends Params = Params>(r: SingleRules<P>): Primitive {
   const jvp = r.jvp;

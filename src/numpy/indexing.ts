@@ -35,6 +35,10 @@ function isArrayIndex(x: Index): boolean {
   return x instanceof NdArray || Array.isArray(x);
 }
 
+function isWholeNumberList(x: Index): boolean {
+  return Array.isArray(x) && (x as unknown[]).flat(Infinity).every((v) => typeof v === "number" && Number.isInteger(v));
+}
+
 /** Python's slice.indices(n): clamped start, stop for a step. */
 function sliceIndices(s: Slice, n: number): [number, number, number] {
   const step = s.step ?? 1;
@@ -84,7 +88,8 @@ function parseIndex(x: NdArray, index: Index[]): { entries: Entry[]; dims: numbe
         anyArray ? { kind: "array", idx: asArray(i < 0 ? i + n : i, "int32") } : { kind: "int", i: i < 0 ? i + n : i },
       );
     } else {
-      const idx = asArray(i as ArrayLike);
+      // Nested JS arrays of whole numbers are integer indices (asArray alone would make them float32).
+      const idx = isWholeNumberList(i) ? asArray(i as ArrayLike, "int32") : asArray(i as ArrayLike);
       if (idx.dtype === "bool") {
         throw new IndexError(
           `[get] boolean mask indexing gives a shape that depends on values: got a bool index, expected integer indices. Use np.where(mask, x, 0) or pass integer positions.`,

@@ -10,7 +10,7 @@
  * and recomputes everything else when it is transposed.
  */
 import type { NdArray } from "../core/array.js";
-import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
 import {
   bind,
   bindCustom,
@@ -164,17 +164,11 @@ interface CheckpointParams {
   policy: CheckpointPolicy;
 }
 
-export const checkpointP: Primitive = defineMultiPrimitive<CheckpointParams>({
+export const checkpointP: Primitive = defineCallPrimitive<CheckpointParams>({
   name: "checkpoint",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
   impl: (args, { jaxpr }) => evalJaxpr(jaxpr, [], args),
   customCall: ({ name, jaxpr, policy }) => new CheckpointCall(name, (xs) => evalJaxpr(jaxpr, [], xs), policy),
-  jvp: () => {
-    throw new Error("[checkpoint] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[checkpoint] is batched through its custom call");
-  },
   printParams: ({ jaxpr, policy }) => ({ jaxpr, policy: policyName(policy), prevent_cse: true }),
 });
 

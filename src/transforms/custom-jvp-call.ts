@@ -9,7 +9,7 @@
  */
 import { NdArray } from "../core/array.js";
 import { CustomJvpError } from "../core/errors.js";
-import { defineMultiPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
@@ -107,17 +107,11 @@ function callFromParams(p: CustomJvpCallParams): CustomCall {
   return new CustomJvpCall(p.name, fun, rule, nc);
 }
 
-export const customJvpCallP: Primitive = defineMultiPrimitive<CustomJvpCallParams>({
+export const customJvpCallP: Primitive = defineCallPrimitive<CustomJvpCallParams>({
   name: "custom_jvp_call",
   abstractEval: (_avals, { callJaxpr }) => callJaxpr.outAvals,
   impl: (args, { callJaxpr }) => evalJaxpr(callJaxpr, [], args),
   customCall: (p) => callFromParams(p),
-  jvp: () => {
-    throw new Error("[custom_jvp_call] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[custom_jvp_call] is batched through its custom call");
-  },
   /** Applied to tangents inside a linear program: transpose the primal function itself (it must be linear there). */
   transpose(cts, args, { callJaxpr }) {
     const known = args.map((a) => (a instanceof UndefinedPrimal ? null : a));

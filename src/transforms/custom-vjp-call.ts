@@ -10,7 +10,7 @@
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { CustomVjpError } from "../core/errors.js";
-import { defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, defineMultiPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
@@ -190,18 +190,11 @@ function callFromParams(p: CustomVjpCallParams): CustomCall {
   return new CustomVjpCall(p.name, fun, fwd, bwd(p.callJaxpr.inAvals.slice(0, nc)), nc);
 }
 
-export const customVjpCallP: Primitive = defineMultiPrimitive<CustomVjpCallParams>({
+export const customVjpCallP: Primitive = defineCallPrimitive<CustomVjpCallParams>({
   name: "custom_vjp_call",
   abstractEval: (_avals, { callJaxpr }) => callJaxpr.outAvals,
   impl: (args, { callJaxpr }) => evalJaxpr(callJaxpr, [], args),
   customCall: (p) => callFromParams(p),
-  // Differentiation and batching go through `customCall`: traces hand the rebuilt call to its hooks.
-  jvp: () => {
-    throw new Error("[custom_vjp_call] is differentiated through its custom call");
-  },
-  vmap: () => {
-    throw new Error("[custom_vjp_call] is batched through its custom call");
-  },
   printParams: ({ name, callJaxpr }) => ({
     bwd: `${name}_bwd`,
     call_jaxpr: callJaxpr,

@@ -6,7 +6,7 @@
  */
 import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
-import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
+import { defineCallPrimitive, type Primitive } from "../core/primitive.js";
 import { bind, Tracer, withTrace, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { BatchDim } from "../core/primitive.js";
 import type { StagingTrace } from "../ir/staging.js";
@@ -53,17 +53,11 @@ class InlineCall implements CustomCall {
   }
 }
 
-export const pjitP: Primitive = defineMultiPrimitive<PjitParams>({
+export const pjitP: Primitive = defineCallPrimitive<PjitParams>({
   name: "pjit",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
   impl: (args, { jaxpr }) => run(jaxpr)(args),
   customCall: (params) => new InlineCall(params),
-  jvp: () => {
-    throw new Error("[pjit] is differentiated by inlining its jaxpr");
-  },
-  vmap: () => {
-    throw new Error("[pjit] is batched by inlining its jaxpr");
-  },
   printParams: ({ jaxpr, name }) => ({ jaxpr, name }),
 });
 

@@ -8,9 +8,10 @@ import type { Primitive } from "../core/primitive.js";
 import { Trace, Tracer, Zero, withTrace, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
 import { tangentAval, zerosLikeAval } from "./zeros.js";
 
-export class JVPTracer extends Tracer {
+/** A primal value with its tangent (the tracers of JVP and linearize traces). */
+export abstract class PairTracer extends Tracer {
   constructor(
-    trace: JVPTrace,
+    trace: DiffTrace,
     readonly primal: NdArray,
     readonly tangent: MaybeZero,
   ) {
@@ -23,6 +24,8 @@ export class JVPTracer extends Tracer {
     return this.primal instanceof Tracer ? this.primal.concreteOrNull() : this.primal;
   }
 }
+
+export class JVPTracer extends PairTracer {}
 
 /** Base of the two differentiation traces: pairs values with tangents. */
 export abstract class DiffTrace extends Trace {

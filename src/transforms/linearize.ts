@@ -6,28 +6,15 @@
  */
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
-import { Tracer, Zero, withTrace, currentTrace, type MaybeZero, type Trace } from "../core/trace.js";
+import { Zero, withTrace, currentTrace, type MaybeZero, type Trace } from "../core/trace.js";
 import { ClosedJaxpr, evalJaxpr } from "../ir/jaxpr.js";
 import { dceClosed } from "../ir/passes.js";
 import { StagingTrace, type StagingTracer } from "../ir/staging.js";
-import { DiffTrace } from "./jvp.js";
+import { DiffTrace, PairTracer } from "./jvp.js";
 import { isDifferentiableAval, tangentAval } from "./zeros.js";
 
-export class LinearizeTracer extends Tracer {
-  constructor(
-    trace: LinearizeTrace,
-    readonly primal: NdArray,
-    readonly tangent: MaybeZero,
-  ) {
-    super(trace);
-  }
-  override get aval(): ShapedArray {
-    return this.primal.aval;
-  }
-  override concreteOrNull(): NdArray | null {
-    return this.primal instanceof Tracer ? this.primal.concreteOrNull() : this.primal;
-  }
-}
+/** A primal value with its tangent, staged into the linear program. */
+export class LinearizeTracer extends PairTracer {}
 
 export class LinearizeTrace extends DiffTrace {
   readonly tangentTrace: StagingTrace;

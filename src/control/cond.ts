@@ -33,6 +33,11 @@ import {
 export interface CondParams {
   /** Each takes the operands (after the index) and returns the outputs. */
   branches: ClosedJaxpr[];
+  /**
+   * Set on the linear conds that reverse mode stages: the number of known operands
+   * (index, residuals); all later operands are linear, even where a zero tangent was given as a value.
+   */
+  numKnown?: number;
 }
 
 export const condP: Primitive = defineCallPrimitive<CondParams>({
@@ -44,8 +49,9 @@ export const condP: Primitive = defineCallPrimitive<CondParams>({
   printParams: ({ branches }) => ({ branches }),
 });
 
-export function bindCond(index: NdArray, ops: NdArray[], branches: ClosedJaxpr[]): NdArray[] {
-  return bind(condP, [index, ...ops], { branches });
+export function bindCond(index: NdArray, ops: NdArray[], branches: ClosedJaxpr[], numKnown?: number): NdArray[] {
+  const params: CondParams = numKnown === undefined ? { branches } : { branches, numKnown };
+  return bind(condP, [index, ...ops], params);
 }
 
 class CondCall implements CustomCall {
@@ -144,7 +150,9 @@ function linearizeCond(
   const all = withTrace(parent, () => bindCond(index, ops, known));
   const outs = all.slice(0, numOuts);
   const residuals = all.slice(numOuts);
-  const tOuts = withTrace(trace.tangentTrace, () => bindCond(index, [...residuals, ...ts], linear));
+  const tOuts = withTrace(trace.tangentTrace, () =>
+    bindCond(index, [...residuals, ...ts], linear, 1 + residuals.length),
+  );
   return [outs, tOuts];
 }
 
@@ -152,17 +160,22 @@ function linearizeCond(
 function transposeCond(
   cts: MaybeZero[],
   args: (NdArray | UndefinedPrimal)[],
-  { branches }: CondParams,
+  { branches, numKnown: given }: CondParams,
 ): (MaybeZero | null)[] {
-  const numKnown = args.findIndex((a) => a instanceof UndefinedPrimal);
-  if (numKnown < 1 || args.slice(numKnown).some((a) => !(a instanceof UndefinedPrimal))) {
+  const numKnown = given ?? args.findIndex((a) => a instanceof UndefinedPrimal);
+  if (
+    numKnown < 1 ||
+    args.slice(0, numKnown).some((a) => a instanceof UndefinedPrimal) ||
+    (given === undefined && args.slice(numKnown).some((a) => !(a instanceof UndefinedPrimal)))
+  ) {
     throw new Error("[cond] transpose expects the known operands (index, residuals) before the linear ones");
   }
   const known = args.slice(0, numKnown) as NdArray[];
   const ctsIn = cts.map((c, i) => (c instanceof Zero ? zerosLikeAval(branches[0].outAvals[i]) : c));
   const transposed = branches.map((b) => transposeClosed(b, numKnown - 1));
   const out = bindCond(known[0], [...known.slice(1), ...ctsIn], transposed);
-  return [...known.map(() => null), ...out];
+  // Operands given as values (zero tangents) get no cotangent.
+  return [...known.map(() => null), ...out.map((ct, i) => (args[numKnown + i] instanceof UndefinedPrimal ? ct : null))];
 }
 
 export { scalarLike };

@@ -5,6 +5,7 @@
  * known ahead); under vmap a batched condition runs until every example is
  * done, leaving finished examples unchanged.
  */
+import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { TransformError } from "../core/errors.js";
@@ -116,22 +117,52 @@ class WhileCall implements CustomCall {
     return [outs, outs.map((o) => (isFloat(o.dtype) ? outT[k++] : new Zero(o.aval)))];
   }
 
+  /**
+   * Batching, as JAX: the carry components batched are those batched on entry plus those the
+   * body makes batched (to a fixed point). An unbatched predicate keeps a plain while loop; a
+   * batched one batches the whole carry, loops while any example goes on, and leaves finished
+   * examples unchanged.
+   */
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
     const { cond, body, numCondConsts: ncc, numBodyConsts: nbc } = this.p;
     const size = trace.axisSize;
     const parent = trace.parent;
+    const ccDims = dims.slice(0, ncc).map((d) => (d === null ? null : 0));
+    const bcDims = dims.slice(ncc, ncc + nbc).map((d) => (d === null ? null : 0));
+    const carryIn = vals.slice(ncc + nbc);
+    const carryInDims = dims.slice(ncc + nbc);
+    const avalOf = (x: NdArray, d: BatchDim, batched: boolean): ShapedArray => {
+      const shape = x.aval.shape.slice();
+      if (d !== null) shape.splice(d, 1);
+      return x.aval.withShape(batched ? [size, ...shape] : shape);
+    };
+    const ccAvals = vals.slice(0, ncc).map((c, i) => avalOf(c, dims[i], dims[i] !== null));
+    const bcAvals = vals.slice(ncc, ncc + nbc).map((c, i) => avalOf(c, dims[ncc + i], dims[ncc + i] !== null));
+    const carryAvals = (b: boolean[]) => carryIn.map((c, i) => avalOf(c, carryInDims[i], b[i]));
+    const dimsOf = (b: boolean[]): BatchDim[] => b.map((x) => (x ? 0 : null));
+    let carryB = carryInDims.map((d) => d !== null);
+    for (;;) {
+      const flags = batchedOutputs(body, [...bcDims, ...dimsOf(carryB)], size, [...bcAvals, ...carryAvals(carryB)]);
+      const next = carryB.map((b, i) => b || flags[i]);
+      if (next.every((b, i) => b === carryB[i])) break;
+      carryB = next;
+    }
+    const predBatched = batchedOutputs(cond, [...ccDims, ...dimsOf(carryB)], size, [
+      ...ccAvals,
+      ...carryAvals(carryB),
+    ])[0];
+    if (predBatched) carryB = carryB.map(() => true);
+    const carryDims = dimsOf(carryB);
     const outs = withTrace(parent, () => {
       const cc = vals.slice(0, ncc).map((c, i) => (dims[i] === null ? c : batchFirst(c, dims[i], size)));
-      const ccDims = dims.slice(0, ncc).map((d) => (d === null ? null : 0));
       const bc = vals
         .slice(ncc, ncc + nbc)
         .map((c, i) => (dims[ncc + i] === null ? c : batchFirst(c, dims[ncc + i], size)));
-      const bcDims = dims.slice(ncc, ncc + nbc).map((d) => (d === null ? null : 0));
-      // Every carry is batched, so that the body's carry types stay fixed.
-      const carry = vals.slice(ncc + nbc).map((c, i) => batchFirst(c, dims[ncc + nbc + i], size));
-      const carryDims = carry.map(() => 0);
-      const bBody = batchClosed(body, [...bcDims, ...carryDims], size);
-      const predBatched = traceClosedBatched(cond, [...ccDims, ...carryDims], size, [...cc, ...carry]);
+      const carry = carryIn.map((c, i) => (carryB[i] ? batchFirst(c, carryInDims[i], size) : c));
+      const bBody = traceClosed(
+        (xs) => vmapFlat(runClosed(body), xs, [...bcDims, ...carryDims], size, carryDims)[0],
+        [...bc, ...carry].map((x) => x.aval),
+      );
       if (!predBatched) {
         const bCond = traceClosed(
           (xs) => vmapFlat(runClosed(cond), xs, [...ccDims, ...carryDims], size, [null])[0],
@@ -161,7 +192,7 @@ class WhileCall implements CustomCall {
       );
       return bindWhile(cc, [...cc, ...bc], carry, anyCond, maskedBody);
     });
-    return [outs, outs.map(() => 0)];
+    return [outs, carryDims];
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
@@ -169,16 +200,13 @@ class WhileCall implements CustomCall {
   }
 }
 
-/** Whether the condition's output depends on the batch, found by batching it abstractly. */
-function traceClosedBatched(cond: ClosedJaxpr, dims: BatchDim[], size: number, args: NdArray[]): boolean {
-  let batched = false;
-  traceClosed(
-    (xs) => {
-      const [outs, flags] = vmapFlat(runClosed(cond), xs, dims, size, [null]);
-      batched = flags[0];
-      return flags[0] ? [] : outs;
-    },
-    args.map((a) => a.aval),
-  );
+/** Which outputs of a jaxpr depend on the batch, found by batching it abstractly at `avals`. */
+function batchedOutputs(j: ClosedJaxpr, dims: BatchDim[], size: number, avals: ShapedArray[]): boolean[] {
+  let batched: boolean[] = [];
+  traceClosed((xs) => {
+    const [, flags] = vmapFlat(runClosed(j), xs, dims, size, 0);
+    batched = flags;
+    return [];
+  }, avals);
   return batched;
 }

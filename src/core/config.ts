@@ -9,6 +9,11 @@ export interface ConfigValues {
   checkCustomRules: boolean;
   /** Skip the shape checks of customVjp bwd outputs, as `jax_disable_bwd_checks`. */
   disableBwdChecks: boolean;
+  /**
+   * Where kernels run, as `jax_platforms`: "wasm" (generated WebAssembly, the default
+   * where the platform has WebAssembly SIMD) or "cpu" (plain JavaScript, the reference).
+   */
+  platform: "wasm" | "cpu";
 }
 
 const values: ConfigValues = {
@@ -16,6 +21,7 @@ const values: ConfigValues = {
   debugNans: false,
   checkCustomRules: false,
   disableBwdChecks: false,
+  platform: "wasm",
 };
 
 /** `jax.config`: `config.update("enableX64", true)`, `config.read("debugNans")`. */
@@ -24,6 +30,9 @@ export const config = {
     if (!(name in values)) {
       const known = Object.keys(values).join(", ");
       throw new Error(`[config.update] unknown option: got "${String(name)}", expected one of ${known}.`);
+    }
+    if (name === "platform" && value !== "wasm" && value !== "cpu") {
+      throw new Error(`[config.update] unknown platform: got ${JSON.stringify(value)}, expected "wasm" or "cpu".`);
     }
     values[name] = value;
   },

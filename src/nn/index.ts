@@ -10,12 +10,16 @@ import { normalizeAxes } from "../primitives/shapes.js";
 
 const f = (x: ArrayLike): NdArray => promoteToFloat("nn", [x])[0];
 
-/** max(x, 0), with derivative 0 at 0 (as JAX). */
+/** max(x, 0), with derivative 0 at 0 (as JAX); NaN stays NaN. */
 export const relu = (x: ArrayLike): NdArray => {
   const a = f(x);
-  return np.where(np.greater(a, 0), a, 0);
+  return np.where(np.lessEqual(a, 0), 0, a);
 };
-export const relu6 = (x: ArrayLike): NdArray => np.minimum(relu(x), 6);
+/** min(max(x, 0), 6), with derivative 0 at 0 and at 6 (as JAX). */
+export const relu6 = (x: ArrayLike): NdArray => {
+  const a = f(x);
+  return np.where(np.greaterEqual(a, 6), 6, relu(a));
+};
 /** σ(x) = 1 / (1 + e⁻ˣ) */
 export const sigmoid = (x: ArrayLike): NdArray => logistic(f(x));
 /** softplus(x) = log(1 + eˣ), computed stably as logaddexp(x, 0). */

@@ -49,10 +49,15 @@ export const onesLike = (x: ArrayLike, dtype?: DType): NdArray => fullLike(x, 1,
  */
 export function arange(
   start: number,
-  stop?: number | null,
+  stop?: number | { dtype?: DType } | null,
   step?: number | { dtype?: DType } | null,
   dtype?: DType,
 ): NdArray {
+  // A trailing options object may stand in the stop or the step position.
+  if (typeof stop === "object" && stop !== null) {
+    dtype = stop.dtype;
+    stop = undefined;
+  }
   if (typeof step === "object" && step !== null) {
     dtype = step.dtype;
     step = undefined;

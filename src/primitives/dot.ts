@@ -5,6 +5,8 @@
 import { ShapedArray, shapeStr } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
+import { config } from "../core/config.js";
+import { sgemm, wasmGemmAvailable } from "../backends/wasm/gemm.js";
 import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
@@ -154,6 +156,10 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const a = transposeP.rules.impl([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
   const b = transposeP.rules.impl([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
   const out = allocate(l.dtype, B * M * N);
+  if (l.dtype === "float32" && M * N * K >= WASM_MIN_WORK && useWasm()) {
+    for (let bi = 0; bi < B; bi++) sgemm(a as Float32Array, bi * M * K, b as Float32Array, bi * K * N, M, K, N, out as Float32Array, bi * M * N);
+    return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+  }
   const row = new Float64Array(N);
   for (let bi = 0; bi < B; bi++) {
     for (let i = 0; i < M; i++) {
@@ -168,10 +174,16 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
       for (let j = 0; j < N; j++) out[oOff + j] = row[j];
     }
   }
-  const shape = [
-    ...lb.map((i) => l.aval.shape[i]),
-    ...lFree.map((i) => l.aval.shape[i]),
-    ...rFree.map((i) => r.aval.shape[i]),
-  ];
-  return new NdArray(new ShapedArray(shape, l.dtype, l.weakType && r.weakType), out);
+  return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+}
+
+function outShape(l: NdArray, r: NdArray, lb: number[], lFree: number[], rFree: number[]): number[] {
+  return [...lb.map((i) => l.aval.shape[i]), ...lFree.map((i) => l.aval.shape[i]), ...rFree.map((i) => r.aval.shape[i])];
+}
+
+/** Below this many multiply-adds the plain-JS loop wins (no packing, no copies). */
+const WASM_MIN_WORK = 4096;
+
+function useWasm(): boolean {
+  return config.values.platform === "wasm" && wasmGemmAvailable();
 }

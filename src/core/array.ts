@@ -21,7 +21,8 @@ export function installArrayMethods(methods: typeof Methods): void {
 }
 
 /** What the library accepts wherever an array is expected. */
-export type ArrayLike = NdArray | number | boolean | NestedNumbers;
+export type ArrayLike =
+  NdArray | number | boolean | NestedNumbers | Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 // A recursive array type needs an interface; it adds no members on purpose.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface NestedNumbers extends ReadonlyArray<number | boolean | NestedNumbers> {}

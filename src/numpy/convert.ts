@@ -92,7 +92,9 @@ function fromTyped(t: unknown): NdArray {
 
 export function fromValues(values: ArrayLike<number>, shape: readonly number[], dtype: DType, weak = false): NdArray {
   const data = allocate(dtype, values.length);
-  for (let i = 0; i < values.length; i++) data[i] = values[i];
+  // Bools are stored as 0/1 (any non-zero number, NaN included, is true, as in NumPy).
+  if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
+  else for (let i = 0; i < values.length; i++) data[i] = values[i];
   return new NdArray(new ShapedArray(shape, dtype, weak), data);
 }
 

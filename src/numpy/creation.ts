@@ -27,9 +27,12 @@ export function array(x: ArrayLike, dtype?: DType): NdArray {
 
 export { asArray as asarray };
 
+/** A bool fill is stored as 0/1: any non-zero number (NaN too) is true, as in NumPy. */
+const fillFor = (d: DType, v: number | boolean): number | boolean => (d === "bool" ? v !== 0 && v !== false : v);
+
 export function full(shape: Shape | number, fillValue: number | boolean, dtype?: DType): NdArray {
   const d = dtype ? checkDType("full", dtype) : typeof fillValue === "boolean" ? "bool" : defaultFloat();
-  return laxFull(checkShape("full", shape), fillValue, d);
+  return laxFull(checkShape("full", shape), fillFor(d, fillValue), d);
 }
 
 export const zeros = (shape: Shape | number, dtype?: DType): NdArray => full(shape, 0, dtype ?? defaultFloat());
@@ -38,7 +41,8 @@ export const empty = zeros;
 
 export function fullLike(x: ArrayLike, fillValue: number | boolean, dtype?: DType): NdArray {
   const a = asArray(x);
-  return laxFull(a.aval.shape, fillValue, dtype ?? a.dtype, dtype === undefined && a.weakType);
+  const d = dtype ?? a.dtype;
+  return laxFull(a.aval.shape, fillFor(d, fillValue), d, dtype === undefined && a.weakType);
 }
 export const zerosLike = (x: ArrayLike, dtype?: DType): NdArray => fullLike(x, 0, dtype);
 export const onesLike = (x: ArrayLike, dtype?: DType): NdArray => fullLike(x, 1, dtype);

@@ -3,7 +3,7 @@ export * from "./creation.js";
 export * from "./math.js";
 export * from "./reductions.js";
 export * from "./shape.js";
-export { matmul, dot, tensordot, einsum, outer, inner, vdot } from "./linalg.js";
+export { matmul, dot, tensordot, einsum, outer, inner, vdot, diagonal, trace } from "./linalg.js";
 export { slice, IndexError } from "./indexing.js";
 export { asArray } from "./convert.js";
 import { norm } from "./linalg.js";

@@ -223,7 +223,11 @@ export function norm(
     return keep(un.sqrt(red.reduceSum(ew.mul(a, a), axes)));
   }
   if (axes.length !== 1)
-    throw new ShapeError(`[norm] ord ${ord} is a vector norm: got ${axes.length} axes, expected one axis.`);
+    throw new ShapeError(
+      axes.length === 2
+        ? `[norm] matrix norm ord=${ord} is not supported: got 2 axes, expected ord null or "fro" for a matrix (or one axis for a vector norm).`
+        : `[norm] ord ${ord} is a vector norm: got ${axes.length} axes, expected one axis.`,
+    );
   const ax = normalizeAxis("norm", axes[0], a.ndim);
   if (ord === Infinity) return keep(bind1(red.reduceMaxP, [absA], { axes: [ax] }));
   if (ord === -Infinity) return keep(bind1(red.reduceMinP, [absA], { axes: [ax] }));
@@ -231,4 +235,28 @@ export function norm(
   if (ord === 1) return keep(red.reduceSum(absA, [ax]));
   const p = ew.scalarLike(ord, a);
   return keep(ew.pow(red.reduceSum(ew.pow(absA, p), [ax]), ew.div(ew.scalarLike(1, a), p)));
+}
+
+/**
+ * `jnp.diagonal(a, offset, axis1, axis2)`: the entries a[..., i, i + offset] over the
+ * two axes, which are removed; the diagonal becomes the last axis.
+ */
+export function diagonal(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NdArray {
+  const [a] = promoteOperands("diagonal", [x]);
+  if (a.ndim < 2) throw new ShapeError(`[diagonal] the array must have at least two axes: got ${a.aval.str()}.`);
+  const [i1, i2] = normalizeAxes("diagonal", [axis1, axis2], a.ndim);
+  const rest = range(a.ndim).filter((d) => d !== i1 && d !== i2);
+  const moved = st.transpose(a, [...rest, i1, i2]);
+  const rows = a.aval.shape[i1];
+  const cols = a.aval.shape[i2];
+  const n = Math.max(0, Math.min(rows - Math.max(0, -offset), cols - Math.max(0, offset)));
+  const r = Array.from({ length: n }, (_, i) => i + Math.max(0, -offset));
+  const c = Array.from({ length: n }, (_, i) => i + Math.max(0, offset));
+  return moved.get("...", r, c);
+}
+
+/** `jnp.trace(a, offset, axis1, axis2)`: the sum of the diagonal. */
+export function trace(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NdArray {
+  const d = diagonal(x, offset, axis1, axis2);
+  return red.reduceSum(d, [d.ndim - 1]);
 }

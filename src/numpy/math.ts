@@ -66,9 +66,7 @@ export const mod = remainder;
 export const fmod = binary("fmod", ew.rem);
 export const power: Binary = (x, y) => {
   const [a, b] = promoteOperands("power", [x, y]);
-  if (isFloat(a.dtype)) return ew.pow(a, b);
-  // Integer powers by repeated squaring would need a loop; compute in float64-backed float and round.
-  return ew.convert(un.round(ew.pow(ew.convert(a, "float64"), ew.convert(b, "float64"))), a.dtype, a.weakType);
+  return ew.pow(a, b);
 };
 export const pow = power;
 export const maximum = binary("maximum", ew.max);

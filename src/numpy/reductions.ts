@@ -1,5 +1,6 @@
 /** NumPy reductions: sum, mean, prod, max, min, var, std, argmax, argmin, all, any, cumsum, cumprod. */
 import type { NdArray, ArrayLike } from "../core/array.js";
+import { ShapeError } from "../core/errors.js";
 import { defaultFloat, isFloat, type DType } from "../core/dtypes.js";
 import * as ew from "../primitives/elementwise.js";
 import * as un from "../primitives/unary.js";
@@ -64,7 +65,7 @@ function extreme(op: "max" | "min", x: ArrayLike, args: readonly unknown[]): NdA
   const a = asArray(x);
   const { axes, keepdims } = parse(op, a, args);
   if (a.size === 0 && axes.length > 0) {
-    throw new Error(
+    throw new ShapeError(
       `[${op}] zero-size array to reduction operation ${op} which has no identity: got ${a.aval.str()}, expected a non-empty array.`,
     );
   }
@@ -118,7 +119,9 @@ function argExtreme(op: "argmax" | "argmin", x: ArrayLike, args: readonly unknow
   const input = flat ? reshape(a, [a.size]) : a;
   const axis = flat ? 0 : normalizeAxis(op, o.axis!, a.ndim);
   if (input.aval.shape[axis] === 0)
-    throw new Error(`[${op}] attempt to get ${op} of an empty sequence: got ${a.aval.str()}.`);
+    throw new ShapeError(
+      `[${op}] attempt to get ${op} of an empty sequence: got ${a.aval.str()}, expected a non-empty axis.`,
+    );
   const prim = op === "argmax" ? red.argmaxP : red.argminP;
   const out = bind1(prim, [input], { axes: [axis], indexDtype: "int32" });
   if (!o.keepdims) return out;
@@ -133,14 +136,15 @@ function argExtreme(op: "argmax" | "argmin", x: ArrayLike, args: readonly unknow
       );
 }
 
-export const argmax = (
-  x: ArrayLike,
-  ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]
-): NdArray => argExtreme("argmax", x, args);
-export const argmin = (
-  x: ArrayLike,
-  ...args: [(number | null)?, ({ axis?: number | null; keepdims?: boolean } | boolean)?]
-): NdArray => argExtreme("argmin", x, args);
+interface ArgOptions {
+  axis?: number | null;
+  keepdims?: boolean;
+}
+/** Positional `(axis, keepdims)` or `{ axis, keepdims }`. */
+type ArgArgs = [(number | null)?, (ArgOptions | boolean)?] | [ArgOptions];
+
+export const argmax = (x: ArrayLike, ...args: ArgArgs): NdArray => argExtreme("argmax", x, args);
+export const argmin = (x: ArrayLike, ...args: ArgArgs): NdArray => argExtreme("argmin", x, args);
 
 function logical(op: "all" | "any", x: ArrayLike, args: readonly unknown[]): NdArray {
   const a0 = asArray(x);
@@ -166,10 +170,17 @@ function cumulative(
   return f(a, axis);
 }
 
+interface CumulativeOptions {
+  axis?: number | null;
+  dtype?: DType;
+}
+/** Positional `axis` or `{ axis, dtype }`. */
+type CumulativeArgs = [(number | null)?, CumulativeOptions?] | [CumulativeOptions];
+
 /** Cumulative sum along `axis` (flattened when axis is null or omitted). */
-export const cumsum = (x: ArrayLike, ...args: [(number | null)?, { axis?: number | null; dtype?: DType }?]): NdArray =>
+export const cumsum = (x: ArrayLike, ...args: CumulativeArgs): NdArray =>
   cumulative("cumsum", (a, ax) => cum.cumsum(a, ax), x, args);
-export const cumprod = (x: ArrayLike, ...args: [(number | null)?, { axis?: number | null; dtype?: DType }?]): NdArray =>
+export const cumprod = (x: ArrayLike, ...args: CumulativeArgs): NdArray =>
   cumulative("cumprod", (a, ax) => cum.cumprod(a, ax), x, args);
 
 export { promoteOperands };

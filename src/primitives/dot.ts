@@ -157,7 +157,8 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const b = transposeP.rules.impl([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
   const out = allocate(l.dtype, B * M * N);
   if (l.dtype === "float32" && M * N * K >= WASM_MIN_WORK && useWasm()) {
-    for (let bi = 0; bi < B; bi++) sgemm(a as Float32Array, bi * M * K, b as Float32Array, bi * K * N, M, K, N, out as Float32Array, bi * M * N);
+    for (let bi = 0; bi < B; bi++)
+      sgemm(a as Float32Array, bi * M * K, b as Float32Array, bi * K * N, M, K, N, out as Float32Array, bi * M * N);
     return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
   }
   const row = new Float64Array(N);
@@ -178,7 +179,11 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
 }
 
 function outShape(l: NdArray, r: NdArray, lb: number[], lFree: number[], rFree: number[]): number[] {
-  return [...lb.map((i) => l.aval.shape[i]), ...lFree.map((i) => l.aval.shape[i]), ...rFree.map((i) => r.aval.shape[i])];
+  return [
+    ...lb.map((i) => l.aval.shape[i]),
+    ...lFree.map((i) => l.aval.shape[i]),
+    ...rFree.map((i) => r.aval.shape[i]),
+  ];
 }
 
 /** Below this many multiply-adds the plain-JS loop wins (no packing, no copies). */

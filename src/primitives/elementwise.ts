@@ -187,7 +187,22 @@ function powJvp(x: NdArray, y: NdArray, tx: MaybeZero, ty: MaybeZero, out: NdArr
   return tOut;
 }
 
-export const powP = defineBinary({ name: "pow", fn: Math.pow, kinds: ["float"], jvp: powJvp });
+/**
+ * Integer x^y by repeated squaring, wrapping on overflow as int32 arithmetic does
+ * (NumPy and JAX); negative exponents give 0 except for bases 1 and -1.
+ */
+function intPow(x: number, y: number): number {
+  if (y < 0) return x === 1 ? 1 : x === -1 ? (y % 2 === 0 ? 1 : -1) : 0;
+  let result = 1;
+  let base = x | 0;
+  for (let e = y; e > 0; e >>>= 1) {
+    if (e & 1) result = Math.imul(result, base);
+    base = Math.imul(base, base);
+  }
+  return result;
+}
+
+export const powP = defineBinary({ name: "pow", fn: Math.pow, intFn: intPow, kinds: ["float", "int"], jvp: powJvp });
 
 /** max/min: the derivative goes to the chosen operand, split in half at ties (as JAX). */
 function chooserJvp(pick: (x: NdArray, y: NdArray) => NdArray) {

@@ -22,6 +22,10 @@ import { broadcastInDim, broadcastTo, reshape } from "./structural.js";
 import { reduceAndP } from "./reduce.js";
 import { range } from "./shapes.js";
 import { iota } from "./iota.js";
+import { fullAval as zerosWithAvalOf } from "../lax/creation.js";
+
+/** Zeros of an aval, keeping its weak type (a strong cotangent stays strong). */
+const zerosWithAval = (a: ShapedArray) => zerosWithAvalOf(a, 0);
 
 interface GatherParams {
   axes: number[];
@@ -107,7 +111,7 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
   jvp: ([x, idx], [t], p) => [gather(x, idx, p.axes), gather(t as NdArray, idx, p.axes)],
   transpose(ct, [x, idx], { axes }) {
     const shape = (x as UndefinedPrimal).aval.shape;
-    const zeros = broadcastTo(scalarLike(0, ct), shape);
+    const zeros = zerosWithAval(ct.aval.withShape(shape));
     // The gather clamped its indices; scatter-add would drop out-of-range ones, so clamp them the same way.
     const i = idx as NdArray;
     const clamped = min(max(i, scalarLike(0, i)), axisBounds(shape, i, axes, 1));
@@ -195,7 +199,13 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
       ctX =
         mode === "add"
           ? ct
-          : scatter(ct, i, broadcastTo(scalarLike(0, ct), gatherShape(ct.aval.shape, i.aval.shape, axes)), axes, "set");
+          : scatter(
+              ct,
+              i,
+              zerosWithAval(ct.aval.withShape(gatherShape(ct.aval.shape, i.aval.shape, axes))),
+              axes,
+              "set",
+            );
     }
     return [ctX, null, ctU];
   },
@@ -235,7 +245,7 @@ function lastWriter(idx: NdArray, xShape: readonly number[], axes: number[], uSh
 }
 
 function zerosLike(x: NdArray): NdArray {
-  return broadcastTo(scalarLike(0, x), x.aval.shape);
+  return zerosWithAval(x.aval);
 }
 
 function inst(t: MaybeZero, like: NdArray): NdArray {

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench:compare`: the same workloads (bench/peers/workloads.ts) on cotangent, @jax-js/jax and TensorFlow.js
+ * (wasm backend), in one process, each library in its fastest mode.
+ *
+ * First every workload runs twice on every library and the results are compared (W3's second call returns the loss
+ * after one SGD step), then each is timed with `time()`: the median per call over several batches after a warm-up,
+ * with settings scaled to the cost of one call so that no cell takes more than a few seconds. Each iteration includes
+ * reading its results back into JS. Speedup = peer time / cotangent time: below 1 means cotangent is slower.
+ */
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { defaultBackend } from "../src/index.js";
+import { fmtUs, time } from "./harness.js";
+import { AGREEMENT_TOLERANCE, relativeDifference } from "./peers/agreement.js";
+import * as cotangent from "./peers/cotangent.js";
+import * as jaxjs from "./peers/jaxjs.js";
+import * as tfjs from "./peers/tfjs.js";
+import {
+  FLOAT64_VALUES,
+  MATMUL_FLOPS,
+  WORKLOADS,
+  type Readout,
+  type WorkloadName,
+  type Workloads,
+} from "./peers/workloads.js";
+
+const LIBRARIES = [
+  { name: "cotangent", setup: cotangent.setup },
+  { name: "jax-js", setup: jaxjs.setup },
+  { name: "tfjs", setup: tfjs.setup },
+] as const;
+type LibraryName = (typeof LIBRARIES)[number]["name"];
+type Cell = { kind: "time"; us: number } | { kind: "error"; message: string } | { kind: "n/a" };
+
+/** The installed version of a package (from its package.json: jax-js's "exports" does not expose it to require). */
+function version(name: string): string {
+  const file = new URL(`../node_modules/${name}/package.json`, import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** Scales `time()` to the cost of one call: a few seconds at most per cell. */
+function timingSettings(oneCallUs: number): Parameters<typeof time>[1] {
+  if (oneCallUs >= 100_000) return { batches: 5, minBatchMs: 0, warmup: 1 }; // ≥ 0.1 s: 5 single calls
+  if (oneCallUs >= 2_000) return { batches: 7, minBatchMs: 100, warmup: 3 };
+  return { batches: 15, minBatchMs: 40, warmup: 200 }; // the harness defaults
+}
+
+console.log(
+  `cotangent vs @jax-js/jax vs TensorFlow.js — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(`CPU: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, load average ${loadavg()[0].toFixed(2)}`);
+
+// Set up every library; one that fails to initialise has "error" in all its cells.
+const workloads = new Map<LibraryName, Workloads>();
+const cells = new Map<LibraryName, Map<WorkloadName, Cell>>();
+for (const lib of LIBRARIES) {
+  cells.set(lib.name, new Map());
+  try {
+    workloads.set(lib.name, await lib.setup());
+  } catch (e) {
+    for (const w of WORKLOADS) cells.get(lib.name)!.set(w, { kind: "error", message: `setup: ${message(e)}` });
+  }
+}
+console.log(
+  `cotangent: backend ${defaultBackend()} | jax-js ${version("@jax-js/jax")}: device wasm | ` +
+    `tfjs ${version("@tensorflow/tfjs-core")}: ${tfjs.tfjsInfo()}`,
+);
+console.log('cotangent and jax-js run W2, W3, W5 and "W4 jit" under jit; W1 and "W4 eager" are direct calls.');
+console.log(`On a shared or loaded machine (load average above) these numbers are noisy: compare runs with care.\n`);
+
+// Agreement: two calls per cell; both results are compared with cotangent's (or the first library that ran), and
+// where the exact value is known, each library's first output element with it.
+console.log(`Agreement before timing (max relative difference from the reference; tolerance ${AGREEMENT_TOLERANCE}):`);
+const disagreements: string[] = [];
+for (const w of WORKLOADS) {
+  const results = new Map<LibraryName, Readout[]>();
+  for (const lib of LIBRARIES) {
+    const fn = workloads.get(lib.name)?.get(w);
+    if (cells.get(lib.name)!.has(w)) continue;
+    if (!fn) {
+      cells.get(lib.name)!.set(w, { kind: "n/a" });
+      continue;
+    }
+    try {
+      results.set(lib.name, [fn(), fn()]);
+    } catch (e) {
+      cells.get(lib.name)!.set(w, { kind: "error", message: message(e) });
+    }
+  }
+  const [refName, ref] = [...results][0] ?? [];
+  if (!refName || !ref) continue;
+  const outside: string[] = [];
+  const parts = [...results].slice(1).map(([name, got]) => {
+    const d = Math.max(relativeDifference(got[0], ref[0]), relativeDifference(got[1], ref[1]));
+    if (!(d <= AGREEMENT_TOLERANCE)) outside.push(name);
+    return `${name} ${d.toExponential(1)}${d <= AGREEMENT_TOLERANCE ? "" : " (outside)"}`;
+  });
+  if (outside.length) disagreements.push(`${w} (${outside.join(", ")})`);
+  const first = (r: Readout): string => r[0][0].toPrecision(7);
+  const value = w.startsWith("W3")
+    ? `loss ${first(ref[0])} → ${first(ref[1])} after one step`
+    : `value ${first(ref[0])}`;
+  console.log(`  ${w.padEnd(28)} vs ${refName}: ${parts.join(", ") || "no peer ran"}; ${value}`);
+  const exact = FLOAT64_VALUES[w]?.();
+  if (exact !== undefined) {
+    const errors = [...results].map(([name, got]) => {
+      return `${name} ${(Math.abs(got[0][0][0] - exact) / Math.abs(exact)).toExponential(1)}`;
+    });
+    console.log(`      float64 value ${exact.toPrecision(9)}; relative error of each: ${errors.join(", ")}`);
+  }
+}
+console.log(
+  disagreements.length === 0
+    ? `All libraries agree on every workload they ran (within ${AGREEMENT_TOLERANCE} relative).\n`
+    : `All libraries agree within ${AGREEMENT_TOLERANCE} relative except on: ${disagreements.join("; ")}. ` +
+        "The float64 errors above show which result is off.\n",
+);
+
+// Timing, one workload at a time across the libraries.
+const tensorsBefore = tfjs.liveTensors();
+for (const w of WORKLOADS) {
+  for (const lib of LIBRARIES) {
+    const fn = workloads.get(lib.name)?.get(w);
+    if (!fn || cells.get(lib.name)!.has(w)) continue;
+    try {
+      const t0 = performance.now();
+      fn();
+      const oneCallUs = (performance.now() - t0) * 1000;
+      cells.get(lib.name)!.set(w, { kind: "time", us: time(fn, timingSettings(oneCallUs)).medianUs });
+    } catch (e) {
+      cells.get(lib.name)!.set(w, { kind: "error", message: message(e) });
+    }
+  }
+}
+
+// The table: median per call, a derived rate for W1 and W3, and cotangent's speedup against each peer.
+const cell = (lib: LibraryName, w: WorkloadName): Cell => cells.get(lib)!.get(w) ?? { kind: "n/a" };
+const show = (c: Cell, f: (us: number) => string): string => (c.kind === "time" ? f(c.us) : c.kind);
+const speedup = (w: WorkloadName, peer: LibraryName): string => {
+  const [ours, theirs] = [cell("cotangent", w), cell(peer, w)];
+  if (ours.kind !== "time" || theirs.kind !== "time") return "—";
+  const s = theirs.us / ours.us;
+  return `${s >= 0.1 ? s.toFixed(2) : s.toPrecision(2)}×`;
+};
+const rates: Partial<Record<WorkloadName, [string, (us: number) => string]>> = {
+  "W1 matmul 1024×1024": ["  GFLOP/s", (us) => (MATMUL_FLOPS / (us * 1e3)).toFixed(2)],
+  "W3 MLP SGD step": ["  steps/s", (us) => (1e6 / us).toFixed(1)],
+};
+const libs = LIBRARIES.map((l) => l.name);
+const peers = libs.filter((l) => l !== "cotangent");
+const speedupHeaders = peers.map((p) => `vs ${p}`);
+const line = (first: string, cols: string[], extra: string[]): string =>
+  first.padEnd(28) + cols.map((c) => c.padStart(13)).join("") + extra.map((c) => c.padStart(14)).join("");
+
+console.log("Median per call (lower is better); speedup = peer time / cotangent time (< 1: cotangent is slower):\n");
+const header = line("workload", libs, speedupHeaders);
+console.log(`${header}\n${"-".repeat(header.length)}`);
+for (const w of WORKLOADS) {
+  const times = libs.map((l) => show(cell(l, w), fmtUs));
+  const speedups = peers.map((p) => speedup(w, p));
+  console.log(line(w, times, speedups));
+  const rate = rates[w];
+  if (!rate) continue;
+  const values = libs.map((l) => show(cell(l, w), rate[1]));
+  console.log(line(rate[0], values, []));
+}
+
+const errors = libs.flatMap((l) =>
+  WORKLOADS.flatMap((w) => {
+    const c = cell(l, w);
+    return c.kind === "error" ? [`  ${l} / ${w}: ${c.message}`] : [];
+  }),
+);
+if (errors.length) console.log(`\nErrors:\n${errors.join("\n")}`);
+console.log("\nn/a: the library has no such mode (TensorFlow.js has no jit).");
+const tensorsAfter = tfjs.liveTensors();
+console.log(
+  `tfjs live tensors before / after timing: ${tensorsBefore} / ${tensorsAfter}` +
+    (tensorsAfter === tensorsBefore ? " (memory stays flat)." : " (LEAK: tensors are not freed)."),
+);

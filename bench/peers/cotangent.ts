@@ -1,0 +1,89 @@
+/**
+ * The compared workloads on cotangent. `jit` wraps every multi-op workload: it traces once, optimises the program
+ * and runs it op by op on cotangent's backend (`defaultBackend()`, printed in the report). W1 is a single op, so it
+ * calls `np.matmul` directly; "W4 eager" measures `grad` without jit on purpose.
+ */
+import { grad, valueAndGrad, jit, customVjp, numpy as np, nn, tree, type Array } from "../../src/index.js";
+import {
+  LEARNING_RATE,
+  MATMUL_N,
+  W4_X,
+  matmulInputs,
+  mlpBatch,
+  mlpInit,
+  w2Input,
+  w5Input,
+  type Readout,
+  type Workloads,
+} from "./workloads.js";
+
+type Layer = { w: Array; b: Array };
+
+const read = (...xs: Array[]): Readout => xs.map((x) => x.dataSync());
+
+/** sum(log1p(exp(sin(x)·x + 1)) · 0.5) */
+const w2 = (x: Array): Array => np.sum(np.multiply(np.log1p(np.exp(np.add(np.multiply(np.sin(x), x), 1))), 0.5));
+
+/** Mean softmax cross-entropy of the relu MLP against one-hot labels. */
+function mlpLoss(params: Layer[], x: Array, y: Array): Array {
+  let h = x;
+  params.forEach(({ w, b }, i) => {
+    h = np.add(np.matmul(h, w), b);
+    if (i < params.length - 1) h = nn.relu(h);
+  });
+  return np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(h), y), -1)));
+}
+
+/** Stable softplus max(x, 0) + log1p(exp(-|x|)), with the reverse rule ct·σ(x). */
+const softplus = customVjp((x: Array): Array => np.add(np.maximum(x, 0), np.log1p(np.exp(np.negative(np.abs(x))))));
+softplus.defvjp(
+  (x: Array) => [softplus(x), x] as const,
+  (x: Array, ct: Array) => [np.multiply(ct, nn.sigmoid(x))],
+);
+
+export async function setup(): Promise<Workloads> {
+  const workloads: Workloads = new Map();
+
+  const { a: aData, b: bData } = matmulInputs();
+  const a = np.asArray(aData).reshape([MATMUL_N, MATMUL_N]);
+  const b = np.asArray(bData).reshape([MATMUL_N, MATMUL_N]);
+  workloads.set("W1 matmul 1024×1024", () => read(np.matmul(a, b)));
+
+  const x2 = np.asArray(w2Input());
+  const w2Jit = jit(w2);
+  const w2VgJit = jit(valueAndGrad(w2));
+  workloads.set("W2 forward", () => read(w2Jit(x2)));
+  workloads.set("W2 value-and-grad", () => read(...w2VgJit(x2)));
+
+  // W3: the step returns the new parameters and the loss; the next iteration starts from them.
+  let params: Layer[] = mlpInit().map((l) => ({
+    w: np.asArray(l.w).reshape([l.fanIn, l.fanOut]),
+    b: np.asArray(l.b),
+  }));
+  const batch = mlpBatch();
+  const x3 = np.asArray(batch.x).reshape([-1, params[0].w.shape[0]]);
+  const y3 = np.asArray(batch.y).reshape([x3.shape[0], -1]);
+  const step = jit((p: Layer[], x: Array, y: Array) => {
+    const [loss, g] = valueAndGrad(mlpLoss)(p, x, y);
+    const next = tree.map((w: Array, dw: Array) => np.subtract(w, np.multiply(LEARNING_RATE, dw)), p, g) as Layer[];
+    return { loss, next };
+  });
+  workloads.set("W3 MLP SGD step", () => {
+    const { loss, next } = step(params, x3, y3);
+    params = next as Layer[];
+    return read(loss, ...params.flatMap((l) => [l.w, l.b]));
+  });
+
+  const f4 = (x: Array): Array => np.multiply(x, np.sin(x));
+  const x4 = np.array(W4_X);
+  const df4 = grad(f4);
+  const df4Jit = jit(grad(f4));
+  workloads.set("W4 grad(x·sin x) eager", () => read(df4(x4)));
+  workloads.set("W4 grad(x·sin x) jit", () => read(df4Jit(x4)));
+
+  const x5 = np.asArray(w5Input());
+  const df5Jit = jit(grad((x: Array) => np.sum(softplus(x))));
+  workloads.set("W5 grad of custom softplus", () => read(df5Jit(x5)));
+
+  return workloads;
+}

@@ -13,7 +13,7 @@ import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } f
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
-import { scalarLike, selectN } from "../primitives/elementwise.js";
+import { selectN } from "../primitives/elementwise.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
 import type { DiffTrace } from "../transforms/jvp.js";
 import { LinearizeTrace } from "../transforms/linearize.js";
@@ -177,5 +177,3 @@ function transposeCond(
   // Operands given as values (zero tangents) get no cotangent.
   return [...known.map(() => null), ...out.map((ct, i) => (args[numKnown + i] instanceof UndefinedPrimal ? ct : null))];
 }
-
-export { scalarLike };

@@ -5,7 +5,7 @@
  */
 import { ShapedArray, shapeStr } from "../core/aval.js";
 import { NdArray, type ArrayLike as ArrayInput } from "../core/array.js";
-import { allocate, defaultFloat, isFloat, isInteger, resultType, type DType, type TypeKey } from "../core/dtypes.js";
+import { allocate, defaultFloat, isFloat, resultType, type DType, type TypeKey } from "../core/dtypes.js";
 import { ShapeError, CotangentError } from "../core/errors.js";
 import { convert } from "../primitives/elementwise.js";
 
@@ -134,5 +134,3 @@ export function promoteToFloat(op: string, xs: (ArrayInput | unknown)[]): NdArra
   if (isFloat(d)) return promoted;
   return promoted.map((a) => convert(a, defaultFloat(), a.weakType));
 }
-
-export { isInteger };

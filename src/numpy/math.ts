@@ -1,12 +1,11 @@
 /** NumPy's elementwise functions: promotion and broadcasting, then primitives. */
 import { NdArray, type ArrayLike } from "../core/array.js";
-import { defaultFloat, isFloat } from "../core/dtypes.js";
+import { isFloat } from "../core/dtypes.js";
 import * as ew from "../primitives/elementwise.js";
 import * as un from "../primitives/unary.js";
 import { broadcastTo } from "../primitives/structural.js";
 import { broadcastShapes } from "../primitives/shapes.js";
 import { asArray, promoteOperands, promoteToFloat } from "./convert.js";
-import { scalar } from "../lax/creation.js";
 
 type Unary = (x: ArrayLike) => NdArray;
 type Binary = (x: ArrayLike, y: ArrayLike) => NdArray;
@@ -243,5 +242,3 @@ export function copysign(x: ArrayLike, y: ArrayLike): NdArray {
   const [a, b] = promoteToFloat("copysign", [x, y]);
   return ew.selectN(signbit(b), [un.abs(a), un.neg(un.abs(a))]);
 }
-
-export { defaultFloat, scalar };

@@ -9,7 +9,7 @@ import * as cum from "../primitives/cumulative.js";
 import { bind1 } from "../core/trace.js";
 import { normalizeAxes, normalizeAxis, range } from "../primitives/shapes.js";
 import { reshape } from "../primitives/structural.js";
-import { asArray, promoteOperands } from "./convert.js";
+import { asArray } from "./convert.js";
 import { parseOptional } from "./options.js";
 
 export type AxisArg = number | readonly number[] | null | undefined;
@@ -182,5 +182,3 @@ export const cumsum = (x: ArrayLike, ...args: CumulativeArgs): NdArray =>
   cumulative("cumsum", (a, ax) => cum.cumsum(a, ax), x, args);
 export const cumprod = (x: ArrayLike, ...args: CumulativeArgs): NdArray =>
   cumulative("cumprod", (a, ax) => cum.cumprod(a, ax), x, args);
-
-export { promoteOperands };

@@ -1,5 +1,5 @@
 /** NumPy's shape functions, as compositions of primitives. */
-import { shapeSize, shapeStr, type Shape } from "../core/aval.js";
+import { shapeStr, type Shape } from "../core/aval.js";
 import type { NdArray, ArrayLike } from "../core/array.js";
 import { AxisError, ShapeError } from "../core/errors.js";
 import * as st from "../primitives/structural.js";
@@ -379,5 +379,3 @@ export function atleast2d(x: ArrayLike): NdArray {
   const a = asArray(x);
   return a.ndim >= 2 ? a : st.reshape(a, a.ndim === 0 ? [1, 1] : [1, a.size]);
 }
-
-export { shapeSize };

@@ -3,7 +3,7 @@
  * cummin, whose derivatives come from differentiating an associative scan
  * written with differentiable primitives (exact at zeros and ties).
  */
-import { ShapedArray, stridesOf } from "../core/aval.js";
+import { stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
@@ -95,5 +95,3 @@ export const cumsum = (x: NdArray, axis: number, reverse = false) => cumulative(
 export const cumprod = (x: NdArray, axis: number, reverse = false) => cumulative(cumprodP, x, { axis, reverse });
 export const cummax = (x: NdArray, axis: number, reverse = false) => cumulative(cummaxP, x, { axis, reverse });
 export const cummin = (x: NdArray, axis: number, reverse = false) => cumulative(cumminP, x, { axis, reverse });
-
-export { ShapedArray };

@@ -4,7 +4,7 @@
  * CSE cannot merge the recomputation with the original forward computation.
  */
 import { defineMultiPrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
-import { bind, Zero } from "../core/trace.js";
+import { bind } from "../core/trace.js";
 import type { NdArray } from "../core/array.js";
 
 export const optimizationBarrierP: Primitive = defineMultiPrimitive({
@@ -20,5 +20,3 @@ export function optimizationBarrier(xs: NdArray[]): NdArray[] {
   if (xs.length === 0) return xs;
   return bind(optimizationBarrierP, xs);
 }
-
-export { Zero };

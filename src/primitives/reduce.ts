@@ -6,11 +6,11 @@ import { ShapedArray, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
-import { bind1, currentTrace, Zero, type MaybeZero } from "../core/trace.js";
+import { bind1, currentTrace, type MaybeZero } from "../core/trace.js";
 import { forEachStrided } from "../backends/cpu/strided.js";
 import { moveAxis } from "./batching.js";
 import { broadcastInDim, reshape } from "./structural.js";
-import { convert, div, eq, mul, selectN } from "./elementwise.js";
+import { convert, div, eq, mul } from "./elementwise.js";
 import { range } from "./shapes.js";
 import { jvpFlat } from "../transforms/jvp.js";
 import { sliceAxis, padAxis } from "./slicing.js";
@@ -216,5 +216,3 @@ function defineArg(name: string, better: (a: number, b: number) => boolean): Pri
 
 export const argmaxP = defineArg("argmax", (a, b) => a > b);
 export const argminP = defineArg("argmin", (a, b) => a < b);
-
-export { Zero, selectN };

@@ -3,7 +3,7 @@
  * first `numKeys` of them (lexicographically, stable). NaNs sort last, as in
  * NumPy and JAX. argsort is sort with an iota operand.
  */
-import { ShapedArray, stridesOf } from "../core/aval.js";
+import { stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ShapeError } from "../core/errors.js";
@@ -92,5 +92,3 @@ function broadcastBatch(x: NdArray, size: number): NdArray {
 export function sort(xs: NdArray[], p: SortParams): NdArray[] {
   return bind(sortP as Primitive, xs, p as never);
 }
-
-export { ShapedArray };

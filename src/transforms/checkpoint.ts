@@ -26,7 +26,7 @@ import { traceToJaxpr, type StagingTrace } from "../ir/staging.js";
 import { instantiate } from "./zeros.js";
 import { dotGeneralP } from "../primitives/dot.js";
 import { optimizationBarrier } from "../primitives/optimization-barrier.js";
-import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
+import { unflatten, type TreeDef } from "../tree/tree.js";
 import { checkCallable, flattenArrays } from "./args.js";
 import { batchedSubtrace } from "./custom-common.js";
 import { jvpFlat, type DiffTrace } from "./jvp.js";
@@ -204,5 +204,3 @@ export function checkpoint<F extends (...args: never[]) => unknown>(f: F, option
 }
 
 export const remat = checkpoint;
-
-export { flatten };

@@ -190,5 +190,3 @@ function tangentLeaf(t: unknown, out: NdArray): MaybeZero {
   const arr = t instanceof NdArray ? t : flattenArrays(t, "customJvp", "the rule's tangent output")[0][0];
   return arr.dtype === out.dtype ? arr : convert(arr, out.dtype, out.weakType);
 }
-
-export { typeTree };

@@ -216,5 +216,3 @@ export function grad(f: Fn, options: GradOptions = {}): (...args: unknown[]) => 
     return options.hasAux ? [g, (v as unknown[])[1]] : g;
   };
 }
-
-export { isFloat };

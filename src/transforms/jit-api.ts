@@ -1,5 +1,5 @@
 /** `jit` and `makeJaxpr` with pytrees and static arguments. */
-import { ShapedArray } from "../core/aval.js";
+
 import { NdArray } from "../core/array.js";
 import { TransformError } from "../core/errors.js";
 import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
@@ -148,5 +148,3 @@ export function makeJaxpr<A extends unknown[], R>(
     return new TracedJaxpr(closed, outTree!);
   }) as unknown as (...args: Args<A>) => TracedJaxpr;
 }
-
-export { ShapedArray };

@@ -6,7 +6,7 @@ import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import type { Primitive } from "../core/primitive.js";
 import { Trace, Tracer, Zero, withTrace, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
-import { tangentAval, zerosLikeAval } from "./zeros.js";
+import { tangentAval } from "./zeros.js";
 
 /** A primal value with its tangent (the tracers of JVP and linearize traces). */
 export abstract class PairTracer extends Tracer {
@@ -110,5 +110,3 @@ export function jvpFlat(
     trace.active = false;
   }
 }
-
-export { zerosLikeAval };

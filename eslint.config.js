@@ -25,7 +25,14 @@ export default defineConfig([
     languageOptions: {
       ecmaVersion: "latest",
       sourceType: "module",
-      globals: { console: "readonly", process: "readonly", URL: "readonly" },
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        URL: "readonly",
+        WebAssembly: "readonly",
+        Atomics: "readonly",
+        Int32Array: "readonly",
+      },
     },
     rules: {
       "no-unused-vars": ["error", unusedVarsOptions],

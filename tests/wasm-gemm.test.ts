@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { config, defaultBackend, numpy as np, lax } from "../src/index.js";
 import { sgemm, wasmGemmAvailable } from "../src/backends/wasm/gemm.js";
+import { getPool } from "../src/backends/wasm/threads.js";
 
 /** A deterministic, non-repeating fill. */
 const fill = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + 1.37 * i));
@@ -65,6 +66,34 @@ describe("wasm sgemm", () => {
     const again = new Float32Array(m * n);
     sgemm(a, 0, b, 0, m, k, n, again, 0);
     expect(Array.from(again)).toEqual(Array.from(first));
+  });
+
+  it("gives the same bits with any number of threads (each element is summed by one thread, in order)", async () => {
+    const pool = getPool()!;
+    expect(pool.workers).toBeGreaterThanOrEqual(1); // Node with 2+ cores: worker threads
+    const [m, k, n] = [256, 512, 256]; // large enough to split across threads
+    const a = fill(m * k, 5);
+    const b = fill(k * n, 6);
+    const run = () => {
+      const c = new Float32Array(m * n);
+      sgemm(a, 0, b, 0, m, k, n, c, 0);
+      return c;
+    };
+    // Force the calling thread to do everything, then let the workers (started by now) share.
+    const realRun = pool.run;
+    pool.run = (args, ranges) => realRun(args, [[ranges[0][0], ranges[ranges.length - 1][1]]]);
+    const single = run();
+    pool.run = realRun;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let shares = 0;
+    pool.run = (args, ranges) => {
+      shares = Math.max(shares, ranges.length);
+      realRun(args, ranges);
+    };
+    const threaded = run();
+    pool.run = realRun;
+    expect(shares).toBe(pool.workers + 1);
+    expect(Array.from(threaded)).toEqual(Array.from(single));
   });
 
   it("propagates NaN and infinity as a product does", () => {

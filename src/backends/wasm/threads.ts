@@ -55,6 +55,9 @@ function threaded(count: number): Pool {
   for (let slot = 0; slot < count; slot++) {
     const worker = new Worker(url, { workerData: { module, memory, control, slot, slotSize: SLOT } });
     worker.unref(); // idle workers never keep the process alive
+    // A worker that cannot start (e.g. its file missing from a bundle) never says it is ready,
+    // and its share of the work runs on the calling thread.
+    worker.on("error", () => {});
   }
   // Workers start in the background: until one says it is ready, its share runs here.
   const ready = (i: number) => Atomics.load(ctl, i * SLOT + 1) === 1;

@@ -10,6 +10,7 @@ import { DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { mapBinary, mapSelect, mapUnary, type Scalar2 } from "../backends/cpu/elementwise.js";
+import { wasmBinary } from "../backends/dispatch.js";
 import { alignElementwise } from "./batching.js";
 import { broadcastShapes } from "./shapes.js";
 import { broadcastTo, reshape } from "./structural.js";
@@ -80,7 +81,8 @@ function defineBinary(spec: BinarySpec): Primitive {
       const shape = broadcastShapes(spec.name, x.aval.shape, y.aval.shape);
       const fn = spec.intFn && !isFloat(x.dtype) ? spec.intFn : spec.fn;
       const dtype = spec.outDtype ?? x.dtype;
-      return mapBinary(x, y, fn, shape, dtype, !spec.outDtype && x.weakType && y.weakType);
+      const weak = !spec.outDtype && x.weakType && y.weakType;
+      return wasmBinary(spec.name, x, y, weak) ?? mapBinary(x, y, fn, shape, dtype, weak);
     },
     jvp: spec.jvp
       ? ([x, y], [tx, ty]) => {

@@ -10,6 +10,7 @@ import { DTypeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
 import { mapUnary, type Scalar1 } from "../backends/cpu/elementwise.js";
+import { wasmUnary } from "../backends/dispatch.js";
 import {
   digamma as digamma64,
   erf as erf64,
@@ -56,6 +57,8 @@ function defineUnary(spec: UnarySpec): Primitive {
     },
     impl: ([x]) => {
       if (spec.boolOut) return mapUnary(x, spec.fn, "bool", false);
+      const fast = wasmUnary(spec.name, x);
+      if (fast) return fast;
       if (x.dtype === "float32" && spec.fn32) return mapUnary(x, spec.fn32);
       return mapUnary(x, x.dtype === "bool" && spec.boolFn ? spec.boolFn : spec.fn);
     },

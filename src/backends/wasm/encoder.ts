@@ -153,6 +153,182 @@ export class Body {
   f32x4Mul(): this {
     return this.simd(0xe6);
   }
+
+  // ---- More SIMD (opcodes from the WebAssembly SIMD proposal's table) ----
+
+  /** v128.const with 16 raw little-endian bytes. */
+  v128Const(bytes: ArrayLike<number>): this {
+    if (bytes.length !== 16) throw new RangeError("v128.const needs 16 bytes");
+    return this.simd(0x0c, ...Array.from(bytes, (b) => b & 0xff));
+  }
+  /** v128.const of four f32 lanes (one value is splatted). */
+  f32x4Const(...v: number[]): this {
+    return this.v128Const(new Uint8Array(Float32Array.from(v.length === 1 ? [v[0], v[0], v[0], v[0]] : v).buffer));
+  }
+  /** v128.const of four i32 lanes (one value is splatted); values are taken modulo 2³². */
+  i32x4Const(...v: number[]): this {
+    return this.v128Const(new Uint8Array(Int32Array.from(v.length === 1 ? [v[0], v[0], v[0], v[0]] : v).buffer));
+  }
+  /** v128.const of two f64 lanes (one value is splatted). */
+  f64x2Const(...v: number[]): this {
+    return this.v128Const(new Uint8Array(Float64Array.from(v.length === 1 ? [v[0], v[0]] : v).buffer));
+  }
+  /** i8x16.shuffle: byte i of the result is byte lanes[i] of a‖b (0–15 from a, 16–31 from b). */
+  i8x16Shuffle(lanes: number[]): this {
+    if (lanes.length !== 16) throw new RangeError("i8x16.shuffle needs 16 lane indices");
+    return this.simd(0x0d, ...lanes);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f32x4Eq(): this {
+    return this.simd(0x41);
+  }
+  f32x4Ne(): this {
+    return this.simd(0x42);
+  }
+  f32x4Lt(): this {
+    return this.simd(0x43);
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  f32x4Le(): this {
+    return this.simd(0x45);
+  }
+  f32x4Ge(): this {
+    return this.simd(0x46);
+  }
+  v128Not(): this {
+    return this.simd(0x4d);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** a & ~b */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
+  /** bitselect(a, b, c) = (a & c) | (b & ~c), operands pushed in that order. */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  /** i32: 1 if any bit of the v128 is set. */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  f32x4Ceil(): this {
+    return this.simd(0x67);
+  }
+  f32x4Floor(): this {
+    return this.simd(0x68);
+  }
+  f32x4Trunc(): this {
+    return this.simd(0x69);
+  }
+  f32x4Nearest(): this {
+    return this.simd(0x6a);
+  }
+  f64x2Nearest(): this {
+    return this.simd(0x94);
+  }
+  i32x4Eq(): this {
+    return this.simd(0x37);
+  }
+  i32x4GtS(): this {
+    return this.simd(0x3b);
+  }
+  /** i32x4.shl by an i32 count on the stack. */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4ShrS(): this {
+    return this.simd(0xac);
+  }
+  i32x4ShrU(): this {
+    return this.simd(0xad);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  i32x4Sub(): this {
+    return this.simd(0xb1);
+  }
+  i32x4Mul(): this {
+    return this.simd(0xb5);
+  }
+  /** i64x2.shl by an i32 count on the stack. */
+  i64x2Shl(): this {
+    return this.simd(0xcb);
+  }
+  i64x2ShrS(): this {
+    return this.simd(0xcc);
+  }
+  i64x2Add(): this {
+    return this.simd(0xce);
+  }
+  f32x4Abs(): this {
+    return this.simd(0xe0);
+  }
+  f32x4Neg(): this {
+    return this.simd(0xe1);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
+  }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  /** Lane-wise minimum; NaN if either lane is NaN, and min(-0, +0) = -0. */
+  f32x4Min(): this {
+    return this.simd(0xe8);
+  }
+  /** Lane-wise maximum; NaN if either lane is NaN, and max(-0, +0) = +0. */
+  f32x4Max(): this {
+    return this.simd(0xe9);
+  }
+  f64x2Abs(): this {
+    return this.simd(0xec);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  f64x2Div(): this {
+    return this.simd(0xf3);
+  }
+  i32x4TruncSatF32x4S(): this {
+    return this.simd(0xf8);
+  }
+  f32x4ConvertI32x4S(): this {
+    return this.simd(0xfa);
+  }
+  i32x4TruncSatF64x2SZero(): this {
+    return this.simd(0xfc);
+  }
 }
 
 export interface FunctionDef {

@@ -1,0 +1,63 @@
+/**
+ * Which kernels run where: on the `wasm` platform, large float32 elementwise
+ * operations go to the generated WebAssembly kernels; everything else (and
+ * everything on the `cpu` platform) uses the plain-JS reference kernels.
+ */
+import { ShapedArray, shapesEqual } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { config } from "../core/config.js";
+import {
+  wasmBinaryF32,
+  wasmElementwiseAvailable,
+  wasmUnaryF32,
+  type WasmBinaryOp,
+  type WasmUnaryOp,
+} from "./wasm/elementwise.js";
+
+/** Below this many elements a JS loop is as fast as copying into WebAssembly memory and back. */
+const WASM_MIN_ELEMENTS = 256;
+
+const UNARY = new Set<string>([
+  "neg",
+  "abs",
+  "sqrt",
+  "rsqrt",
+  "exp",
+  "log",
+  "log1p",
+  "expm1",
+  "sin",
+  "cos",
+  "tanh",
+  "logistic",
+  "floor",
+  "ceil",
+  "sign",
+]);
+const BINARY = new Set<string>(["add", "sub", "mul", "div", "max", "min"]);
+
+function useWasm(size: number): boolean {
+  return size >= WASM_MIN_ELEMENTS && config.values.platform === "wasm" && wasmElementwiseAvailable();
+}
+
+/** `op(x)` on the wasm platform, or null when the reference kernel should run. */
+export function wasmUnary(op: string, x: NdArray): NdArray | null {
+  if (x.dtype !== "float32" || !UNARY.has(op) || !useWasm(x.size)) return null;
+  const out = new Float32Array(x.size);
+  if (!wasmUnaryF32(op as WasmUnaryOp, x._data as Float32Array, out)) return null;
+  return new NdArray(x.aval, out);
+}
+
+/** `op(x, y)` on the wasm platform (same shapes, or one scalar operand), or null. */
+export function wasmBinary(op: string, x: NdArray, y: NdArray, weak: boolean): NdArray | null {
+  if (x.dtype !== "float32" || y.dtype !== "float32" || !BINARY.has(op)) return null;
+  const xs = x.aval.shape;
+  const ys = y.aval.shape;
+  const shape = x.size === 1 && y.size !== 1 ? ys : xs;
+  const fits = shapesEqual(xs, ys) || (x.size === 1 && x.ndim <= y.ndim) || (y.size === 1 && y.ndim <= x.ndim);
+  const size = Math.max(x.size, y.size);
+  if (!fits || !useWasm(size)) return null;
+  const out = new Float32Array(size);
+  if (!wasmBinaryF32(op as WasmBinaryOp, x._data as Float32Array, y._data as Float32Array, out)) return null;
+  return new NdArray(new ShapedArray(shape, "float32", weak), out);
+}

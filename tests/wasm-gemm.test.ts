@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { config, defaultBackend, numpy as np, lax } from "../src/index.js";
-import { sgemm, wasmGemmAvailable } from "../src/backends/wasm/gemm.js";
+import { rowMajor, sgemm, wasmGemmAvailable } from "../src/backends/wasm/gemm.js";
 import { getPool } from "../src/backends/wasm/threads.js";
 
 /** A deterministic, non-repeating fill. */
@@ -46,7 +46,7 @@ describe("wasm sgemm", () => {
       const a = fill(m * k, m);
       const b = fill(k * n, n + 0.5);
       const c = new Float32Array(m * n + 3).fill(NaN);
-      sgemm(a, 0, b, 0, m, k, n, c, 2);
+      sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, c, 2);
       const want = reference(a, b, m, k, n);
       want.forEach((w, i) => expect(Math.abs(c[2 + i] - w)).toBeLessThanOrEqual(bound(k)));
       // Only the m×n block at the offset is written.
@@ -56,15 +56,43 @@ describe("wasm sgemm", () => {
     }
   });
 
+  it("reads transposed and strided operands in place", () => {
+    const [m, k, n] = [13, 70, 21];
+    const at = fill(k * m, 7); // Aᵀ stored row-major (k×m)
+    const bt = fill(n * k, 8); // Bᵀ stored row-major (n×k)
+    const c = new Float32Array(m * n);
+    sgemm(
+      { data: at, offset: 0, rowStride: 1, colStride: m },
+      { data: bt, offset: 0, rowStride: 1, colStride: k },
+      m,
+      k,
+      n,
+      c,
+      0,
+    );
+    const a = Float32Array.from({ length: m * k }, (_, i) => at[(i % k) * m + Math.floor(i / k)]);
+    const b = Float32Array.from({ length: k * n }, (_, i) => bt[(i % n) * k + Math.floor(i / n)]);
+    const want = reference(a, b, m, k, n);
+    want.forEach((w, i) => expect(Math.abs(c[i] - w)).toBeLessThanOrEqual(bound(k)));
+  });
+
   it("is deterministic: the same bits on every call, whatever ran before", () => {
     const [m, k, n] = [37, 300, 29];
     const a = fill(m * k, 1);
     const b = fill(k * n, 2);
     const first = new Float32Array(m * n);
-    sgemm(a, 0, b, 0, m, k, n, first, 0);
-    sgemm(fill(200 * 600, 3), 0, fill(600 * 90, 4), 0, 200, 600, 90, new Float32Array(200 * 90), 0);
+    sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, first, 0);
+    sgemm(
+      rowMajor(fill(200 * 600, 3), 0, 600),
+      rowMajor(fill(600 * 90, 4), 0, 90),
+      200,
+      600,
+      90,
+      new Float32Array(200 * 90),
+      0,
+    );
     const again = new Float32Array(m * n);
-    sgemm(a, 0, b, 0, m, k, n, again, 0);
+    sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, again, 0);
     expect(Array.from(again)).toEqual(Array.from(first));
   });
 
@@ -76,7 +104,7 @@ describe("wasm sgemm", () => {
     const b = fill(k * n, 6);
     const run = () => {
       const c = new Float32Array(m * n);
-      sgemm(a, 0, b, 0, m, k, n, c, 0);
+      sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, c, 0);
       return c;
     };
     // Force the calling thread to do everything, then let the workers (started by now) share.
@@ -100,7 +128,7 @@ describe("wasm sgemm", () => {
     const a = Float32Array.from([NaN, 1, 1, 1, 1, 1, 1, Infinity]);
     const b = Float32Array.from([1, 1, 1, 1, 1, 1, 1, 1]).map((v, i) => (i === 7 ? 0 : v));
     const c = new Float32Array(1);
-    sgemm(a, 0, b, 0, 1, 8, 1, c, 0);
+    sgemm(rowMajor(a, 0, 8), rowMajor(b, 0, 1), 1, 8, 1, c, 0);
     expect(c[0]).toBeNaN(); // NaN·1 and ∞·0 are both NaN
   });
 

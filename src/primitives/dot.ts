@@ -2,11 +2,11 @@
  * dot_general: contraction over paired axes with batch axes, as XLA's DotGeneral.
  * Output axes: batch axes, then lhs free axes, then rhs free axes.
  */
-import { ShapedArray, shapeStr } from "../core/aval.js";
+import { ShapedArray, shapeStr, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { config } from "../core/config.js";
-import { sgemm, wasmGemmAvailable } from "../backends/wasm/gemm.js";
+import { sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
 import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
@@ -152,15 +152,16 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const M = size(l, lFree);
   const K = size(l, lc);
   const N = size(r, rFree);
+  const out = allocate(l.dtype, B * M * N);
+  if (l.dtype === "float32" && M * N * K >= WASM_MIN_WORK && useWasm()) {
+    const a = viewsOf(l, lb, lFree, lc);
+    const b = viewsOf(r, rb, rc, rFree);
+    for (let bi = 0; bi < B; bi++) sgemm(a(bi), b(bi), M, K, N, out as Float32Array, bi * M * N);
+    return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+  }
   // Kernels run below every trace: call the transpose kernel directly, not through bind.
   const a = transposeP.rules.impl([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
   const b = transposeP.rules.impl([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
-  const out = allocate(l.dtype, B * M * N);
-  if (l.dtype === "float32" && M * N * K >= WASM_MIN_WORK && useWasm()) {
-    for (let bi = 0; bi < B; bi++)
-      sgemm(a as Float32Array, bi * M * K, b as Float32Array, bi * K * N, M, K, N, out as Float32Array, bi * M * N);
-    return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
-  }
   const row = new Float64Array(N);
   for (let bi = 0; bi < B; bi++) {
     for (let i = 0; i < M; i++) {
@@ -176,6 +177,38 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
     }
   }
   return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+}
+
+/**
+ * The operand as one strided matrix per batch element: rows over `rowAxes`,
+ * columns over `colAxes` (each group flattened). When a group of axes cannot be
+ * flattened into one stride, the operand is first transposed into that layout.
+ */
+function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: number[]): (b: number) => MatrixView {
+  const shape = x.aval.shape;
+  const strides = stridesOf(shape);
+  const bs = mergedStride(shape, strides, batchAxes);
+  const rs = mergedStride(shape, strides, rowAxes);
+  const cs = mergedStride(shape, strides, colAxes);
+  if (bs !== null && rs !== null && cs !== null) {
+    const data = x._data as Float32Array;
+    return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
+  }
+  const t = transposeP.rules.impl([x], { permutation: [...batchAxes, ...rowAxes, ...colAxes] })[0];
+  const rows = rowAxes.reduce((n, i) => n * shape[i], 1);
+  const cols = colAxes.reduce((n, i) => n * shape[i], 1);
+  const data = t._data as Float32Array;
+  return (b) => ({ data, offset: b * rows * cols, rowStride: cols, colStride: 1 });
+}
+
+/** The stride of a group of axes read as one flattened axis, or null if they do not flatten in place. */
+function mergedStride(shape: readonly number[], strides: number[], axes: number[]): number | null {
+  const live = axes.filter((a) => shape[a] !== 1);
+  if (live.length === 0) return 0;
+  for (let j = 0; j + 1 < live.length; j++) {
+    if (strides[live[j]] !== shape[live[j + 1]] * strides[live[j + 1]]) return null;
+  }
+  return strides[live[live.length - 1]];
 }
 
 function outShape(l: NdArray, r: NdArray, lb: number[], lFree: number[], rFree: number[]): number[] {

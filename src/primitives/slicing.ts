@@ -5,7 +5,7 @@ import { allocate } from "../core/dtypes.js";
 import { ShapeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero } from "../core/trace.js";
-import { forEachStrided } from "../backends/cpu/strided.js";
+import { copyStrided, forEachStrided } from "../backends/cpu/strided.js";
 import { batchFirst, moveAxis } from "./batching.js";
 import { reduceSum } from "./reduce.js";
 import { scalarLike, selectN, sub } from "./elementwise.js";
@@ -47,7 +47,7 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
     const src = x._data!;
     const out = allocate(x.dtype, shapeSize(outShape));
     const strides = inStrides.map((s, i) => s * p.strides[i]);
-    forEachStrided(outShape, [strides], (i, o) => (out[i] = src[base + o[0]]));
+    copyStrided(src, base, strides, outShape, out);
     return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [slice(x, p), slice(t as NdArray, p)],
@@ -273,7 +273,7 @@ export const revP: Primitive = definePrimitive<RevParams>({
     const base = dimensions.reduce((acc, d) => acc + (shape[d] - 1) * inStrides[d], 0);
     const src = x._data!;
     const out = allocate(x.dtype, src.length);
-    forEachStrided(shape, [strides], (i, o) => (out[i] = src[base + o[0]]));
+    copyStrided(src, base, strides, shape, out);
     return new NdArray(x.aval, out);
   },
   jvp: ([x], [t], p) => [rev(x, p.dimensions), rev(t as NdArray, p.dimensions)],

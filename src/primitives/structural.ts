@@ -5,7 +5,7 @@ import { allocate } from "../core/dtypes.js";
 import { ShapeError } from "../core/errors.js";
 import { definePrimitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
-import { forEachStrided } from "../backends/cpu/strided.js";
+import { copyStrided } from "../backends/cpu/strided.js";
 import { moveAxis } from "./batching.js";
 import { reduceSum } from "./reduce.js";
 import { invertPerm, range } from "./shapes.js";
@@ -70,7 +70,7 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     const src = x._data!;
     const out = allocate(x.dtype, shapeSize(shape));
     if (src.length === 1) out.fill(src[0] as never);
-    else forEachStrided(shape, [strides], (i, o) => (out[i] = src[o[0]]));
+    else copyStrided(src, 0, strides, shape, out);
     return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [
@@ -140,7 +140,7 @@ export const transposeP = definePrimitive<TransposeParams>({
     const strides = permutation.map((p) => inStrides[p]);
     const src = x._data!;
     const out = allocate(x.dtype, src.length);
-    forEachStrided(outShape, [strides], (i, o) => (out[i] = src[o[0]]));
+    copyStrided(src, 0, strides, outShape, out);
     return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [

@@ -38,3 +38,40 @@ export function forEachStrided(
     }
   }
 }
+
+/**
+ * out[i] = src[base + offset(i)] for every row-major position i of `shape`,
+ * where offset(i) = Σ index_d · strides[d]. The innermost axis is a plain loop
+ * (no per-element callback): the copy behind transposes, broadcasts and slices.
+ */
+export function copyStrided(
+  src: ArrayLike<number>,
+  base: number,
+  strides: readonly number[],
+  shape: Shape,
+  out: { [i: number]: number },
+): void {
+  const nd = shape.length;
+  if (nd === 0) {
+    out[0] = src[base];
+    return;
+  }
+  const inner = shape[nd - 1];
+  const innerStride = strides[nd - 1];
+  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (rows === 0 || inner === 0) return;
+  const counter = new Array<number>(nd - 1).fill(0);
+  let offset = base;
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    if (innerStride === 1) for (let j = 0; j < inner; j++) out[o++] = src[offset + j];
+    else for (let j = 0, p = offset; j < inner; j++, p += innerStride) out[o++] = src[p];
+    for (let d = nd - 2; d >= 0; d--) {
+      counter[d]++;
+      offset += strides[d];
+      if (counter[d] < shape[d]) break;
+      offset -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+}

@@ -28,15 +28,30 @@ function ensureBytes(inst: Pool, bytes: number): Float32Array {
   return new Float32Array(inst.memory.buffer);
 }
 
+/** Where a matrix's elements are: element (i, j) is at `data[offset + i·rowStride + j·colStride]`. */
+export interface MatrixView {
+  data: Float32Array;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** A row-major matrix of `cols` columns. */
+export const rowMajor = (data: Float32Array, offset: number, cols: number): MatrixView => ({
+  data,
+  offset,
+  rowStride: cols,
+  colStride: 1,
+});
+
 /**
- * C = A·B for row-major A (m×k) and B (k×n), float32, written into `out`
- * (row-major m×n) at `outOffset`.
+ * C = A·B for float32 A (m×k) and B (k×n) given as strided views (so transposed
+ * operands need no copy: packing reads them in place), written row-major into
+ * `out` at `outOffset`.
  */
 export function sgemm(
-  a: Float32Array,
-  aOff: number,
-  b: Float32Array,
-  bOff: number,
+  a: MatrixView,
+  b: MatrixView,
   m: number,
   k: number,
   n: number,
@@ -55,11 +70,11 @@ export function sgemm(
   mem.fill(0, cBase, cBase + mp * np);
   for (let pc = 0; pc < k; pc += KC) {
     const kb = Math.min(KC, k - pc);
-    packB(b, bOff, n, pc, kb, np, mem, bBase);
+    packB(b, n, pc, kb, np, mem, bBase);
     for (let ic = 0; ic < m; ic += MC) {
       const mb = Math.min(MC, m - ic);
       const mbp = roundUp(mb, MR);
-      packA(a, aOff, k, m, ic, mbp, pc, kb, mem, aBase);
+      packA(a, m, ic, mbp, pc, kb, mem, aBase);
       const args: [number, number, number, number, number, number] = [
         aBase * 4,
         bBase * 4,
@@ -74,34 +89,24 @@ export function sgemm(
   for (let i = 0; i < m; i++) out.set(mem.subarray(cBase + i * np, cBase + i * np + n), outOffset + i * n);
 }
 
-/** B[pc:pc+kb, :] into panels of 8 columns: panel p holds kb rows of b[·, 8p:8p+8] (zeros past n). */
-function packB(
-  b: Float32Array,
-  off: number,
-  n: number,
-  pc: number,
-  kb: number,
-  np: number,
-  mem: Float32Array,
-  base: number,
-): void {
+/** B[pc:pc+kb, :] into panels of 8 columns: panel p holds kb rows of B[·, 8p:8p+8] (zeros past n). */
+function packB(b: MatrixView, n: number, pc: number, kb: number, np: number, mem: Float32Array, base: number): void {
+  const { data, offset, rowStride, colStride } = b;
   for (let p = 0; p < np; p += NR) {
     const panel = base + p * kb;
     const cols = Math.min(NR, n - p);
     for (let kk = 0; kk < kb; kk++) {
-      const src = off + (pc + kk) * n + p;
+      const src = offset + (pc + kk) * rowStride + p * colStride;
       const dst = panel + kk * NR;
-      for (let j = 0; j < cols; j++) mem[dst + j] = b[src + j];
+      for (let j = 0; j < cols; j++) mem[dst + j] = data[src + j * colStride];
       for (let j = cols; j < NR; j++) mem[dst + j] = 0;
     }
   }
 }
 
-/** A[ic:ic+mbp, pc:pc+kb] into panels of 4 rows: panel q holds kb columns of a[4q:4q+4, ·] (zeros past m). */
+/** A[ic:ic+mbp, pc:pc+kb] into panels of 4 rows: panel q holds kb columns of A[4q:4q+4, ·] (zeros past m). */
 function packA(
-  a: Float32Array,
-  off: number,
-  k: number,
+  a: MatrixView,
   m: number,
   ic: number,
   mbp: number,
@@ -110,6 +115,7 @@ function packA(
   mem: Float32Array,
   base: number,
 ): void {
+  const { data, offset, rowStride, colStride } = a;
   for (let q = 0; q < mbp; q += MR) {
     const panel = base + q * kb;
     for (let r = 0; r < MR; r++) {
@@ -118,8 +124,8 @@ function packA(
         for (let kk = 0; kk < kb; kk++) mem[panel + kk * MR + r] = 0;
         continue;
       }
-      const src = off + row * k + pc;
-      for (let kk = 0; kk < kb; kk++) mem[panel + kk * MR + r] = a[src + kk];
+      const src = offset + row * rowStride + pc * colStride;
+      for (let kk = 0; kk < kb; kk++) mem[panel + kk * MR + r] = data[src + kk * colStride];
     }
   }
 }

@@ -7,7 +7,7 @@ import { NdArray } from "../core/array.js";
 import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace, type MaybeZero } from "../core/trace.js";
-import { forEachStrided } from "../backends/cpu/strided.js";
+import { copyStrided } from "../backends/cpu/strided.js";
 import { moveAxis } from "./batching.js";
 import { broadcastInDim, reshape } from "./structural.js";
 import { convert, div, eq, mul } from "./elementwise.js";
@@ -37,20 +37,57 @@ function reduceKernel(
 ): NdArray {
   const shape = x.aval.shape;
   const outShape = reducedShape(shape, axes);
-  const outStrides = stridesOf(outShape);
-  const strides = new Array<number>(shape.length).fill(0);
-  let k = 0;
-  shape.forEach((_, i) => {
-    if (!axes.includes(i)) strides[i] = outStrides[k++];
-  });
   const n = outShape.reduce((a, b) => a * b, 1);
   const acc = new Float64Array(n).fill(init);
-  const src = x._data!;
-  forEachStrided(shape, [strides], (i, o) => (acc[o[0]] = combine(acc[o[0]], src[i])));
+  // View the input as [outer, R, inner] with the reduced axes as the middle block
+  // (moving them last first when they are not adjacent), then run plain loops.
+  const sorted = [...axes].sort((a, b) => a - b);
+  const adjacent = sorted.every((a, i) => i === 0 || a === sorted[i - 1] + 1);
+  let src = x._data!;
+  let outer: number, r: number, inner: number;
+  const size = (from: number, to: number, sh: readonly number[]) => sh.slice(from, to).reduce((a, b) => a * b, 1);
+  if (sorted.length === 0) [outer, r, inner] = [x.size, 1, 1];
+  else if (adjacent) {
+    outer = size(0, sorted[0], shape);
+    r = size(sorted[0], sorted[sorted.length - 1] + 1, shape);
+    inner = size(sorted[sorted.length - 1] + 1, shape.length, shape);
+  } else {
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const perm = [...kept, ...sorted];
+    const moved = allocate(x.dtype, x.size);
+    const strides = stridesOf(shape);
+    copyStrided(
+      src,
+      0,
+      perm.map((p) => strides[p]),
+      perm.map((p) => shape[p]),
+      moved,
+    );
+    src = moved;
+    [outer, r, inner] = [n, x.size / Math.max(n, 1), 1];
+  }
+  if (combine === ADD) {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < r; k++) {
+        const base = (o * r + k) * inner;
+        for (let i = 0; i < inner; i++) acc[o * inner + i] += src[base + i];
+      }
+    }
+  } else {
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < r; k++) {
+        const base = (o * r + k) * inner;
+        for (let i = 0; i < inner; i++) acc[o * inner + i] = combine(acc[o * inner + i], src[base + i]);
+      }
+    }
+  }
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) out[i] = acc[i];
   return new NdArray(new ShapedArray(outShape, dtype, dtype === x.dtype && x.weakType), out);
 }
+
+/** The sum's combine, recognised by identity so the sum loop can inline it. */
+const ADD = (a: number, b: number): number => a + b;
 
 /** Batching for reductions: batch axis first, reduced axes shifted by one. */
 function vmapReduce(prim: Primitive) {
@@ -69,7 +106,7 @@ function expandBack(y: NdArray, shape: readonly number[], axes: number[]): NdArr
 export const reduceSumP: Primitive = definePrimitive<AxesParams>({
   name: "reduce_sum",
   abstractEval: (avals, p) => reduceAval(avals, p),
-  impl: ([x], { axes }) => reduceKernel(x, axes, 0, (a, b) => a + b),
+  impl: ([x], { axes }) => reduceKernel(x, axes, 0, ADD),
   jvp: ([x], [t], p) => [reduceSum(x, p.axes), reduceSum(t as NdArray, p.axes)],
   transpose: (ct, [x], { axes }) => [expandBack(ct, x.aval.shape, axes)],
   vmap: (a, d, p) => vmapReduce(reduceSumP)(a, d, p),

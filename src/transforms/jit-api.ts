@@ -7,6 +7,7 @@ import { ClosedJaxpr, Jaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { checkCallable, leafToArray } from "./args.js";
 import { bindPjit, hasTracerConsts, stageFlat } from "./jit.js";
+import { fuseElementwise } from "../ir/fusion.js";
 import type { Args, Tangent } from "./types.js";
 
 export interface JitOptions {
@@ -69,6 +70,8 @@ function splitStatic(op: string, args: unknown[], statics: Set<number>): Split {
 
 interface Compiled {
   jaxpr: Jaxpr;
+  /** The jaxpr prepared for running: elementwise chains fused into single kernels. */
+  fused: Jaxpr;
   consts: NdArray[];
   outTree: TreeDef;
 }
@@ -102,10 +105,10 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
         flat,
         split.dynamicLeaves.map((a) => a.aval),
       );
-      compiled = { jaxpr, consts, outTree: outTree! };
+      compiled = { jaxpr, fused: fuseElementwise(jaxpr), consts, outTree: outTree! };
       if (!hasTracerConsts(consts)) cache.set(split.key, compiled);
     }
-    const outs = bindPjit(compiled.jaxpr, compiled.consts, split.dynamicLeaves, name);
+    const outs = bindPjit(compiled.jaxpr, compiled.fused, compiled.consts, split.dynamicLeaves, name);
     return unflatten(compiled.outTree, outs);
   };
   return Object.assign(jitted, { cacheSize: () => cache.size }) as unknown as Jitted<A, R>;

@@ -19,6 +19,8 @@ import { optimize } from "../ir/passes.js";
 export interface PjitParams {
   /** Every constant is a leading input: the jaxpr has no constvars. */
   jaxpr: Jaxpr;
+  /** The same program prepared for running (elementwise chains fused); transformations read `jaxpr`. */
+  compiled: Jaxpr;
   name: string;
 }
 
@@ -56,7 +58,7 @@ class InlineCall implements CustomCall {
 export const pjitP: Primitive = defineCallPrimitive<PjitParams>({
   name: "pjit",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
-  impl: (args, { jaxpr }) => run(jaxpr)(args),
+  impl: (args, { compiled }) => run(compiled)(args),
   customCall: (params) => new InlineCall(params),
   printParams: ({ jaxpr, name }) => ({ jaxpr, name }),
 });
@@ -75,8 +77,8 @@ export function stageFlat(
   return { jaxpr: optimize(opened), consts: closed.consts };
 }
 
-export function bindPjit(jaxpr: Jaxpr, consts: NdArray[], args: NdArray[], name: string): NdArray[] {
-  return bind(pjitP as Primitive, [...consts, ...args], { jaxpr, name });
+export function bindPjit(jaxpr: Jaxpr, compiled: Jaxpr, consts: NdArray[], args: NdArray[], name: string): NdArray[] {
+  return bind(pjitP as Primitive, [...consts, ...args], { jaxpr, compiled, name });
 }
 
 /** Constants that are tracers of an enclosing transformation make a trace single-use. */

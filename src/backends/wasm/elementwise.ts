@@ -71,7 +71,7 @@ const BINARY_OPS: readonly WasmBinaryOp[] = ["add", "sub", "mul", "div", "max", 
  * Emits op(x) for the f32x4 local x, returning the result local. `flags` is a
  * v128 local or-ed with lanes the JS driver must recompute (sin, cos).
  */
-function emitUnary(f: Body, op: WasmUnaryOp, x: number, flags: number): number {
+export function emitUnary(f: Body, op: WasmUnaryOp, x: number, flags: number): number {
   const native = (emit: () => void) => bind(f, () => (f.get(x), emit()));
   switch (op) {
     case "neg":

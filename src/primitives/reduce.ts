@@ -66,7 +66,14 @@ function reduceKernel(
     src = moved;
     [outer, r, inner] = [n, x.size / Math.max(n, 1), 1];
   }
-  if (combine === ADD) {
+  if (combine === ADD && inner === 1) {
+    // Reducing trailing axes: one running sum per output.
+    for (let o = 0; o < outer; o++) {
+      let sum = 0;
+      for (let k = o * r, end = k + r; k < end; k++) sum += src[k];
+      acc[o] = sum;
+    }
+  } else if (combine === ADD) {
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < r; k++) {
         const base = (o * r + k) * inner;

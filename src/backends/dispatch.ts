@@ -7,6 +7,8 @@ import { ShapedArray, shapesEqual } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { config } from "../core/config.js";
 import {
+  BINARY_OPS,
+  UNARY_OPS,
   wasmBinaryF32,
   wasmElementwiseAvailable,
   wasmUnaryF32,
@@ -17,24 +19,8 @@ import {
 /** Below this many elements a JS loop is as fast as copying into WebAssembly memory and back. */
 const WASM_MIN_ELEMENTS = 256;
 
-const UNARY = new Set<string>([
-  "neg",
-  "abs",
-  "sqrt",
-  "rsqrt",
-  "exp",
-  "log",
-  "log1p",
-  "expm1",
-  "sin",
-  "cos",
-  "tanh",
-  "logistic",
-  "floor",
-  "ceil",
-  "sign",
-]);
-const BINARY = new Set<string>(["add", "sub", "mul", "div", "max", "min"]);
+const UNARY = new Set<string>(UNARY_OPS);
+const BINARY = new Set<string>(BINARY_OPS);
 
 function useWasm(size: number): boolean {
   return size >= WASM_MIN_ELEMENTS && config.values.platform === "wasm" && wasmElementwiseAvailable();

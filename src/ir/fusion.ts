@@ -12,34 +12,18 @@ import { config } from "../core/config.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { currentTrace } from "../core/trace.js";
 import { runFused, type FusedOp, type FusedProgram } from "../backends/wasm/fused.js";
-import { wasmElementwiseAvailable, type WasmBinaryOp, type WasmUnaryOp } from "../backends/wasm/elementwise.js";
+import {
+  BINARY_OPS,
+  UNARY_OPS,
+  wasmElementwiseAvailable,
+  type WasmBinaryOp,
+  type WasmUnaryOp,
+} from "../backends/wasm/elementwise.js";
 import { jvpFlat } from "../transforms/jvp.js";
 import { vmapFlat } from "../transforms/vmap.js";
 import { evalJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
-const OPS = new Set([
-  "neg",
-  "abs",
-  "sqrt",
-  "rsqrt",
-  "exp",
-  "log",
-  "log1p",
-  "expm1",
-  "sin",
-  "cos",
-  "tanh",
-  "logistic",
-  "floor",
-  "ceil",
-  "sign",
-  "add",
-  "sub",
-  "mul",
-  "div",
-  "max",
-  "min",
-]);
+const OPS = new Set<string>([...UNARY_OPS, ...BINARY_OPS]);
 
 /** Fusing pays off once a pass over memory costs more than the call: arrays of at least this many elements. */
 const MIN_ELEMENTS = 1024;
@@ -152,4 +136,3 @@ export function fuseElementwise(jaxpr: Jaxpr): Jaxpr {
   return out.length === eqns.length ? jaxpr : new Jaxpr(jaxpr.constvars, jaxpr.invars, out, jaxpr.outvars);
 }
 
-export { Literal };

@@ -48,7 +48,8 @@ export type WasmUnaryOp =
   | "sign";
 export type WasmBinaryOp = "add" | "sub" | "mul" | "div" | "max" | "min";
 
-const UNARY_OPS: readonly WasmUnaryOp[] = [
+/** The ops with kernels here; lax primitive names. */
+export const UNARY_OPS: readonly WasmUnaryOp[] = [
   "neg",
   "abs",
   "sqrt",
@@ -65,7 +66,7 @@ const UNARY_OPS: readonly WasmUnaryOp[] = [
   "ceil",
   "sign",
 ];
-const BINARY_OPS: readonly WasmBinaryOp[] = ["add", "sub", "mul", "div", "max", "min"];
+export const BINARY_OPS: readonly WasmBinaryOp[] = ["add", "sub", "mul", "div", "max", "min"];
 
 /**
  * Emits op(x) for the f32x4 local x, returning the result local. `flags` is a

@@ -21,7 +21,7 @@ import {
 } from "../backends/wasm/elementwise.js";
 import { jvpFlat } from "../transforms/jvp.js";
 import { vmapFlat } from "../transforms/vmap.js";
-import { evalJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
+import { evalJaxpr, Jaxpr, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 const OPS = new Set<string>([...UNARY_OPS, ...BINARY_OPS]);
 
@@ -135,4 +135,3 @@ export function fuseElementwise(jaxpr: Jaxpr): Jaxpr {
   }
   return out.length === eqns.length ? jaxpr : new Jaxpr(jaxpr.constvars, jaxpr.invars, out, jaxpr.outvars);
 }
-

@@ -16,14 +16,25 @@ import {
   type WasmUnaryOp,
 } from "./wasm/elementwise.js";
 
-/** Below this many elements a JS loop is as fast as copying into WebAssembly memory and back. */
-const WASM_MIN_ELEMENTS = 256;
+/**
+ * Sizes below which the plain-JS kernels run even on the wasm platform, where a JS loop
+ * is as fast as copying into WebAssembly memory and back. Tests set them to 0 to run
+ * every kernel they can on wasm.
+ */
+export const wasmThresholds = {
+  /** Elements of a float32 elementwise operation. */
+  elementwise: 256,
+  /** Multiply-adds of a float32 matrix product. */
+  matmul: 4096,
+  /** Elements of a chain that jit fuses into one kernel. */
+  fusion: 1024,
+};
 
 const UNARY = new Set<string>(UNARY_OPS);
 const BINARY = new Set<string>(BINARY_OPS);
 
 function useWasm(size: number): boolean {
-  return size >= WASM_MIN_ELEMENTS && config.values.platform === "wasm" && wasmElementwiseAvailable();
+  return size >= wasmThresholds.elementwise && config.values.platform === "wasm" && wasmElementwiseAvailable();
 }
 
 /** `op(x)` on the wasm platform, or null when the reference kernel should run. */

@@ -12,6 +12,7 @@ import { config } from "../core/config.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { currentTrace } from "../core/trace.js";
 import { runFused, type FusedOp, type FusedProgram } from "../backends/wasm/fused.js";
+import { wasmThresholds } from "../backends/dispatch.js";
 import {
   BINARY_OPS,
   UNARY_OPS,
@@ -24,9 +25,6 @@ import { vmapFlat } from "../transforms/vmap.js";
 import { evalJaxpr, Jaxpr, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 const OPS = new Set<string>([...UNARY_OPS, ...BINARY_OPS]);
-
-/** Fusing pays off once a pass over memory costs more than the call: arrays of at least this many elements. */
-const MIN_ELEMENTS = 1024;
 
 interface FusedParams {
   program: FusedProgram;
@@ -68,7 +66,7 @@ export const fusedElementwiseP: Primitive = defineMultiPrimitive<FusedParams>({
 function fusible(e: JaxprEqn): ShapedArray | null {
   if (!OPS.has(e.prim.name) || e.outvars.length !== 1) return null;
   const out = e.outvars[0].aval;
-  if (out.dtype !== "float32" || out.size < MIN_ELEMENTS) return null;
+  if (out.dtype !== "float32" || out.size < wasmThresholds.fusion) return null;
   const ok = e.inputs.every(
     (a) => a.aval.dtype === "float32" && (a.aval.ndim === 0 || shapesEqual(a.aval.shape, out.shape)),
   );

@@ -7,6 +7,7 @@ import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { config } from "../core/config.js";
 import { sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
+import { wasmThresholds } from "../backends/dispatch.js";
 import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
@@ -153,7 +154,7 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const K = size(l, lc);
   const N = size(r, rFree);
   const out = allocate(l.dtype, B * M * N);
-  if (l.dtype === "float32" && M * N * K >= WASM_MIN_WORK && useWasm()) {
+  if (l.dtype === "float32" && M * N * K >= wasmThresholds.matmul && useWasm()) {
     const a = viewsOf(l, lb, lFree, lc);
     const b = viewsOf(r, rb, rc, rFree);
     for (let bi = 0; bi < B; bi++) sgemm(a(bi), b(bi), M, K, N, out as Float32Array, bi * M * N);
@@ -218,9 +219,6 @@ function outShape(l: NdArray, r: NdArray, lb: number[], lFree: number[], rFree: 
     ...rFree.map((i) => r.aval.shape[i]),
   ];
 }
-
-/** Below this many multiply-adds the plain-JS loop wins (no packing, no copies). */
-const WASM_MIN_WORK = 4096;
 
 function useWasm(): boolean {
   return config.values.platform === "wasm" && wasmGemmAvailable();

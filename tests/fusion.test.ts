@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { config, grad, jit, jvp, makeJaxpr, numpy as np, valueAndGrad, vmap, type Array } from "../src/index.js";
 import { evalJaxpr, Jaxpr } from "../src/ir/jaxpr.js";
 import { fuseElementwise } from "../src/ir/fusion.js";
+import { getPool } from "../src/backends/wasm/threads.js";
 
 const w2 = (x: Array) => np.sum(np.multiply(np.log1p(np.exp(np.add(np.multiply(np.sin(x), x), 1))), 0.5));
 const chain = (x: Array) => np.tanh(np.add(np.multiply(np.exp(np.negative(np.abs(x))), 2), np.cos(x)));
@@ -85,6 +86,28 @@ describe("elementwise fusion under jit", () => {
       onCpu(() => f(big)),
       1e-6,
     );
+  });
+
+  it("splits large fused loops across the worker threads, with the same bits as one thread", async () => {
+    const big = np.linspace(-3, 3, 100_000);
+    const f = jit(chain);
+    const pool = getPool()!;
+    const workers = pool.workers;
+    expect(workers).toBeGreaterThanOrEqual(1);
+    pool.workers = 0; // the single-thread path
+    const single = f(big).dataSync();
+    pool.workers = workers;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
+    const realRunKernel = pool.runKernel;
+    let threads = 0;
+    pool.runKernel = (id, argLists) => {
+      threads = argLists.length;
+      return realRunKernel(id, argLists);
+    };
+    const parallel = f(big).dataSync();
+    pool.runKernel = realRunKernel;
+    expect(threads).toBe(workers + 1);
+    expect(globalThis.Array.from(parallel)).toEqual(globalThis.Array.from(single));
   });
 
   it("fused equations differentiate and batch through their sub-jaxpr", () => {

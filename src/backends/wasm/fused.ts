@@ -10,6 +10,8 @@
 import { Body, buildModule, I32, V128, type ValType } from "./encoder.js";
 import { bind } from "./simd-math.js";
 import { emitUnary, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.js";
+import { MAX_PAGES } from "./gemm-kernel.js";
+import { getPool } from "./threads.js";
 
 export interface FusedOp {
   op: WasmUnaryOp | WasmBinaryOp;
@@ -101,6 +103,8 @@ function compile(p: FusedProgram): { fn: KernelFn; memory: WebAssembly.Memory } 
  * the caller can evaluate the chain operation by operation instead.
  */
 export function runFused(p: FusedProgram, inputs: Float32Array[], outputs: Float32Array[], n: number): boolean {
+  const pool = getPool();
+  if (pool && pool.workers > 0 && n >= PARALLEL_MIN_ELEMENTS) return runParallel(p, inputs, outputs, n);
   const { fn, memory } = compile(p);
   const mem = new Float32Array(memory.buffer);
   const nIn = inputs.length;
@@ -122,5 +126,56 @@ export function runFused(p: FusedProgram, inputs: Float32Array[], outputs: Float
     if (fn(...args) !== 0) return false;
     outputs.forEach((o, k) => o.set(mem.subarray(base(nIn + k), base(nIn + k) + len), off));
   }
+  return true;
+}
+
+/** Below this many elements a fused loop is not split across threads. */
+const PARALLEL_MIN_ELEMENTS = 1 << 16;
+
+/** Pool kernel ids of programs compiled for the shared memory. */
+const registered = new Map<string, number>();
+
+/**
+ * The same loop split across the worker threads: the whole inputs are copied into
+ * the pool's shared memory once, every thread runs the kernel on its own range of
+ * elements (pointers offset into the same arrays), and the outputs are copied out.
+ */
+function runParallel(p: FusedProgram, inputs: Float32Array[], outputs: Float32Array[], n: number): boolean {
+  const pool = getPool()!;
+  const key = JSON.stringify(p);
+  let id = registered.get(key);
+  if (id === undefined) {
+    const buffers = p.scalarInputs.length + p.outputs.length;
+    const params = new Array<ValType>(buffers + 1).fill(I32);
+    id = pool.register(buildModule([{ name: "run", params, results: [I32], body: kernel(p) }], 16, true, MAX_PAGES));
+    registered.set(key, id);
+  }
+  const padded = (n + 3) & ~3;
+  const buffers = inputs.length + outputs.length;
+  const need = buffers * padded * 4;
+  const have = pool.memory.buffer.byteLength;
+  if (have < need) pool.memory.grow(Math.ceil((need - have) / 65536));
+  const mem = new Float32Array(pool.memory.buffer);
+  const base = (k: number) => k * padded;
+  inputs.forEach((x, k) => {
+    if (p.scalarInputs[k]) mem[base(k)] = x[0];
+    else {
+      mem.set(x.subarray(0, n), base(k));
+      mem.fill(0, base(k) + n, base(k) + padded);
+    }
+  });
+  const threads = pool.workers + 1;
+  const argLists: number[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const lo = Math.floor((t * padded) / threads / 4) * 4;
+    const hi = t === threads - 1 ? padded : Math.floor(((t + 1) * padded) / threads / 4) * 4;
+    const ptrs = Array.from(
+      { length: buffers },
+      (_, k) => (base(k) + (k < inputs.length && p.scalarInputs[k] ? 0 : lo)) * 4,
+    );
+    argLists.push([...ptrs, (hi - lo) * 4]);
+  }
+  if (pool.runKernel(id, argLists).some((flag) => flag !== 0)) return false;
+  outputs.forEach((o, k) => o.set(mem.subarray(base(inputs.length + k), base(inputs.length + k) + n)));
   return true;
 }

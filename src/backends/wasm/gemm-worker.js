@@ -1,17 +1,33 @@
 /**
- * A gemm worker thread (plain JavaScript, so that the same file runs from the
- * sources and from dist/): instantiates the kernel it is given on the shared
- * memory, says it is ready, then waits on its slot of the control block for
- * column ranges to compute.
- * Slot layout (int32): [state, ready, ap, bp, cp, mc, jr0, jr1, kc, ldc];
- * state 0 idle, 1 work posted, 2 done, 3 shut down.
+ * A kernel worker thread (plain JavaScript, so that the same file runs from the
+ * sources and from dist/). It instantiates the gemm kernel it is given, and any
+ * other kernel module the main thread sends on its port, all on the shared
+ * memory; says it is ready; then waits on its slot of the control block.
+ * Slot layout (int32): [state, ready, kernel, result, ...arguments];
+ * state 0 idle, 1 work posted, 2 done, 3 shut down; kernel -1 is gemm.
  */
-import { workerData } from "node:worker_threads";
+import { receiveMessageOnPort, workerData } from "node:worker_threads";
 
-const { module, memory, control, slot, slotSize } = workerData;
+const { module, memory, control, slot, slotSize, port } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+const kernels = new Map();
 const ctl = new Int32Array(control);
 const base = slot * slotSize;
+const ARGS = base + 4;
+
+/** The kernel with this id, receiving its module from the port if it has not arrived yet. */
+function kernel(id) {
+  while (!kernels.has(id)) {
+    const message = receiveMessageOnPort(port);
+    if (message === undefined) {
+      Atomics.wait(ctl, base + 1, 1, 1); // sleep 1 ms: the module is on its way
+      continue;
+    }
+    const { id: got, module: m } = message.message;
+    kernels.set(got, new WebAssembly.Instance(m, { env: { memory } }).exports.run);
+  }
+  return kernels.get(id);
+}
 
 Atomics.store(ctl, base + 1, 1);
 for (;;) {
@@ -21,16 +37,9 @@ for (;;) {
     Atomics.wait(ctl, base, state);
     state = Atomics.load(ctl, base);
   }
-  gemm(
-    ctl[base + 2],
-    ctl[base + 3],
-    ctl[base + 4],
-    ctl[base + 5],
-    ctl[base + 6],
-    ctl[base + 7],
-    ctl[base + 8],
-    ctl[base + 9],
-  );
+  const id = ctl[base + 2];
+  const args = Array.from(ctl.subarray(ARGS, base + slotSize));
+  ctl[base + 3] = id === -1 ? (gemm(...args.slice(0, 8)), 0) : kernel(id)(...args);
   Atomics.store(ctl, base, 2);
   Atomics.notify(ctl, base);
 }

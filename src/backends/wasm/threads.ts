@@ -17,10 +17,20 @@ export interface Pool {
   workers: number;
   /** Runs gemm on column ranges: ranges[0] here, ranges[i] on worker i-1; returns when all are done. */
   run(args: [number, number, number, number, number, number], ranges: [number, number][]): void;
+  /**
+   * Compiles a kernel module (one exported function `run`, importing the pool's
+   * memory) for every thread; returns its id for `runKernel`.
+   */
+  register(bytes: Uint8Array<ArrayBuffer>): number;
+  /** Runs kernel `id` once per argument list (the first here, the others on workers); returns each result. */
+  runKernel(id: number, argLists: number[][]): number[];
 }
 
-/** Int32 words per worker in the control block: [state, ready, ...gemm arguments]. */
-const SLOT = 10;
+/** Int32 words per worker in the control block: [state, ready, kernel, result, ...arguments]. */
+const SLOT = 24;
+const MAX_ARGS = SLOT - 4;
+
+type KernelFn = (...args: number[]) => number;
 
 function cpuCount(): number {
   const os = createRequire(import.meta.url)("node:os") as {
@@ -34,6 +44,7 @@ function singleThread(): Pool {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
   const gemm = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(false)), { env: { memory } }).exports
     .gemm as GemmFn;
+  const kernels: KernelFn[] = [];
   return {
     memory,
     gemm,
@@ -41,19 +52,34 @@ function singleThread(): Pool {
     run: (args, ranges) => {
       for (const [a, b] of ranges) gemm(args[0], args[1], args[2], args[3], a, b, args[4], args[5]);
     },
+    register(bytes) {
+      const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as KernelFn;
+      return kernels.push(run) - 1;
+    },
+    runKernel: (id, argLists) => argLists.map((args) => kernels[id](...args)),
   };
 }
 
 function threaded(count: number): Pool {
-  const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+  const { Worker, MessageChannel } = createRequire(import.meta.url)(
+    "node:worker_threads",
+  ) as typeof import("node:worker_threads");
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const module = new WebAssembly.Module(gemmModuleBytes(true));
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn;
+  const kernels: KernelFn[] = [];
   const control = new SharedArrayBuffer(4 * SLOT * count);
   const ctl = new Int32Array(control);
   const url = new URL("./gemm-worker.js", import.meta.url);
+  const ports: import("node:worker_threads").MessagePort[] = [];
   for (let slot = 0; slot < count; slot++) {
-    const worker = new Worker(url, { workerData: { module, memory, control, slot, slotSize: SLOT } });
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1);
+    port1.unref();
+    const worker = new Worker(url, {
+      workerData: { module, memory, control, slot, slotSize: SLOT, port: port2 },
+      transferList: [port2],
+    });
     worker.unref(); // idle workers never keep the process alive
     // A worker that cannot start (e.g. its file missing from a bundle) never says it is ready,
     // and its share of the work runs on the calling thread.
@@ -71,7 +97,8 @@ function threaded(count: number): Pool {
       ranges.slice(1).forEach(([jr0, jr1], i) => {
         if (!ready(i)) return void here.push([jr0, jr1]);
         const base = i * SLOT;
-        ctl.set([args[0], args[1], args[2], args[3], jr0, jr1, args[4], args[5]], base + 2);
+        ctl[base + 2] = -1;
+        ctl.set([args[0], args[1], args[2], args[3], jr0, jr1, args[4], args[5]], base + 4);
         Atomics.store(ctl, base, 1);
         Atomics.notify(ctl, base);
         posted.push(base);
@@ -81,6 +108,34 @@ function threaded(count: number): Pool {
         while (Atomics.load(ctl, base) !== 2) Atomics.wait(ctl, base, 1);
         Atomics.store(ctl, base, 0);
       }
+    },
+    register(bytes) {
+      const module = new WebAssembly.Module(bytes);
+      const id = kernels.push(new WebAssembly.Instance(module, { env: { memory } }).exports.run as KernelFn) - 1;
+      for (const port of ports) port.postMessage({ id, module });
+      return id;
+    },
+    runKernel(id, argLists) {
+      const results = new Array<number>(argLists.length);
+      const posted: [number, number][] = [];
+      const here: number[] = [0];
+      argLists.slice(1).forEach((args, i) => {
+        if (!ready(i) || args.length > MAX_ARGS) return void here.push(i + 1);
+        const base = i * SLOT;
+        ctl[base + 2] = id;
+        ctl.fill(0, base + 4, base + SLOT);
+        ctl.set(args, base + 4);
+        Atomics.store(ctl, base, 1);
+        Atomics.notify(ctl, base);
+        posted.push([base, i + 1]);
+      });
+      for (const k of here) results[k] = kernels[id](...argLists[k]);
+      for (const [base, k] of posted) {
+        while (Atomics.load(ctl, base) !== 2) Atomics.wait(ctl, base, 1);
+        results[k] = ctl[base + 3];
+        Atomics.store(ctl, base, 0);
+      }
+      return results;
     },
   };
 }

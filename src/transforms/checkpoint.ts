@@ -28,9 +28,8 @@ import { dotGeneralP } from "../primitives/dot.js";
 import { optimizationBarrier } from "../primitives/optimization-barrier.js";
 import { unflatten, type TreeDef } from "../tree/tree.js";
 import { checkCallable, flattenArrays } from "./args.js";
-import { batchedSubtrace } from "./custom-common.js";
+import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
 import { jvpFlat, type DiffTrace } from "./jvp.js";
-import { stageFlat } from "./jit.js";
 import { LinearizeTrace } from "./linearize.js";
 import type { BatchTrace } from "./vmap.js";
 
@@ -142,18 +141,15 @@ class CheckpointCall implements CustomCall {
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
     const outDims: BatchDim[] = [];
     const call = new CheckpointCall(this.name, batchedSubtrace(trace, this.fun, dims, outDims), this.policy);
-    const parent = trace.parent;
-    const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outDims.slice()];
+    return bindOnParent(trace, call, vals, outDims);
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(
-      this.fun,
-      args.map((a) => a.aval),
-    );
-    const params: CheckpointParams = { name: this.name, jaxpr, policy: this.policy };
-    return trace.stageEqn(checkpointP, [...consts, ...args], params, jaxpr.outAvals);
+    return stageCall(trace, checkpointP, this.fun, args, (jaxpr): CheckpointParams => ({
+      name: this.name,
+      jaxpr,
+      policy: this.policy,
+    }));
   }
 }
 

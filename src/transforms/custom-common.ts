@@ -1,7 +1,11 @@
 /** Pieces shared by customVjp, customJvp and checkpoint: batching sub-traces, argument handling, messages. */
 import { NdArray } from "../core/array.js";
 import type { BatchDim } from "../core/primitive.js";
-import { currentTrace, Tracer, withTrace, Zero, type MaybeZero } from "../core/trace.js";
+import { currentTrace, Tracer, withTrace, Zero, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
+import type { Primitive } from "../core/primitive.js";
+import type { Jaxpr } from "../ir/jaxpr.js";
+import type { StagingTrace } from "../ir/staging.js";
+import { stageFlat } from "./jit.js";
 import { TransformError } from "../core/errors.js";
 import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
 import { batchTo, moveAxis } from "../primitives/batching.js";
@@ -117,4 +121,34 @@ export function typeTree(tree: TreeDef, leaves: NdArray[]): string {
 
 export function fnName(f: unknown, fallback = "<anonymous>"): string {
   return (typeof f === "function" && f.name) || fallback;
+}
+
+/** Binds `call` on the batch trace's parent; its outputs have the batch axes recorded in `outDims`. */
+export function bindOnParent(
+  trace: BatchTrace,
+  call: CustomCall,
+  vals: NdArray[],
+  outDims: BatchDim[],
+): [NdArray[], BatchDim[]] {
+  const parent = trace.parent;
+  const outs = withTrace(parent, () => parent.processCustom(call, vals));
+  return [outs, outDims.slice()];
+}
+
+/**
+ * Stages a call as one equation of `prim`: `fun` traced at the arguments' avals
+ * (its constants become leading operands) and `params` built from that jaxpr.
+ */
+export function stageCall(
+  trace: StagingTrace,
+  prim: Primitive,
+  fun: (xs: NdArray[]) => NdArray[],
+  args: NdArray[],
+  params: (jaxpr: Jaxpr, numConsts: number) => Params,
+): NdArray[] {
+  const { jaxpr, consts } = stageFlat(
+    fun,
+    args.map((a) => a.aval),
+  );
+  return trace.stageEqn(prim, [...consts, ...args], params(jaxpr, consts.length), jaxpr.outAvals);
 }

@@ -13,10 +13,9 @@ import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } f
 import { withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
-import { batchedSubtrace } from "./custom-common.js";
+import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
 import { batchTo } from "../primitives/batching.js";
 import type { DiffTrace } from "./jvp.js";
-import { stageFlat } from "./jit.js";
 import { backwardPass } from "./transpose.js";
 import type { BatchTrace } from "./vmap.js";
 import { instantiate } from "./zeros.js";
@@ -78,18 +77,16 @@ export class CustomJvpCall implements CustomCall {
       ];
     };
     const call = new CustomJvpCall(this.name, funB, ruleB, this.numConsts, null);
-    const parent = trace.parent;
-    const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outDims.slice()];
+    return bindOnParent(trace, call, vals, outDims);
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(
-      this.fun,
-      args.map((a) => a.aval),
-    );
-    const params: CustomJvpCallParams = { name: this.name, callJaxpr: jaxpr, numConsts: consts.length, jvp: this.rule };
-    return trace.stageEqn(customJvpCallP, [...consts, ...args], params, jaxpr.outAvals);
+    return stageCall(trace, customJvpCallP, this.fun, args, (callJaxpr, numConsts): CustomJvpCallParams => ({
+      name: this.name,
+      callJaxpr,
+      numConsts,
+      jvp: this.rule,
+    }));
   }
 }
 

@@ -14,9 +14,8 @@ import { defineCallPrimitive, defineMultiPrimitive, type BatchDim, type Primitiv
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
-import { batchedSubtrace, unbatchCotangents } from "./custom-common.js";
+import { batchedSubtrace, bindOnParent, stageCall, unbatchCotangents } from "./custom-common.js";
 import type { DiffTrace } from "./jvp.js";
-import { stageFlat } from "./jit.js";
 import { LinearizeTrace } from "./linearize.js";
 import type { BatchTrace } from "./vmap.js";
 import { instantiate, tangentAval } from "./zeros.js";
@@ -115,24 +114,17 @@ export class CustomVjpCall implements CustomCall {
       return unbatchCotangents(kept, dims, vals);
     };
     const call = new CustomVjpCall(this.name, funB, fwdB, bwdB, this.numConsts, null);
-    const parent = trace.parent;
-    const outs = withTrace(parent, () => parent.processCustom(call, vals));
-    return [outs, outDims.slice()];
+    return bindOnParent(trace, call, vals, outDims);
   }
 
   stage(trace: StagingTrace, args: NdArray[]): NdArray[] {
-    const { jaxpr, consts } = stageFlat(
-      this.fun,
-      args.map((a) => a.aval),
-    );
-    const params: CustomVjpCallParams = {
+    return stageCall(trace, customVjpCallP, this.fun, args, (callJaxpr, numConsts): CustomVjpCallParams => ({
       name: this.name,
-      callJaxpr: jaxpr,
-      numConsts: consts.length,
+      callJaxpr,
+      numConsts,
       fwd: this.fwd,
       bwd: this.bwd,
-    };
-    return trace.stageEqn(customVjpCallP, [...consts, ...args], params, jaxpr.outAvals);
+    }));
   }
 }
 

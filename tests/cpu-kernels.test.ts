@@ -41,7 +41,9 @@ describe("cpu kernel fast paths", () => {
         for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) if (f(i, j, k)) s += at(i, j, k);
       return s;
     };
-    expect(values(np.sum(x, 0))).toEqual([...globalThis.Array(12).keys()].map((p) => sum((i, j, k) => j * 4 + k === p)));
+    expect(values(np.sum(x, 0))).toEqual(
+      [...globalThis.Array(12).keys()].map((p) => sum((i, j, k) => j * 4 + k === p)),
+    );
     expect(values(np.sum(x, 1))).toEqual([...globalThis.Array(8).keys()].map((p) => sum((i, j, k) => i * 4 + k === p)));
     expect(values(np.sum(x, [1, 2]))).toEqual([0, 1].map((p) => sum((i) => i === p)));
     expect(values(np.sum(x, [0, 2]))).toEqual([0, 1, 2].map((p) => sum((i, j) => j === p)));

@@ -808,7 +808,16 @@ row({
 // ---- dot_general ----------------------------------------------------------------------------
 
 type Dims = [[number[], number[]], [number[], number[]]];
+/**
+ * float32 products of K pairs from [-2, 2]: the cpu kernel sums in float64 and rounds once
+ * (½ ulp), the wasm kernel sums in float32 (as XLA does), erring by at most
+ * K·2⁻²⁴·Σ|aᵢbᵢ| ≤ K·2⁻²⁴·4K in absolute terms; the tolerance allows that bound.
+ */
+function dotTol32(k: number): Tol {
+  return { rtol: ULP32, atol: 4 * k * k * 2 ** -24 };
+}
 function dot(name: string, a: number[], b: number[], dims: Dims): void {
+  const k = dims[0][0].reduce((n, axis) => n * a[axis], 1);
   row({
     name: `dot_general ${name}`,
     prim: "dot_general",
@@ -816,6 +825,7 @@ function dot(name: string, a: number[], b: number[], dims: Dims): void {
     fn: (x, y) => lax.dotGeneral(x, y, dims),
     ref: (x, y) => R.dotGeneral(x, y, dims[0], dims[1]),
     diff: "smooth",
+    tol32: dotTol32(k),
   });
 }
 dot(

@@ -110,6 +110,22 @@ describe("elementwise fusion under jit", () => {
     expect(globalThis.Array.from(parallel)).toEqual(globalThis.Array.from(single));
   });
 
+  it("takes scalars broadcast to the chain's shape into the loop as scalars", () => {
+    // The gradient of a sum seeds the backward pass with ones: a broadcast of 1.0.
+    const g = (a: Array) => np.sum(np.multiply(np.tanh(a), np.exp(a)));
+    const j = fused(grad(g), x);
+    const names = j.eqns.map((e) => e.prim.name);
+    expect(names).not.toContain("broadcast_in_dim");
+    const sub = j.eqns.flatMap((e) =>
+      e.prim.name === "fused_elementwise" ? (e.params as { sub: Jaxpr }).sub.eqns : [],
+    );
+    expect(sub.map((e) => e.prim.name)).toContain("broadcast_in_dim");
+    close(
+      jit(grad(g))(x),
+      onCpu(() => grad(g)(x)),
+    );
+  });
+
   it("fused equations differentiate and batch through their sub-jaxpr", () => {
     const j = fused(chain, x);
     const run = (a: Array) => evalJaxpr(j, [], [a])[0];

@@ -63,8 +63,11 @@ export const fusedElementwiseP: Primitive = defineMultiPrimitive<FusedParams>({
   printParams: ({ sub }) => ({ jaxpr: sub }),
 });
 
+/** A scalar broadcast to the chain's shape: inside a fused loop it is just the scalar, splat. */
+const isScalarBroadcast = (e: JaxprEqn) => e.prim.name === "broadcast_in_dim" && e.inputs[0].aval.ndim === 0;
+
 function fusible(e: JaxprEqn): ShapedArray | null {
-  if (!OPS.has(e.prim.name) || e.outvars.length !== 1) return null;
+  if (!(OPS.has(e.prim.name) || isScalarBroadcast(e)) || e.outvars.length !== 1) return null;
   const out = e.outvars[0].aval;
   if (out.dtype !== "float32" || out.size < wasmThresholds.fusion) return null;
   const ok = e.inputs.every(
@@ -92,6 +95,7 @@ function fuseRun(run: JaxprEqn[], usedLater: Set<Var>): JaxprEqn {
   run.forEach((e) => e.inputs.forEach((a) => !(a instanceof Var && defined.has(a)) && valueOf(a)));
   const ops: FusedOp[] = [];
   run.forEach((e) => {
+    if (isScalarBroadcast(e)) return void index.set(e.outvars[0], valueOf(e.inputs[0]));
     ops.push({ op: e.prim.name as WasmUnaryOp | WasmBinaryOp, args: e.inputs.map(valueOf) });
     index.set(e.outvars[0], externals.length + ops.length - 1);
   });

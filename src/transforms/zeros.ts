@@ -6,12 +6,12 @@ import { Zero, type MaybeZero } from "../core/trace.js";
 import { fullAval } from "../lax/creation.js";
 
 /**
- * The aval of a tangent for a primal of aval `a`: the same, except that
- * integer and bool values (which have no tangent space) keep their own dtype
- * and only ever get symbolic zeros.
+ * The aval of a tangent for a primal of aval `a`: the same aval. (Integer and bool
+ * values have no tangent space; they keep their own dtype and only ever get
+ * symbolic zeros, where JAX would use float0.)
  */
 export function tangentAval(a: ShapedArray): ShapedArray {
-  return a.weakType && isFloat(a.dtype) ? a : new ShapedArray(a.shape, a.dtype, a.weakType);
+  return a;
 }
 
 export function zerosLikeAval(a: ShapedArray): NdArray {

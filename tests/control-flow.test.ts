@@ -628,9 +628,24 @@ describe("whileLoop: vmap", () => {
 
 describe("whileLoop: reverse mode raises JAX's error", () => {
   const f = (x: NdArray) => doubleUntil(x)[1];
+  it("linearize works, as in JAX, and its linear function equals jvp; only transposing fails", () => {
+    const g = (x: NdArray) =>
+      lax.whileLoop(
+        (c: NdArray) => np.less(c, 10),
+        (c: NdArray) => np.multiply(c, c),
+        x,
+      );
+    const [y, lin] = linearize(g, s64(1.5));
+    const [yj, tj] = jvp(g, [s64(1.5)], [s64(1)]);
+    // 1.5 → 2.25 → 5.0625 → 25.62890625: y = x⁸ and dy/dx = 8x⁷ = 136.6875, exactly in float64.
+    expectNear(y, 25.62890625, 0, "float64");
+    expectNear(yj, 25.62890625, 0, "float64");
+    expectNear(lin(s64(1)), 136.6875, 0, "float64");
+    expectNear(tj, 136.6875, 0, "float64");
+  });
   for (const [name, run] of [
     ["grad", () => grad(f)(s64(1))],
-    ["vjp", () => vjp(f, s64(1))],
+    ["vjp (when the pullback runs, as in JAX)", () => vjp(f, s64(1))[1](s64(1))],
     ["jacrev", () => jacrev(f)(s64(1))],
     ["grad(jit)", () => grad(jit(f))(s64(1))],
     ["jit(grad)", () => jit(grad(f))(s64(1))],

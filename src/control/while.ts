@@ -47,6 +47,10 @@ export const whileP: Primitive = defineCallPrimitive<WhileParams>({
   abstractEval: (_avals, { body }) => body.outAvals,
   impl: whileImpl,
   customCall: (params) => new WhileCall(params),
+  /** Reverse mode would need every step's residuals, and the number of steps is not known ahead. */
+  transpose: () => {
+    throw new TransformError(`[whileLoop] ${REVERSE_WHILE_ERROR}`);
+  },
   printParams: ({ cond, body, numCondConsts, numBodyConsts }) => ({
     body_jaxpr: body,
     body_nconsts: numBodyConsts,
@@ -76,8 +80,13 @@ class WhileCall implements CustomCall {
   }
 
   /** Forward mode: carry [carry, carry tangents]; the body's constants get their tangents too. */
+  /**
+   * Forward mode: a while loop over [carry, carry tangents]. Under linearize the
+   * outputs are computed now and that loop is staged whole into the linear program
+   * (recomputing the primal steps), so `linearize` works and applying its function
+   * works; transposing it raises JAX's error (the number of steps is not stored).
+   */
   jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
-    if (trace instanceof LinearizeTrace) throw new TransformError(`[whileLoop] ${REVERSE_WHILE_ERROR}`);
     const { cond, body, numCondConsts: ncc, numBodyConsts: nbc } = this.p;
     const cc = primals.slice(0, ncc);
     const bc = primals.slice(ncc, ncc + nbc);
@@ -110,8 +119,11 @@ class WhileCall implements CustomCall {
       [...cc, ...carry, ...carryT].map((x) => x.aval),
     );
     const parent = trace.parent;
-    const res = withTrace(parent, () => bindWhile(cc, [...bc, ...bcT], [...carry, ...carryT], jCond, jBody));
-    const outs = res.slice(0, nk);
+    const tangentTrace = trace instanceof LinearizeTrace ? trace.tangentTrace : null;
+    const res = withTrace(tangentTrace ?? parent, () =>
+      bindWhile(cc, [...bc, ...bcT], [...carry, ...carryT], jCond, jBody),
+    );
+    const outs = tangentTrace ? withTrace(parent, () => bindWhile(cc, bc, carry, cond, body)) : res.slice(0, nk);
     const outT = res.slice(nk);
     let k = 0;
     return [outs, outs.map((o) => (isFloat(o.dtype) ? outT[k++] : new Zero(o.aval)))];

@@ -1,27 +1,9 @@
-/**
- * The whole golden suite again: once with every float32 kernel that has a
- * WebAssembly version running it at every size (elementwise ops, matrix
- * products, fused jit chains), and once on the plain-JS cpu platform. Both must
- * give JAX's numbers.
- */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config, defaultBackend } from "../src/index.js";
-import { wasmThresholds } from "../src/backends/dispatch.js";
-
-const saved = { ...wasmThresholds };
+/** The whole golden suite again, with the WebAssembly kernels at every size: it must give JAX's numbers. */
+import { describe } from "vitest";
+import { withWasmAtEverySize } from "./helpers/wasm-everywhere.js";
 
 describe("on the wasm platform, at every size", async () => {
-  beforeAll(() => {
-    config.update("platform", "wasm");
-    Object.assign(wasmThresholds, { elementwise: 0, matmul: 0, fusion: 0 });
-  });
-  afterAll(() => {
-    Object.assign(wasmThresholds, saved);
-  });
-  it("runs with the wasm kernels switched on for every size", () => {
-    expect(defaultBackend()).toBe("wasm");
-    expect(wasmThresholds).toEqual({ elementwise: 0, matmul: 0, fusion: 0 });
-  });
+  withWasmAtEverySize();
   // The suite's cases register inside this describe, so the hooks above apply to them.
   await import("./golden.test.js");
 });

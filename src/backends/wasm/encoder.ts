@@ -36,7 +36,26 @@ function sleb(n: number, out: number[]): void {
 export class Body {
   readonly code: number[] = [];
   readonly locals: ValType[] = [];
+  /** Code run once at the start of the function, before `code` (the hoisted constants). */
+  readonly prologue: number[] = [];
+  private readonly hoisted = new Map<string, number>();
   constructor(readonly numParams: number) {}
+
+  /**
+   * Pushes a v128 constant (16 little-endian bytes) kept in a local that the
+   * prologue sets once, so that a loop reads it instead of rebuilding it.
+   */
+  hoistedV128(bytes: ArrayLike<number>): this {
+    const key = Array.from(bytes).join(",");
+    let l = this.hoisted.get(key);
+    if (l === undefined) {
+      l = this.local(V128);
+      this.hoisted.set(key, l);
+      this.prologue.push(0xfd, 0x0c, ...Array.from(bytes, (b) => b & 0xff), 0x21);
+      uleb(l, this.prologue);
+    }
+    return this.get(l);
+  }
 
   /** Declares a local of type `t`, returning its index. */
   local(t: ValType): number {
@@ -108,6 +127,47 @@ export class Body {
     this.op(0x0c);
     uleb(depth, this.code);
     return this;
+  }
+  // ---- integer scalars, byte loads and stores, lane conversions (kernels with boolean values and row loops)
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  /** select: a if c else b, for [a, b, c] on the stack. */
+  select(): this {
+    return this.op(0x1b);
+  }
+  i32Load8U(offset = 0): this {
+    this.op(0x2d, 0x00);
+    uleb(offset, this.code);
+    return this;
+  }
+  /** Loads 4 bytes into lane 0 of a zeroed v128. */
+  v128Load32Zero(offset = 0): this {
+    this.simd(0x5c, 0x02);
+    uleb(offset, this.code);
+    return this;
+  }
+  /** Stores 32-bit lane `lane` of the v128 on the stack. */
+  v128Store32Lane(lane: number, offset = 0): this {
+    this.simd(0x5a, 0x02);
+    uleb(offset, this.code);
+    this.code.push(lane);
+    return this;
+  }
+  i8x16NarrowI16x8U(): this {
+    return this.simd(0x66);
+  }
+  i16x8NarrowI32x4U(): this {
+    return this.simd(0x86);
+  }
+  i16x8ExtendLowI8x16U(): this {
+    return this.simd(0x89);
+  }
+  i32x4ExtendLowI16x8U(): this {
+    return this.simd(0xa9);
+  }
+  i32x4Neg(): this {
+    return this.simd(0xa1);
   }
   /** `for (i = start; i < end; i += step) body()`, with end and step in locals/constants given as emitters. */
   forLoop(i: number, start: () => void, end: () => void, step: number, body: () => void): this {
@@ -329,6 +389,35 @@ export class Body {
   i32x4TruncSatF64x2SZero(): this {
     return this.simd(0xfc);
   }
+  /** Pseudo-minimum b < a ? b : a (one instruction; NaN in b is ignored, NaN in a kept). */
+  f32x4Pmin(): this {
+    return this.simd(0xea);
+  }
+  /** Pseudo-maximum a < b ? b : a (one instruction; NaN in b is ignored, NaN in a kept). */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  f64x2Neg(): this {
+    return this.simd(0xed);
+  }
+  f64x2Sqrt(): this {
+    return this.simd(0xef);
+  }
+  f64x2Min(): this {
+    return this.simd(0xf4);
+  }
+  f64x2Max(): this {
+    return this.simd(0xf5);
+  }
+  f64x2Pmin(): this {
+    return this.simd(0xf6);
+  }
+  f64x2Pmax(): this {
+    return this.simd(0xf7);
+  }
+  f64x2ConvertLowI32x4S(): this {
+    return this.simd(0xfe);
+  }
 }
 
 export interface FunctionDef {
@@ -396,7 +485,7 @@ export function buildModule(
   );
   const bodies = funcs.map((f) => {
     const locals = vec(f.body.locals.map((t) => [0x01, t]));
-    const body = [...locals, ...f.body.code, 0x0b];
+    const body = [...locals, ...f.body.prologue, ...f.body.code, 0x0b];
     const sized: number[] = [];
     uleb(body.length, sized);
     return [...sized, ...body];

@@ -1,0 +1,249 @@
+/**
+ * Compiles a kernel (src/kernel/ir.ts) into one WebAssembly SIMD function:
+ *
+ *   run(buf₀, …, bufₖ, r0, r1, cols, n) → i32
+ *
+ * with one pointer per input, then one per output, then the rows [r0, r1) to
+ * run, the row length and the total element count. Row r covers elements
+ * [r·cols, min((r+1)·cols, n)); a flat kernel (no row structure) is run with
+ * cols = a fixed block length, so its last row is partial. The loop reads four
+ * lanes at a time; buffers are padded to a multiple of four elements.
+ *
+ * Values are computed where they first vary: operations on scalars only run
+ * once before the loop, those on per-row values once per row. Booleans are
+ * lane masks inside the loop and bytes (0 or 1) in memory.
+ *
+ * Output buffers: a stored value is an array like the inputs; a reduction over
+ * every element writes one partial result per row (two f64x2 sums, 32 bytes,
+ * or one f32x4 maximum, 16 bytes), which the driver combines in row order; a
+ * reduction over rows accumulates into one float64 (sum) or float32 (max) per
+ * column, which the driver initialises. Sums are accumulated in float64.
+ *
+ * The result is 1 when a sin/cos lane fell outside the range the vector code
+ * reduces accurately (the caller then evaluates the region op by op).
+ */
+import { Body, I32, V128 } from "./encoder.js";
+import { bind } from "./simd-math.js";
+import { emitUnary, type WasmUnaryOp } from "./elementwise.js";
+import type { BinaryOpName, CompareOpName, Kernel, KernelOp, KernelOutput, KernelType } from "../../kernel/ir.js";
+import { valueTypes } from "../../kernel/ir.js";
+
+/** Where a value first varies: 0 once per call, 1 once per row, 2 every element. */
+type Level = 0 | 1 | 2;
+
+const COMPARE: Record<CompareOpName, (f: Body) => Body> = {
+  lt: (f) => f.f32x4Lt(),
+  le: (f) => f.f32x4Le(),
+  gt: (f) => f.f32x4Gt(),
+  ge: (f) => f.f32x4Ge(),
+  eq: (f) => f.f32x4Eq(),
+  ne: (f) => f.f32x4Ne(),
+};
+
+const BINARY: Record<BinaryOpName, (f: Body) => Body> = {
+  add: (f) => f.f32x4Add(),
+  sub: (f) => f.f32x4Sub(),
+  mul: (f) => f.f32x4Mul(),
+  div: (f) => f.f32x4Div(),
+  max: (f) => f.f32x4Max(),
+  min: (f) => f.f32x4Min(),
+};
+
+/** Emits one operation on value locals, returning the result's local. */
+function emitOp(f: Body, o: KernelOp, vals: number[], flags: number): number {
+  const a = o.args.map((i) => vals[i]);
+  if (o.op === "select") return bind(f, () => f.get(a[2]).get(a[1]).get(a[0]).v128Bitselect());
+  if (o.op === "not") return bind(f, () => f.get(a[0]).v128Not());
+  if (o.op in COMPARE) return bind(f, () => COMPARE[o.op as CompareOpName](f.get(a[0]).get(a[1])));
+  if (o.op in BINARY) return bind(f, () => BINARY[o.op as BinaryOpName](f.get(a[0]).get(a[1])));
+  return emitUnary(f, o.op as WasmUnaryOp, a[0], flags);
+}
+
+/** Pushes a boolean mask from 4 bytes (0 or 1) at the address on the stack. */
+function loadBoolLanes(f: Body, offset: number): void {
+  f.v128Load32Zero(offset).i16x8ExtendLowI8x16U().i32x4ExtendLowI16x8U().i32x4Neg();
+}
+
+export function kernelBody(k: Kernel, unroll: number): Body {
+  const nIn = k.inputs.length;
+  const nBuf = nIn + k.outputs.length;
+  const f = new Body(nBuf + 4);
+  const [R0, R1, COLS, N] = [nBuf, nBuf + 1, nBuf + 2, nBuf + 3];
+  const types = valueTypes(k);
+  const r = f.local(I32);
+  const c = f.local(I32);
+  const rowStart = f.local(I32); // r·cols
+  const limit = f.local(I32); // valid elements in this row
+  const off = f.local(I32); // rowStart + c
+  const addr = f.local(I32);
+  const flags = f.local(V128);
+  f.v128Zero().set(flags);
+
+  const level: Level[] = k.inputs.map((i) => (i.kind === "scalar" ? 0 : i.kind === "col" ? 1 : 2));
+  for (const o of k.ops) level.push(Math.max(0, ...o.args.map((a) => level[a])) as Level);
+  const vals: number[] = new Array<number>(types.length).fill(-1);
+
+  const splatInput = (i: number, addr: () => void) => {
+    vals[i] = bind(f, () => {
+      addr();
+      if (types[i] === "bool") f.i32Load8U().i32x4Splat().i32x4Neg();
+      else f.f32Load().f32x4Splat();
+    });
+  };
+  const emitOpsAt = (lv: Level) =>
+    k.ops.forEach((o, j) => {
+      if (level[nIn + j] === lv) vals[nIn + j] = emitOp(f, o, vals, flags);
+    });
+
+  // Once per call: scalars, and what depends on them only.
+  k.inputs.forEach((inp, i) => inp.kind === "scalar" && splatInput(i, () => f.get(i)));
+  emitOpsAt(0);
+  const accs = k.outputs.map((o) => (o.kind === "reduce" && o.over === "all" ? [f.local(V128), f.local(V128)] : []));
+
+  f.forLoop(
+    r,
+    () => f.get(R0),
+    () => f.get(R1),
+    1,
+    () => {
+      f.get(r).get(COLS).i32Mul().set(rowStart);
+      // limit = min(cols, n − rowStart)
+      f.get(COLS).get(N).get(rowStart).i32Sub().get(COLS).get(N).get(rowStart).i32Sub().i32LtS().select().set(limit);
+      k.inputs.forEach(
+        (inp, i) => inp.kind === "col" && splatInput(i, () => f.get(i).get(r).i32(bytesOf(types[i])).i32Mul().i32Add()),
+      );
+      emitOpsAt(1);
+      k.outputs.forEach((o, j) => {
+        if (o.kind !== "reduce" || o.over !== "all") return;
+        const init = () => (o.reducer === "sum" ? f.v128Zero() : f.f32x4Const(-Infinity));
+        init().set(accs[j][0]);
+        init().set(accs[j][1]);
+      });
+      f.forLoop(
+        c,
+        () => f.i32(0),
+        () => f.get(limit),
+        4 * unroll,
+        () => emitElements(),
+      );
+      // One partial per row for the reductions over every element.
+      k.outputs.forEach((o, j) => {
+        if (o.kind !== "reduce" || o.over !== "all") return;
+        const ptr = nIn + j;
+        const row = () =>
+          f
+            .get(ptr)
+            .get(r)
+            .i32(o.reducer === "sum" ? 32 : 16)
+            .i32Mul()
+            .i32Add();
+        row().get(accs[j][0]).v128Store();
+        if (o.reducer === "sum") row().get(accs[j][1]).v128Store(16);
+      });
+    },
+  );
+  f.get(flags).v128AnyTrue();
+  return f;
+
+  /**
+   * The loop body: elements (r, c … c + 4·unroll − 1), as `unroll` independent
+   * vectors whose operations are interleaved, so that one vector's long
+   * dependency chains (exp, log, sin …) overlap with the other's.
+   */
+  function emitElements(): void {
+    f.get(rowStart).get(c).i32Add().set(off);
+    const at = (ptr: number, index: number, t: KernelType | "f64") => () =>
+      f.get(ptr).get(index).i32(bytesOf(t)).i32Mul().i32Add();
+    const lanes = Array.from({ length: unroll }, () => vals.slice());
+    k.inputs.forEach((inp, i) => {
+      if (inp.kind !== "full" && inp.kind !== "row") return;
+      const index = inp.kind === "full" ? off : c;
+      const bytes = 4 * bytesOf(types[i]);
+      lanes.forEach((v, u) => {
+        v[i] = bind(f, () => {
+          at(i, index, types[i])();
+          if (types[i] === "bool") loadBoolLanes(f, u * bytes);
+          else f.v128Load(u * bytes);
+        });
+      });
+    });
+    k.ops.forEach((o, j) => {
+      if (level[nIn + j] === 2) lanes.forEach((v) => (v[nIn + j] = emitOp(f, o, v, flags)));
+    });
+    k.outputs.forEach((o, j) => lanes.forEach((v, u) => emitOutput(o, nIn + j, v[o.value], u, at)));
+  }
+
+  /** Writes vector `u` of output value v. */
+  function emitOutput(
+    o: KernelOutput,
+    ptr: number,
+    v: number,
+    u: number,
+    at: (ptr: number, index: number, t: KernelType | "f64") => () => void,
+  ): void {
+    if (o.kind === "store") {
+      at(ptr, off, types[o.value])();
+      if (types[o.value] === "bool") {
+        const b = bind(f, () => f.get(v).i32x4Const(1).v128And());
+        f.get(b).get(b).i16x8NarrowI32x4U().set(b);
+        f.get(b)
+          .get(b)
+          .i8x16NarrowI16x8U()
+          .v128Store32Lane(0, 4 * u);
+      } else f.get(v).v128Store(16 * u);
+    } else if (o.over === "all") {
+      // Lanes past the end of the row do not count: lane l is valid if c + 4u + l < limit.
+      const valid = () =>
+        f
+          .get(limit)
+          .get(c)
+          .i32Sub()
+          .i32x4Splat()
+          .i32x4Const(4 * u, 4 * u + 1, 4 * u + 2, 4 * u + 3)
+          .i32x4GtS();
+      const [a0, a1] = accs[ptr - nIn];
+      if (o.reducer === "sum") {
+        const x = bind(f, () => (f.get(v), valid(), f.v128And()));
+        f.get(a0).get(x).f64x2PromoteLowF32x4().f64x2Add().set(a0);
+        f.get(a1).get(x).get(x).i8x16Shuffle(HIGH_HALF).f64x2PromoteLowF32x4().f64x2Add().set(a1);
+      } else {
+        f.get(a0).get(v).f32x4Const(-Infinity);
+        valid();
+        f.v128Bitselect().f32x4Max().set(a0);
+      }
+    } else if (o.reducer === "sum") {
+      // Column sums in float64: acc[c..c+1] += v[0..1], acc[c+2..c+3] += v[2..3].
+      at(ptr, c, "f64")();
+      f.set(addr);
+      f.get(addr)
+        .get(addr)
+        .v128Load(32 * u)
+        .get(v)
+        .f64x2PromoteLowF32x4()
+        .f64x2Add()
+        .v128Store(32 * u);
+      f.get(addr)
+        .get(addr)
+        .v128Load(32 * u + 16)
+        .get(v)
+        .get(v)
+        .i8x16Shuffle(HIGH_HALF)
+        .f64x2PromoteLowF32x4();
+      f.f64x2Add().v128Store(32 * u + 16);
+    } else {
+      at(ptr, c, "float32")();
+      f.set(addr);
+      f.get(addr)
+        .get(addr)
+        .v128Load(16 * u)
+        .get(v)
+        .f32x4Max()
+        .v128Store(16 * u);
+    }
+  }
+}
+
+/** Shuffle lanes taking the upper two f32 lanes into the lower half. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+
+const bytesOf = (t: KernelType | "f64"): number => (t === "bool" ? 1 : t === "f64" ? 8 : 4);

@@ -1,0 +1,126 @@
+/**
+ * Kernel fusion for jit: each run of consecutive equations that one kernel can
+ * compute — float32/bool elementwise operations over one shape, broadcasts
+ * into it, and the sums and maxima that consume them — becomes a single
+ * `fused_kernel` equation, run as one generated loop (backends/wasm). The
+ * fused equation keeps the original equations as a sub-jaxpr: its fallback
+ * implementation and its differentiation and batching rules simply run it.
+ */
+import type { ShapedArray } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { allocate } from "../core/dtypes.js";
+import { config } from "../core/config.js";
+import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
+import { currentTrace } from "../core/trace.js";
+import { runKernel, type KernelData } from "../backends/wasm/kernel-run.js";
+import { wasmThresholds } from "../backends/dispatch.js";
+import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "../backends/wasm/elementwise.js";
+import { jvpFlat } from "../transforms/jvp.js";
+import { vmapFlat } from "../transforms/vmap.js";
+import { evalJaxpr, Jaxpr, Var, type JaxprEqn } from "../ir/jaxpr.js";
+import { needsRows, type Kernel } from "./ir.js";
+import { isElementwise, lowerRun, matrixOf, reductionOver, type KernelOpSet } from "./lower.js";
+
+interface FusedParams {
+  kernel: Kernel;
+  /** The kernel's iteration space. */
+  rows: number;
+  cols: number;
+  /** The original equations: inputs are the fused equation's inputs, outputs its outputs. */
+  sub: Jaxpr;
+}
+
+const runSub = (sub: Jaxpr) => (xs: NdArray[]) => evalJaxpr(sub, [], xs);
+
+function runOnWasm(args: NdArray[], { kernel, rows, cols, sub }: FusedParams): NdArray[] | null {
+  const avals = sub.outAvals;
+  const outs = avals.map((a) => allocate(a.dtype, a.size) as KernelData);
+  const ins = args.map((a) => a._data as KernelData);
+  if (!runKernel(kernel, ins, outs, rows, cols)) return null;
+  return outs.map((o, i) => new NdArray(avals[i], o));
+}
+
+export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({
+  name: "fused_kernel",
+  abstractEval: (_avals, { sub }) => sub.outAvals,
+  impl(args, params) {
+    const onWasm = config.values.platform === "wasm" && wasmElementwiseAvailable() ? runOnWasm(args, params) : null;
+    return onWasm ?? runSub(params.sub)(args);
+  },
+  jvp: (primals, tangents, { sub }) => jvpFlat(runSub(sub), primals, tangents, currentTrace()),
+  vmap(args, dims, { sub }, size) {
+    const [outs] = vmapFlat(runSub(sub), args, dims, size, 0);
+    return [outs, outs.map(() => 0)];
+  },
+  printParams: ({ sub }) => ({ jaxpr: sub }),
+});
+
+const WASM_OPS: KernelOpSet = { unary: new Set<string>(UNARY_OPS), binary: new Set<string>(BINARY_OPS) };
+
+/** Buffers (inputs + outputs) a kernel may take: the worker pool passes at most 20 arguments. */
+const MAX_BUFFERS = 16;
+
+/** The shape a run starting at `e` would have, or null if `e` cannot start one. */
+function runShape(e: JaxprEqn, ops: KernelOpSet): ShapedArray | null {
+  if (e.outvars.length !== 1) return null;
+  const out = e.outvars[0].aval;
+  if (out.size < wasmThresholds.fusion || !isElementwise(e, out.shape, ops)) return null;
+  return out;
+}
+
+/** Can `e` join the run `run` of shape `s`? */
+function joins(e: JaxprEqn, run: JaxprEqn[], s: readonly number[], ops: KernelOpSet): boolean {
+  if (!isElementwise(e, s, ops) && reductionOver(e, s) === null) return false;
+  // A reduction's result exists only after the loop: nothing in the run may read it.
+  const reduced = new Set<Var>(run.filter((r) => reductionOver(r, s) !== null).flatMap((r) => r.outvars));
+  return !e.inputs.some((a) => a instanceof Var && reduced.has(a));
+}
+
+/** One fused equation for a run. */
+function fuseRun(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>): JaxprEqn {
+  const { kernel, externals, outvars } = lowerRun(run, s.shape, usedLater);
+  const [rows, cols] = matrixOf(s.shape);
+  // The sub-jaxpr reads fresh input variables in place of the outside operands.
+  const fresh = externals.map((a) => new Var(a.aval));
+  const rename = (a: (typeof externals)[number]) => {
+    const k = externals.indexOf(a);
+    return k >= 0 ? fresh[k] : a;
+  };
+  const eqns = run.map((e) => ({ ...e, inputs: e.inputs.map(rename) }));
+  const sub = new Jaxpr([], fresh, eqns, outvars);
+  return { prim: fusedKernelP, inputs: externals, params: { kernel, rows, cols, sub }, outvars };
+}
+
+/** Is the lowered run within the kernel limits? */
+function fits(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>): boolean {
+  const { kernel } = lowerRun(run, s.shape, usedLater);
+  const [, cols] = matrixOf(s.shape);
+  return kernel.inputs.length + kernel.outputs.length <= MAX_BUFFERS && (!needsRows(kernel) || cols % 4 === 0);
+}
+
+/** Replaces each run of two or more equations that one kernel can compute by one fused equation. */
+export function fuseKernels(jaxpr: Jaxpr, ops: KernelOpSet = WASM_OPS): Jaxpr {
+  const eqns = jaxpr.eqns;
+  const usedAfter = (from: number): Set<Var> => {
+    const used = new Set<Var>();
+    for (let j = from; j < eqns.length; j++) for (const a of eqns[j].inputs) if (a instanceof Var) used.add(a);
+    for (const a of jaxpr.outvars) if (a instanceof Var) used.add(a);
+    return used;
+  };
+  const out: JaxprEqn[] = [];
+  let i = 0;
+  while (i < eqns.length) {
+    const s = runShape(eqns[i], ops);
+    let j = i + 1;
+    while (s && j < eqns.length && joins(eqns[j], eqns.slice(i, j), s.shape, ops)) {
+      if (!fits(eqns.slice(i, j + 1), s, usedAfter(j + 1))) break;
+      j++;
+    }
+    const run = eqns.slice(i, j);
+    if (s && run.length >= 2 && run.some((e) => e.prim.name !== "broadcast_in_dim")) {
+      out.push(fuseRun(run, s, usedAfter(j)));
+    } else out.push(...run);
+    i = j;
+  }
+  return out.length === eqns.length ? jaxpr : new Jaxpr(jaxpr.constvars, jaxpr.invars, out, jaxpr.outvars);
+}

@@ -1,0 +1,93 @@
+/**
+ * The loop-level kernel IR that jit lowers fused regions of a jaxpr into.
+ *
+ * A kernel is one loop nest over an array of shape [rows, cols] (the region's
+ * shape, seen as a matrix: cols is its last axis, rows the product of the
+ * others). Every value in the loop is one element of that matrix (four lanes at
+ * a time in the generated code). Inputs are read by how they broadcast to it;
+ * operations are elementwise; outputs are either stored elementwise or
+ * reduced. Backends see kernels, never primitives: the wasm backend compiles
+ * a kernel into one WebAssembly function (backends/wasm/kernel-codegen.ts).
+ */
+
+/** How an input maps onto the [rows, cols] iteration space. */
+export type InputKind =
+  /** Same shape: element (r, c). */
+  | "full"
+  /** One value for every element. */
+  | "scalar"
+  /** A vector of length cols repeated on every row (a bias): element c. */
+  | "row"
+  /** A vector of length rows repeated along each row: element r. */
+  | "col";
+
+/** Value types inside a kernel: float32 numbers, or booleans (comparison results). */
+export type KernelType = "float32" | "bool";
+
+export interface KernelInput {
+  kind: InputKind;
+  type: KernelType;
+}
+
+export type UnaryOpName =
+  | "neg"
+  | "abs"
+  | "sqrt"
+  | "rsqrt"
+  | "exp"
+  | "log"
+  | "log1p"
+  | "expm1"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "logistic"
+  | "floor"
+  | "ceil"
+  | "sign";
+export type BinaryOpName = "add" | "sub" | "mul" | "div" | "max" | "min";
+export type CompareOpName = "lt" | "le" | "gt" | "ge" | "eq" | "ne";
+
+/**
+ * One operation. `args` index the kernel's values: inputs first (in order),
+ * then one value per operation. `select` is lax.select_n with a boolean
+ * predicate: args [pred, onFalse, onTrue].
+ */
+export type KernelOp =
+  | { op: UnaryOpName; args: [number] }
+  | { op: BinaryOpName; args: [number, number] }
+  | { op: CompareOpName; args: [number, number] }
+  | { op: "select"; args: [number, number, number] }
+  | { op: "not"; args: [number] };
+
+/**
+ * What the kernel writes for a value: the value itself (an array of the
+ * kernel's shape), or its reduction over every element (a scalar) or over the
+ * rows (one result per column: the sum over all axes but the last).
+ */
+export type KernelOutput =
+  { value: number; kind: "store" } | { value: number; kind: "reduce"; reducer: "sum" | "max"; over: "all" | "rows" };
+
+export interface Kernel {
+  inputs: KernelInput[];
+  ops: KernelOp[];
+  outputs: KernelOutput[];
+}
+
+/** A stable key for caching compiled kernels (sizes are run-time arguments, not part of it). */
+export const kernelKey = (k: Kernel): string => JSON.stringify(k);
+
+/** The type of every value of a kernel (inputs, then one per operation). */
+export function valueTypes(k: Kernel): KernelType[] {
+  const types = k.inputs.map((i) => i.type);
+  for (const o of k.ops) {
+    const cmp = ["lt", "le", "gt", "ge", "eq", "ne"].includes(o.op);
+    types.push(cmp || o.op === "not" ? "bool" : o.op === "select" ? types[o.args[1]] : "float32");
+  }
+  return types;
+}
+
+/** True if the kernel's loop must run row by row (row/col inputs, or a reduction over rows). */
+export const needsRows = (k: Kernel): boolean =>
+  k.inputs.some((i) => i.kind === "row" || i.kind === "col") ||
+  k.outputs.some((o) => o.kind === "reduce" && o.over === "rows");

@@ -82,3 +82,49 @@ export function dceClosed(closed: ClosedJaxpr): ClosedJaxpr {
     closed.consts.filter((_, i) => keep[i]),
   );
 }
+
+/**
+ * transpose(dot_general(a, b)) → dot_general(b, a) where the transpose only
+ * swaps the operands' free axes (no batch axes): (A·B)ᵀ = Bᵀ·Aᵀ. Reverse mode
+ * produces this pattern for every weight gradient (xᵀ·g, transposed back into
+ * the weight's layout); the swapped product writes that layout directly, with
+ * the same products summed in the same order, so the values are identical.
+ * Only applied where the transpose is the product's sole use.
+ */
+export function foldTransposedDots(jaxpr: Jaxpr): Jaxpr {
+  const uses = new Map<Var, number>();
+  const count = (a: Atom) => a instanceof Var && uses.set(a, (uses.get(a) ?? 0) + 1);
+  jaxpr.eqns.forEach((e) => e.inputs.forEach(count));
+  jaxpr.outvars.forEach(count);
+  const producer = new Map<Var, JaxprEqn>();
+  const atTranspose = new Map<JaxprEqn, JaxprEqn>(); // transpose equation → the swapped product
+  const dropped = new Set<JaxprEqn>(); // products now computed at their transpose
+  for (const e of jaxpr.eqns) {
+    e.outvars.forEach((v) => producer.set(v, e));
+    const src = e.inputs[0];
+    if (e.prim.name !== "transpose" || !(src instanceof Var) || uses.get(src) !== 1) continue;
+    const dot = producer.get(src);
+    const swapped =
+      dot?.prim.name === "dot_general" ? swappedDot(dot, (e.params as { permutation: number[] }).permutation) : null;
+    if (dot && swapped) {
+      atTranspose.set(e, { ...swapped, outvars: e.outvars });
+      dropped.add(dot);
+    }
+  }
+  if (dropped.size === 0) return jaxpr;
+  const eqns = jaxpr.eqns.filter((e) => !dropped.has(e)).map((e) => atTranspose.get(e) ?? e);
+  return new Jaxpr(jaxpr.constvars, jaxpr.invars, eqns, jaxpr.outvars);
+}
+
+/** dot_general(b, a) computing the transpose `perm` of dot_general(a, b), if it is the free-axes swap. */
+function swappedDot(dot: JaxprEqn, perm: number[]): JaxprEqn | null {
+  const { contracting, batch } = dot.params as { contracting: [number[], number[]]; batch: [number[], number[]] };
+  if (batch[0].length > 0) return null;
+  const [l, r] = dot.inputs;
+  const lFree = l.aval.ndim - contracting[0].length;
+  const rFree = r.aval.ndim - contracting[1].length;
+  const swap = [...Array.from({ length: rFree }, (_, i) => lFree + i), ...Array.from({ length: lFree }, (_, i) => i)];
+  if (perm.length !== swap.length || perm.some((p, i) => p !== swap[i])) return null;
+  const params = { contracting: [contracting[1], contracting[0]], batch: [[], []] };
+  return { prim: dot.prim, inputs: [r, l], params, outvars: [] };
+}

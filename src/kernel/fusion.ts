@@ -98,9 +98,37 @@ function fits(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>): boolean {
   return kernel.inputs.length + kernel.outputs.length <= MAX_BUFFERS && (!needsRows(kernel) || cols % 4 === 0);
 }
 
+const isScalarBroadcast = (e: JaxprEqn) => e.prim.name === "broadcast_in_dim" && e.inputs[0].aval.size === 1;
+
+/**
+ * Gives every consumer of a broadcast scalar its own copy of the broadcast, just
+ * before it: a kernel then reads the scalar itself instead of a materialised
+ * array that another kernel had to write (CSE had merged them).
+ */
+function copyScalarBroadcasts(eqns: JaxprEqn[], programOutputs: Set<Var>): JaxprEqn[] {
+  const broadcasts = new Map<Var, JaxprEqn>();
+  const out: JaxprEqn[] = [];
+  for (const e of eqns) {
+    if (isScalarBroadcast(e) && !programOutputs.has(e.outvars[0])) {
+      broadcasts.set(e.outvars[0], e);
+      continue;
+    }
+    const inputs = e.inputs.map((a) => {
+      const b = a instanceof Var ? broadcasts.get(a) : undefined;
+      if (b === undefined) return a;
+      const copy = new Var(b.outvars[0].aval);
+      out.push({ ...b, outvars: [copy] });
+      return copy;
+    });
+    out.push({ ...e, inputs });
+  }
+  return out;
+}
+
 /** Replaces each run of two or more equations that one kernel can compute by one fused equation. */
 export function fuseKernels(jaxpr: Jaxpr, ops: KernelOpSet = WASM_OPS): Jaxpr {
-  const eqns = jaxpr.eqns;
+  const outputs = new Set(jaxpr.outvars.filter((a): a is Var => a instanceof Var));
+  const eqns = copyScalarBroadcasts(jaxpr.eqns, outputs);
   const usedAfter = (from: number): Set<Var> => {
     const used = new Set<Var>();
     for (let j = from; j < eqns.length; j++) for (const a of eqns[j].inputs) if (a instanceof Var) used.add(a);

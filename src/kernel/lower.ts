@@ -12,7 +12,7 @@
  */
 import type { ShapedArray } from "../core/aval.js";
 import { shapesEqual } from "../core/aval.js";
-import { Var, type Atom, type JaxprEqn } from "../ir/jaxpr.js";
+import { Literal, Var, type Atom, type JaxprEqn } from "../ir/jaxpr.js";
 import type { InputKind, Kernel, KernelInput, KernelOp, KernelOutput, KernelType } from "./ir.js";
 
 /** Elementwise primitives with a kernel operation of the same name (the backend's op lists). */
@@ -32,6 +32,12 @@ export function matrixOf(shape: readonly number[]): [number, number] {
 
 const kernelType = (a: ShapedArray): KernelType | null =>
   a.dtype === "float32" ? "float32" : a.dtype === "bool" ? "bool" : null;
+
+/** A literal's value as text, telling −0 from 0. */
+const literalText = (a: Literal): string => {
+  const v = a.value._data![0];
+  return Object.is(v, -0) ? "-0" : String(v);
+};
 
 /** How an operand of shape `x` reads into a run of shape `s`, or null if it cannot. */
 export function inputKind(x: readonly number[], s: readonly number[]): InputKind | null {
@@ -107,11 +113,12 @@ export function lowerRun(
   const externals: Atom[] = [];
   const inputs: KernelInput[] = [];
   const index = new Map<Atom, number>();
-  const seen = new Map<Atom, Map<InputKind, number>>();
-  /** The input reading outside operand `a` as `kind` (one input per operand and kind). */
+  const seen = new Map<Atom | string, Map<InputKind, number>>();
+  /** The input reading outside operand `a` as `kind` (one input per operand, or literal value, and kind). */
   const external = (a: Atom, kind: InputKind): number => {
-    let byKind = seen.get(a);
-    if (byKind === undefined) seen.set(a, (byKind = new Map()));
+    const key = a instanceof Literal ? `${a.aval.str()}:${literalText(a)}` : a;
+    let byKind = seen.get(key);
+    if (byKind === undefined) seen.set(key, (byKind = new Map()));
     let k = byKind.get(kind);
     if (k === undefined) {
       k = externals.length;

@@ -1,0 +1,211 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { config, grad, jit, makeJaxpr, nn, numpy as np, valueAndGrad, type Array } from "../src/index.js";
+import { Jaxpr } from "../src/ir/jaxpr.js";
+import { foldTransposedDots, optimize } from "../src/ir/passes.js";
+import { fuseKernels } from "../src/kernel/fusion.js";
+import type { Kernel } from "../src/kernel/ir.js";
+import { wasmThresholds } from "../src/backends/dispatch.js";
+import { getPool } from "../src/backends/wasm/threads.js";
+
+/** Deterministic values in [-2, 2) with some exact zeros and negative zeros. */
+const values = (shape: number[], seed = 1): Array => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Float32Array.from({ length: n }, (_, i) => {
+    if (i % 11 === 3) return i % 2 ? -0 : 0;
+    const s = Math.sin(12.9898 * i + 78.233 * seed) * 43758.5453;
+    return 4 * (s - Math.floor(s)) - 2;
+  });
+  return np.asArray(data).reshape(shape);
+};
+
+const onCpu = <T>(f: () => T): T => {
+  config.update("platform", "cpu");
+  try {
+    return f();
+  } finally {
+    config.update("platform", "wasm");
+  }
+};
+
+const bits = (a: Array) => globalThis.Array.from(a.dataSync());
+
+/** The kernels of a program's fused equations. */
+const kernelsOf = (j: Jaxpr): Kernel[] =>
+  j.eqns.filter((e) => e.prim.name === "fused_kernel").map((e) => (e.params as { kernel: Kernel }).kernel);
+const fusedProgram = (f: (...a: Array[]) => unknown, ...args: Array[]) =>
+  fuseKernels(foldTransposedDots(optimize(makeJaxpr(f)(...args).jaxpr)));
+
+/**
+ * Elementwise float32 operations agree with the reference up to a few ulp
+ * (exact for + − × ÷ max min and comparisons, ≤ 2 ulp for transcendental ones);
+ * sums are accumulated in float64 on both sides, so they agree to an ulp of
+ * the result, plus a few ulp of the largest term for the elementwise inputs.
+ */
+const REL = 2e-6;
+function expectClose(got: Array, want: Array, rel = REL): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  const p = got.dataSync();
+  const q = want.dataSync();
+  for (let i = 0; i < q.length; i++) {
+    if (Number.isNaN(q[i])) expect(p[i]).toBeNaN();
+    else expect(Math.abs(p[i] - q[i])).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(q[i])));
+  }
+}
+
+describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
+  const saved = { ...wasmThresholds };
+  beforeAll(() => Object.assign(wasmThresholds, { fusion: 0 }));
+  afterAll(() => Object.assign(wasmThresholds, saved));
+  afterEach(() => config.update("platform", "wasm"));
+
+  // Row lengths: multiples of 16 (four vectors per step), of 8 (two), of 4 (one), and others (not fused by rows).
+  const SHAPES = [
+    [1, 16],
+    [7, 8],
+    [33, 16],
+    [5, 20],
+    [3, 12],
+    [4, 6],
+    [128, 512],
+    [2, 3, 16],
+  ].map((s) => [s]);
+
+  /** A dense layer with relu, as written by users: the bias is a row broadcast, relu a select on a mask. */
+  const layer = (h: Array, b: Array) => nn.relu(np.add(h, b));
+
+  it.each(SHAPES)("bias + relu over %j: row inputs, boolean masks, select", (shape) => {
+    const h = values(shape);
+    const b = values([shape[shape.length - 1]], 2);
+    expectClose(
+      jit(layer)(h, b),
+      onCpu(() => layer(h, b)),
+    );
+  });
+
+  it.each(SHAPES)("its gradient over %j: saved masks, column sums (the bias gradient)", (shape) => {
+    const h = values(shape);
+    const b = values([shape[shape.length - 1]], 2);
+    const loss = (hh: Array, bb: Array) => np.sum(np.multiply(layer(hh, bb), np.cos(hh)));
+    const [v, [gh, gb]] = jit(valueAndGrad(loss, { argnums: [0, 1] }))(h, b);
+    const [vr, [ghr, gbr]] = onCpu(() => valueAndGrad(loss, { argnums: [0, 1] })(h, b));
+    expectClose(v, vr);
+    expectClose(gh, ghr);
+    expectClose(gb, gbr);
+  });
+
+  it.each(SHAPES)("column inputs over %j: x − max(x) along the last axis (softmax)", (shape) => {
+    const x = values(shape);
+    const f = (a: Array) => nn.logSoftmax(a, -1);
+    expectClose(
+      jit(f)(x),
+      onCpu(() => f(x)),
+      4e-6,
+    );
+  });
+
+  it.each([[1], [7], [1023], [4096], [4097], [100_003]])(
+    "sums and maxima of %i elements (partial last vectors)",
+    (n) => {
+      const x = values([n]);
+      const f = (a: Array) => [np.sum(np.exp(a)), np.max(np.sin(a)), np.min(np.negative(np.abs(a)))];
+      const got = jit(f)(x);
+      const want = onCpu(() => f(x));
+      got.forEach((g, i) => expectClose(g, want[i]));
+      // Against float64: the fused sum is the float64 sum of the float32 exps, rounded once.
+      const e = np.exp(x).dataSync();
+      let s = 0;
+      for (const v of e) s += v;
+      expect(got[0].item()).toBe(Math.fround(s));
+    },
+  );
+
+  it("reductions propagate NaN and handle infinities", () => {
+    const data = values([1000]).dataSync() as Float32Array;
+    const withNan = np.asArray(Float32Array.from(data, (v, i) => (i === 777 ? NaN : v)));
+    const withInf = np.asArray(Float32Array.from(data, (v, i) => (i === 5 ? -Infinity : i === 6 ? Infinity : v)));
+    const f = (a: Array) => [np.sum(np.multiply(a, 2)), np.max(np.multiply(a, 2))];
+    for (const r of jit(f)(withNan)) expect(r.item()).toBeNaN();
+    const [s, m] = jit(f)(withInf);
+    expect(s.item()).toBeNaN(); // ∞ + (−∞)
+    expect(m.item()).toBe(Infinity);
+    const allNegInf = np.full([64], -Infinity);
+    expect(jit((a: Array) => np.max(np.multiply(a, 2)))(allNegInf).item()).toBe(-Infinity);
+  });
+
+  it("writes boolean results that are used later as bytes 0/1", () => {
+    const x = values([7, 16]);
+    const f = (a: Array) => {
+      const m = np.lessEqual(np.sin(a), 0);
+      return [m, np.where(m, a, np.multiply(a, 3))];
+    };
+    const [m, y] = jit(f)(x);
+    const [mr, yr] = onCpu(() => f(x));
+    expect(m.dtype).toBe("bool");
+    expect(bits(m)).toEqual(bits(mr));
+    expectClose(y, yr);
+  });
+});
+
+describe("what jit fuses", () => {
+  const x = np.linspace(-3, 3, 4096).reshape([64, 64]);
+  const b = np.linspace(0, 1, 64);
+
+  it("a dense layer's forward pass: one kernel from the bias add to the relu", () => {
+    const ks = kernelsOf(fusedProgram((h: Array, bb: Array) => nn.relu(np.add(h, bb)), x, b));
+    expect(ks).toHaveLength(1);
+    expect(ks[0].inputs.map((i) => i.kind).sort()).toEqual(["full", "row", "scalar"]);
+    expect(ks[0].ops.map((o) => o.op)).toEqual(["add", "le", "select"]);
+  });
+
+  it("the relu gradient and the bias gradient: one kernel with a column sum", () => {
+    const loss = (h: Array, bb: Array) => np.sum(nn.relu(np.add(h, bb)));
+    const ks = kernelsOf(fusedProgram(grad(loss, { argnums: 1 }), x, b));
+    const reductions = ks.flatMap((k) => k.outputs.filter((o) => o.kind === "reduce"));
+    expect(reductions).toContainEqual(expect.objectContaining({ reducer: "sum", over: "rows" }));
+  });
+
+  it("a chain and the sum consuming it: one kernel, no separate reduction", () => {
+    const f = (a: Array) => np.sum(np.log1p(np.exp(np.multiply(np.sin(a), a))));
+    const j = fusedProgram(f, np.linspace(-3, 3, 5000));
+    expect(j.eqns.map((e) => e.prim.name)).toEqual(["fused_kernel"]);
+  });
+
+  it("folds the transpose after a weight gradient's product into the product", () => {
+    const w = np.linspace(-1, 1, 64 * 32).reshape([64, 32]);
+    const loss = (ww: Array) => np.sum(np.tanh(np.matmul(x, ww)));
+    const program = makeJaxpr(grad(loss))(w).jaxpr;
+    const names = (j: Jaxpr) => j.eqns.map((e) => e.prim.name);
+    expect(names(optimize(program))).toContain("transpose");
+    const folded = foldTransposedDots(optimize(program));
+    expect(names(folded)).not.toContain("transpose");
+    // The same products summed in the same order: identical bits.
+    expect(bits(jit(grad(loss))(w))).toEqual(bits(grad(loss)(w)));
+  });
+});
+
+describe("fused kernels are deterministic", () => {
+  it("gives the same bits with one thread and with all of them, and from run to run", async () => {
+    const x = values([1 << 18]);
+    const f = jit((a: Array) => [np.sum(np.exp(np.sin(a))), np.tanh(a)]);
+    const pool = getPool()!;
+    const workers = pool.workers;
+    expect(workers).toBeGreaterThanOrEqual(1);
+    pool.workers = 0;
+    const single = f(x).map(bits);
+    pool.workers = workers;
+    await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
+    let threads = 0;
+    const realRunKernel = pool.runKernel;
+    pool.runKernel = (id, argLists) => {
+      threads = Math.max(threads, argLists.length);
+      return realRunKernel(id, argLists);
+    };
+    const parallel = f(x).map(bits);
+    const again = f(x).map(bits);
+    pool.runKernel = realRunKernel;
+    expect(threads).toBe(workers + 1);
+    expect(parallel).toEqual(single);
+    expect(again).toEqual(single);
+  });
+});

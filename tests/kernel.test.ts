@@ -147,7 +147,15 @@ describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
   });
 });
 
-describe("what jit fuses", () => {
+describe("what jit compiles", () => {
+  it("folds constants: arithmetic on literals is done once, at compile time", () => {
+    const f = (a: Array) => np.multiply(a, np.add(np.multiply(np.array(2), 3), 1));
+    const j = optimize(makeJaxpr(f)(np.ones([4])).jaxpr);
+    expect(j.eqns.map((e) => e.prim.name)).toEqual(["mul"]);
+    expect(j.toString()).toContain("mul a 7.0:f32[]");
+    expect(bits(jit(f)(np.arange(4, undefined, undefined, "float32")))).toEqual([0, 7, 14, 21]);
+  });
+
   const x = np.linspace(-3, 3, 4096).reshape([64, 64]);
   const b = np.linspace(0, 1, 64);
 

@@ -1,9 +1,10 @@
 /**
- * Jaxpr passes: dead-code elimination and common-subexpression elimination.
+ * Jaxpr passes: constant folding, dead-code elimination, common-subexpression
+ * elimination, and folding transposes into matrix products.
  * Every primitive is pure, so an equation whose outputs are unused can go, and
  * two equations with the same primitive, inputs and params compute the same values.
  */
-import { ClosedJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
+import { ClosedJaxpr, evalJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 /** Drops equations whose outputs no output depends on. */
 export function dce(jaxpr: Jaxpr): Jaxpr {
@@ -61,8 +62,9 @@ export function cse(jaxpr: Jaxpr): Jaxpr {
   return new Jaxpr(jaxpr.constvars, jaxpr.invars, eqns, outvars);
 }
 
+/** The passes every staged program goes through: constant folding, CSE, DCE. */
 export function optimize(jaxpr: Jaxpr): Jaxpr {
-  return dce(cse(jaxpr));
+  return dce(cse(foldConstants(jaxpr)));
 }
 
 /** DCE, then drops constants nothing uses any more (so their values can be freed). */
@@ -127,4 +129,34 @@ function swappedDot(dot: JaxprEqn, perm: number[]): JaxprEqn | null {
   if (perm.length !== swap.length || perm.some((p, i) => p !== swap[i])) return null;
   const params = { contracting: [contracting[1], contracting[0]], batch: [[], []] };
   return { prim: dot.prim, inputs: [r, l], params, outvars: [] };
+}
+
+/** Largest result (in elements) that constant folding computes at compile time and keeps as a literal. */
+const FOLD_MAX_SIZE = 1;
+
+/**
+ * Constant folding: an equation whose inputs are all literals is computed once,
+ * at compile time, and its (scalar) results become literals of the equations
+ * that read them — `mul 1.0 -1.0` and the chains of scalar arithmetic that
+ * differentiation leaves behind cost nothing when the program runs.
+ */
+export function foldConstants(jaxpr: Jaxpr): Jaxpr {
+  const known = new Map<Var, Literal>();
+  const subst = (a: Atom): Atom => (a instanceof Var ? (known.get(a) ?? a) : a);
+  const eqns: JaxprEqn[] = [];
+  for (const e of jaxpr.eqns) {
+    const inputs = e.inputs.map(subst);
+    const foldable =
+      inputs.every((a) => a instanceof Literal) &&
+      e.outvars.every((v) => v.aval.size <= FOLD_MAX_SIZE) &&
+      paramsKey(e.params) !== null; // no sub-programs or functions
+    if (foldable) {
+      const outs = evalJaxpr(new Jaxpr([], [], [{ ...e, inputs }], e.outvars), [], []);
+      e.outvars.forEach((v, i) => known.set(v, new Literal(outs[i])));
+      continue;
+    }
+    eqns.push({ ...e, inputs });
+  }
+  if (known.size === 0) return jaxpr;
+  return new Jaxpr(jaxpr.constvars, jaxpr.invars, eqns, jaxpr.outvars.map(subst));
 }

@@ -147,6 +147,25 @@ describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
   });
 });
 
+describe("eager sums and maxima on the wasm kernels", () => {
+  it.each([[[300]], [[4, 64]], [[33, 16]], [[4, 5, 16]], [[64, 20]]])(
+    "over every axis, the leading axes and the last axis of %j",
+    (shape) => {
+      const x = values(shape);
+      const lead = shape.slice(0, -1).map((_, i) => i);
+      for (const axis of [null, lead, -1]) {
+        for (const f of [np.sum, np.max]) {
+          const reduce = (a: Array) => f(a, axis === null ? undefined : { axis });
+          expectClose(
+            reduce(x),
+            onCpu(() => reduce(x)),
+          );
+        }
+      }
+    },
+  );
+});
+
 describe("what jit compiles", () => {
   it("folds constants: arithmetic on literals is done once, at compile time", () => {
     const f = (a: Array) => np.multiply(a, np.add(np.multiply(np.array(2), 3), 1));

@@ -1,6 +1,6 @@
 /**
  * Which kernels run where: on the `wasm` platform, large float32 elementwise
- * operations go to the generated WebAssembly kernels; everything else (and
+ * operations and sums/maxima go to the generated WebAssembly kernels; everything else (and
  * everything on the `cpu` platform) uses the plain-JS reference kernels.
  */
 import { ShapedArray, shapesEqual } from "../core/aval.js";
@@ -15,6 +15,9 @@ import {
   type WasmBinaryOp,
   type WasmUnaryOp,
 } from "./wasm/elementwise.js";
+import { runKernel } from "./wasm/kernel-run.js";
+import { matrixOf } from "../kernel/lower.js";
+import type { Kernel, ReduceOver } from "../kernel/ir.js";
 
 /**
  * Sizes below which the plain-JS kernels run even on the wasm platform, where a JS loop
@@ -57,4 +60,33 @@ export function wasmBinary(op: string, x: NdArray, y: NdArray, weak: boolean): N
   const out = new Float32Array(size);
   if (!wasmBinaryF32(op as WasmBinaryOp, x._data as Float32Array, y._data as Float32Array, out)) return null;
   return new NdArray(new ShapedArray(shape, "float32", weak), out);
+}
+
+/**
+ * reduce_sum / reduce_max of a float32 array on the wasm platform, over every
+ * axis, every axis but the last, or the last (rows a multiple of 4 elements for
+ * the last two), as a kernel with no operations: or null for the reference kernel.
+ */
+export function wasmReduce(reducer: "sum" | "max", x: NdArray, axes: number[]): NdArray | null {
+  if (x.dtype !== "float32" || !useWasm(x.size) || x.ndim === 0) return null;
+  const [rows, cols] = matrixOf(x.aval.shape);
+  const sorted = [...axes].sort((a, b) => a - b);
+  const over: ReduceOver | null =
+    sorted.length === x.ndim
+      ? "all"
+      : sorted.length === x.ndim - 1 && sorted.every((a, i) => a === i)
+        ? "rows"
+        : sorted.length === 1 && sorted[0] === x.ndim - 1
+          ? "cols"
+          : null;
+  if (over === null || (over !== "all" && cols % 4 !== 0)) return null;
+  const kernel: Kernel = {
+    inputs: [{ kind: "full", type: "float32" }],
+    ops: [],
+    outputs: [{ value: 0, kind: "reduce", reducer, over }],
+  };
+  const shape = x.aval.shape.filter((_, i) => !axes.includes(i));
+  const out = new Float32Array(over === "all" ? 1 : over === "rows" ? cols : rows);
+  if (!runKernel(kernel, [x._data as Float32Array], [out], rows, cols)) return null;
+  return new NdArray(new ShapedArray(shape, "float32", x.aval.weakType), out);
 }

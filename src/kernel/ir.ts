@@ -44,8 +44,10 @@ export type UnaryOpName =
   | "logistic"
   | "floor"
   | "ceil"
-  | "sign";
-export type BinaryOpName = "add" | "sub" | "mul" | "div" | "max" | "min";
+  | "sign"
+  | "tan"
+  | "erf";
+export type BinaryOpName = "add" | "sub" | "mul" | "div" | "max" | "min" | "pow";
 export type CompareOpName = "lt" | "le" | "gt" | "ge" | "eq" | "ne";
 
 /**
@@ -61,12 +63,15 @@ export type KernelOp =
   | { op: "not"; args: [number] };
 
 /**
- * What the kernel writes for a value: the value itself (an array of the
- * kernel's shape), or its reduction over every element (a scalar) or over the
- * rows (one result per column: the sum over all axes but the last).
+ * Where a reduction goes: over every element (a scalar), over the rows (one
+ * result per column: all axes but the last reduced), or over the columns (one
+ * result per row: the last axis reduced).
  */
+export type ReduceOver = "all" | "rows" | "cols";
+
+/** What the kernel writes for a value: the value itself (an array of the kernel's shape), or a reduction of it. */
 export type KernelOutput =
-  { value: number; kind: "store" } | { value: number; kind: "reduce"; reducer: "sum" | "max"; over: "all" | "rows" };
+  { value: number; kind: "store" } | { value: number; kind: "reduce"; reducer: "sum" | "max"; over: ReduceOver };
 
 export interface Kernel {
   inputs: KernelInput[];
@@ -87,7 +92,10 @@ export function valueTypes(k: Kernel): KernelType[] {
   return types;
 }
 
-/** True if the kernel's loop must run row by row (row/col inputs, or a reduction over rows). */
+/** True if the kernel's loop must follow the real rows (row/col inputs, reductions over rows or columns). */
 export const needsRows = (k: Kernel): boolean =>
   k.inputs.some((i) => i.kind === "row" || i.kind === "col") ||
-  k.outputs.some((o) => o.kind === "reduce" && o.over === "rows");
+  k.outputs.some((o) => o.kind === "reduce" && o.over !== "all");
+
+/** Does the output accumulate per row (one partial per row: reductions over everything, or over columns)? */
+export const perRow = (o: KernelOutput): boolean => o.kind === "reduce" && o.over !== "rows";

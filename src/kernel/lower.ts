@@ -6,14 +6,14 @@
  * [rows, cols] with cols = S's last axis. Operands from outside the run are
  * kernel inputs, classified by how they broadcast to S; `broadcast_in_dim` of
  * an outside operand is just another way to read it. A `reduce_sum` or
- * `reduce_max` of a run value over all axes, or over all but the last, is a
+ * `reduce_max` of a run value over all axes, all but the last, or the last, is a
  * kernel output whose value later equations of the run cannot read (it is
  * complete only after the loop).
  */
 import type { ShapedArray } from "../core/aval.js";
 import { shapesEqual } from "../core/aval.js";
 import { Literal, Var, type Atom, type JaxprEqn } from "../ir/jaxpr.js";
-import type { InputKind, Kernel, KernelInput, KernelOp, KernelOutput, KernelType } from "./ir.js";
+import type { InputKind, Kernel, KernelInput, KernelOp, KernelOutput, KernelType, ReduceOver } from "./ir.js";
 
 /** Elementwise primitives with a kernel operation of the same name (the backend's op lists). */
 export interface KernelOpSet {
@@ -89,12 +89,13 @@ export function isElementwise(e: JaxprEqn, s: readonly number[], ops: KernelOpSe
 }
 
 /** Is the equation a reduction of a value of shape `s` that a kernel can compute? Returns where it reduces. */
-export function reductionOver(e: JaxprEqn, s: readonly number[]): "all" | "rows" | null {
+export function reductionOver(e: JaxprEqn, s: readonly number[]): ReduceOver | null {
   if (!(e.prim.name in REDUCERS) || e.inputs[0].aval.dtype !== "float32" || !shapesEqual(e.inputs[0].aval.shape, s))
     return null;
   const axes = [...(e.params as { axes: number[] }).axes].sort((a, b) => a - b);
   if (axes.length === s.length) return "all";
   if (s.length >= 2 && axes.length === s.length - 1 && axes.every((a, i) => a === i)) return "rows";
+  if (s.length >= 2 && axes.length === 1 && axes[0] === s.length - 1) return "cols";
   return null;
 }
 

@@ -8,6 +8,7 @@ import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace, type MaybeZero } from "../core/trace.js";
 import { copyStrided } from "../backends/cpu/strided.js";
+import { wasmReduce } from "../backends/dispatch.js";
 import { moveAxis } from "./batching.js";
 import { broadcastInDim, reshape } from "./structural.js";
 import { convert, div, eq, mul } from "./elementwise.js";
@@ -113,7 +114,7 @@ function expandBack(y: NdArray, shape: readonly number[], axes: number[]): NdArr
 export const reduceSumP: Primitive = definePrimitive<AxesParams>({
   name: "reduce_sum",
   abstractEval: (avals, p) => reduceAval(avals, p),
-  impl: ([x], { axes }) => reduceKernel(x, axes, 0, ADD),
+  impl: ([x], { axes }) => wasmReduce("sum", x, axes) ?? reduceKernel(x, axes, 0, ADD),
   jvp: ([x], [t], p) => [reduceSum(x, p.axes), reduceSum(t as NdArray, p.axes)],
   transpose: (ct, [x], { axes }) => [expandBack(ct, x.aval.shape, axes)],
   vmap: (a, d, p) => vmapReduce(reduceSumP)(a, d, p),
@@ -140,7 +141,8 @@ function chooserJvp(prim: Primitive) {
 export const reduceMaxP: Primitive = definePrimitive<AxesParams>({
   name: "reduce_max",
   abstractEval: (avals, p) => reduceAval(avals, p),
-  impl: ([x], { axes }) => reduceKernel(x, axes, -Infinity, (a, b) => (b > a || b !== b ? b : a)),
+  impl: ([x], { axes }) =>
+    wasmReduce("max", x, axes) ?? reduceKernel(x, axes, -Infinity, (a, b) => (b > a || b !== b ? b : a)),
   jvp: (xs, ts, p) => chooserJvp(reduceMaxP)(xs, ts, p),
   vmap: (a, d, p) => vmapReduce(reduceMaxP)(a, d, p),
   printParams: ({ axes }) => ({ axes, out_sharding: null }),

@@ -14,7 +14,7 @@
  * lane masks inside the loop and bytes (0 or 1) in memory.
  *
  * Output buffers: a stored value is an array like the inputs; a reduction over
- * every element writes one partial result per row (two f64x2 sums, 32 bytes,
+ * every element or over the columns writes one partial result per row (two f64x2 sums, 32 bytes,
  * or one f32x4 maximum, 16 bytes), which the driver combines in row order; a
  * reduction over rows accumulates into one float64 (sum) or float32 (max) per
  * column, which the driver initialises. Sums are accumulated in float64.
@@ -24,12 +24,14 @@
  */
 import { Body, I32, V128 } from "./encoder.js";
 import { bind } from "./simd-math.js";
-import { emitUnary, type WasmUnaryOp } from "./elementwise.js";
-import type { BinaryOpName, CompareOpName, Kernel, KernelOp, KernelOutput, KernelType } from "../../kernel/ir.js";
-import { valueTypes } from "../../kernel/ir.js";
+import { BINARY_OPS, emitBinary, emitUnary, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.js";
+import type { CompareOpName, Kernel, KernelOp, KernelOutput, KernelType } from "../../kernel/ir.js";
+import { perRow, valueTypes } from "../../kernel/ir.js";
 
 /** Where a value first varies: 0 once per call, 1 once per row, 2 every element. */
 type Level = 0 | 1 | 2;
+
+const BINARY = new Set<string>(BINARY_OPS);
 
 const COMPARE: Record<CompareOpName, (f: Body) => Body> = {
   lt: (f) => f.f32x4Lt(),
@@ -40,22 +42,13 @@ const COMPARE: Record<CompareOpName, (f: Body) => Body> = {
   ne: (f) => f.f32x4Ne(),
 };
 
-const BINARY: Record<BinaryOpName, (f: Body) => Body> = {
-  add: (f) => f.f32x4Add(),
-  sub: (f) => f.f32x4Sub(),
-  mul: (f) => f.f32x4Mul(),
-  div: (f) => f.f32x4Div(),
-  max: (f) => f.f32x4Max(),
-  min: (f) => f.f32x4Min(),
-};
-
 /** Emits one operation on value locals, returning the result's local. */
 function emitOp(f: Body, o: KernelOp, vals: number[], flags: number): number {
   const a = o.args.map((i) => vals[i]);
   if (o.op === "select") return bind(f, () => f.get(a[2]).get(a[1]).get(a[0]).v128Bitselect());
   if (o.op === "not") return bind(f, () => f.get(a[0]).v128Not());
   if (o.op in COMPARE) return bind(f, () => COMPARE[o.op as CompareOpName](f.get(a[0]).get(a[1])));
-  if (o.op in BINARY) return bind(f, () => BINARY[o.op as BinaryOpName](f.get(a[0]).get(a[1])));
+  if (BINARY.has(o.op)) return emitBinary(f, o.op as WasmBinaryOp, a[0], a[1]);
   return emitUnary(f, o.op as WasmUnaryOp, a[0], flags);
 }
 
@@ -98,7 +91,7 @@ export function kernelBody(k: Kernel, unroll: number): Body {
   // Once per call: scalars, and what depends on them only.
   k.inputs.forEach((inp, i) => inp.kind === "scalar" && splatInput(i, () => f.get(i)));
   emitOpsAt(0);
-  const accs = k.outputs.map((o) => (o.kind === "reduce" && o.over === "all" ? [f.local(V128), f.local(V128)] : []));
+  const accs = k.outputs.map((o) => (perRow(o) ? [f.local(V128), f.local(V128)] : []));
 
   f.forLoop(
     r,
@@ -114,7 +107,7 @@ export function kernelBody(k: Kernel, unroll: number): Body {
       );
       emitOpsAt(1);
       k.outputs.forEach((o, j) => {
-        if (o.kind !== "reduce" || o.over !== "all") return;
+        if (o.kind !== "reduce" || !perRow(o)) return;
         const init = () => (o.reducer === "sum" ? f.v128Zero() : f.f32x4Const(-Infinity));
         init().set(accs[j][0]);
         init().set(accs[j][1]);
@@ -128,7 +121,7 @@ export function kernelBody(k: Kernel, unroll: number): Body {
       );
       // One partial per row for the reductions over every element.
       k.outputs.forEach((o, j) => {
-        if (o.kind !== "reduce" || o.over !== "all") return;
+        if (o.kind !== "reduce" || !perRow(o)) return;
         const ptr = nIn + j;
         const row = () =>
           f
@@ -191,7 +184,7 @@ export function kernelBody(k: Kernel, unroll: number): Body {
           .i8x16NarrowI16x8U()
           .v128Store32Lane(0, 4 * u);
       } else f.get(v).v128Store(16 * u);
-    } else if (o.over === "all") {
+    } else if (perRow(o)) {
       // Lanes past the end of the row do not count: lane l is valid if c + 4u + l < limit.
       const valid = () =>
         f

@@ -9,7 +9,7 @@ import { buildModule, I32, type ValType } from "./encoder.js";
 import { MAX_PAGES } from "./gemm-kernel.js";
 import { getPool, type Pool } from "./threads.js";
 import { kernelBody } from "./kernel-codegen.js";
-import { kernelKey, needsRows, valueTypes, type Kernel, type KernelType } from "../../kernel/ir.js";
+import { kernelKey, needsRows, perRow, valueTypes, type Kernel, type KernelType } from "../../kernel/ir.js";
 
 /** Elements per row of a flat kernel: the grain of thread splits and of partial sums. */
 export const FLAT_BLOCK = 4096;
@@ -58,7 +58,7 @@ export function iterationSpace(k: Kernel, rows: number, cols: number): { rows: n
 /**
  * Runs kernel `k` over the [rows, cols] matrix. `outputs` receives one array per
  * kernel output: stored values (rows·cols), sums or maxima over everything
- * (length 1), or over rows (length cols). Returns false if the kernel asked to
+ * (length 1), over rows (length cols) or over columns (length rows). Returns false if the kernel asked to
  * be re-run operation by operation (sin/cos of huge arguments); the outputs are
  * then unspecified.
  */
@@ -75,7 +75,7 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
   });
   const outputBytes = k.outputs.map((o) => {
     if (o.kind === "store") return align16(pad16(space.n) * 4);
-    if (o.over === "all") return space.rows * (o.reducer === "sum" ? 32 : 16);
+    if (perRow(o)) return space.rows * (o.reducer === "sum" ? 32 : 16);
     return align16(space.cols * (o.reducer === "sum" ? 8 : 4));
   });
   const offsets: number[] = [];
@@ -122,7 +122,9 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
       const t = types[o.value];
       const from = at / bytesOf(t);
       out.set((t === "bool" ? u8 : f32).subarray(from, from + out.length));
-    } else if (o.over === "all") out[0] = combinePartials(buffer, at, space.rows, o.reducer);
+    } else if (o.over === "all") out[0] = combinePartials(buffer, at, 0, space.rows, o.reducer);
+    else if (o.over === "cols")
+      for (let r = 0; r < space.rows; r++) out[r] = combinePartials(buffer, at, r, r + 1, o.reducer);
     else if (o.reducer === "sum") (out as Float32Array).set(new Float64Array(buffer, at, space.cols));
     else out.set(f32.subarray(at / 4, at / 4 + space.cols));
   });
@@ -136,15 +138,15 @@ function threadsFor(pool: Pool, k: Kernel, n: number, rows: number): number {
   return Math.min(pool.workers + 1, rows);
 }
 
-/** The per-row partial results of a reduction over every element, combined in row order. */
-function combinePartials(buffer: ArrayBufferLike, at: number, rows: number, reducer: "sum" | "max"): number {
+/** The per-row partial results of rows [r0, r1), combined in row order. */
+function combinePartials(buffer: ArrayBufferLike, at: number, r0: number, r1: number, reducer: "sum" | "max"): number {
   if (reducer === "sum") {
-    const p = new Float64Array(buffer, at, rows * 4);
+    const p = new Float64Array(buffer, at, r1 * 4);
     let s = 0;
-    for (let r = 0; r < rows; r++) s += p[4 * r] + p[4 * r + 1] + (p[4 * r + 2] + p[4 * r + 3]);
+    for (let r = r0; r < r1; r++) s += p[4 * r] + p[4 * r + 1] + (p[4 * r + 2] + p[4 * r + 3]);
     return s;
   }
-  const p = new Float32Array(buffer, at, rows * 4);
+  const p = new Float32Array(buffer, at, r1 * 4).subarray(r0 * 4);
   let m = -Infinity;
   for (let i = 0; i < p.length; i++) {
     if (Number.isNaN(p[i])) return NaN;

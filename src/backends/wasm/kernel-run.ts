@@ -18,11 +18,18 @@ const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 export type KernelData = Float32Array | Uint8Array;
 
+/** Compiled kernels by structure (equal kernels from different programs share one module). */
 const registered = new Map<string, number>();
+/** The same, by kernel object: a program's kernel is looked up without re-serialising it on every call. */
+const byObject = new WeakMap<Kernel, Map<number, number>>();
 
 function kernelId(pool: Pool, k: Kernel, unroll: number): number {
+  let ids = byObject.get(k);
+  if (ids === undefined) byObject.set(k, (ids = new Map()));
+  let id = ids.get(unroll);
+  if (id !== undefined) return id;
   const key = `${unroll}:${kernelKey(k)}`;
-  let id = registered.get(key);
+  id = registered.get(key);
   if (id === undefined) {
     const params = new Array<ValType>(k.inputs.length + k.outputs.length + 4).fill(I32);
     const shared = pool.memory.buffer instanceof SharedArrayBuffer;
@@ -35,6 +42,7 @@ function kernelId(pool: Pool, k: Kernel, unroll: number): number {
     id = pool.register(bytes);
     registered.set(key, id);
   }
+  ids.set(unroll, id);
   return id;
 }
 

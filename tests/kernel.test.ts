@@ -3,6 +3,7 @@ import { config, grad, jit, makeJaxpr, nn, numpy as np, valueAndGrad, type Array
 import { Jaxpr } from "../src/ir/jaxpr.js";
 import { foldTransposedDots, optimize } from "../src/ir/passes.js";
 import { fuseKernels } from "../src/kernel/fusion.js";
+import { programPool, runProgram } from "../src/ir/run-program.js";
 import type { Kernel } from "../src/kernel/ir.js";
 import { wasmThresholds } from "../src/backends/dispatch.js";
 import { getPool } from "../src/backends/wasm/threads.js";
@@ -148,6 +149,7 @@ describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
 });
 
 describe("eager sums and maxima on the wasm kernels", () => {
+  // Each has at least 256 elements: the size from which eager operations run on wasm.
   it.each([[[300]], [[4, 64]], [[33, 16]], [[4, 5, 16]], [[64, 20]]])(
     "over every axis, the leading axes and the last axis of %j",
     (shape) => {
@@ -155,7 +157,7 @@ describe("eager sums and maxima on the wasm kernels", () => {
       const lead = shape.slice(0, -1).map((_, i) => i);
       for (const axis of [null, lead, -1]) {
         for (const f of [np.sum, np.max]) {
-          const reduce = (a: Array) => f(a, axis === null ? undefined : { axis });
+          const reduce = (a: Array) => (axis === null ? f(a) : f(a, { axis }));
           expectClose(
             reduce(x),
             onCpu(() => reduce(x)),
@@ -234,5 +236,56 @@ describe("fused kernels are deterministic", () => {
     expect(threads).toBe(workers + 1);
     expect(parallel).toEqual(single);
     expect(again).toEqual(single);
+  });
+});
+
+describe("compiled programs reuse the buffers of their intermediates", () => {
+  it("gives an intermediate's buffer to a later kernel, never an input's or an output's", () => {
+    const n = 1 << 15; // 128 KiB of float32: pooled
+    const x = values([n]);
+    // a and b die inside the program; c and d are outputs; e reshapes an intermediate that is returned.
+    const f = jit((v: Array) => {
+      const a = np.exp(np.sin(v)); // fused: kernel output
+      const b = np.matmul(a.reshape([128, 256]), np.ones([256, 256])); // reads a, then a dies
+      const c = np.tanh(np.multiply(b, 0.001)); // may take a's or b's buffer
+      const d = np.multiply(np.cos(v), 2);
+      return [c, d, b.reshape([-1])];
+    });
+    const reference = onCpu(() => {
+      const a = np.exp(np.sin(x));
+      const b = np.matmul(a.reshape([128, 256]), np.ones([256, 256]));
+      return [np.tanh(np.multiply(b, 0.001)), np.multiply(np.cos(x), 2), b.reshape([-1])];
+    });
+    const xBefore = bits(x);
+    const first = f(x);
+    const firstBits = first.map(bits);
+    const second = f(x); // runs with the buffers pooled by the first call
+    first.forEach((r, i) => expect(bits(r)).toEqual(firstBits[i])); // earlier outputs untouched
+    second.forEach((r, i) => expectClose(r, reference[i], 4e-6));
+    expect(bits(x)).toEqual(xBefore); // the input untouched
+  });
+});
+
+describe("runProgram", () => {
+  it("pools the buffers of dead intermediates and hands them to later kernels", () => {
+    const x = values([1 << 15]);
+    const f = (v: Array) => {
+      const a = np.exp(np.sin(v));
+      const b = np.add(np.matmul(a.reshape([128, 256]), np.ones([256, 256])).reshape([-1]), 1); // a dies
+      return np.sum(np.tanh(np.multiply(b, 0.001))); // a scalar: the pooled buffers stay in the pool
+    };
+    const program = fuseKernels(optimize(makeJaxpr(f)(x).jaxpr));
+    const [first] = runProgram(program, [x]);
+    const pool = programPool(program)!;
+    const held = pool.heldBytes;
+    expect(held).toBeGreaterThanOrEqual(x.size * 4); // at least a's buffer came back
+    const [second] = runProgram(program, [x]);
+    expect(pool.heldBytes).toBe(held); // the second call took its buffers from the pool and gave them back
+    expect(bits(second)).toEqual(bits(first));
+    expectClose(
+      second,
+      onCpu(() => f(x)),
+      4e-6,
+    );
   });
 });

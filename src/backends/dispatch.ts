@@ -6,6 +6,7 @@
 import { ShapedArray, shapesEqual } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { config } from "../core/config.js";
+import { outputBuffer } from "../core/buffers.js";
 import {
   BINARY_OPS,
   UNARY_OPS,
@@ -43,7 +44,7 @@ function useWasm(size: number): boolean {
 /** `op(x)` on the wasm platform, or null when the reference kernel should run. */
 export function wasmUnary(op: string, x: NdArray): NdArray | null {
   if (x.dtype !== "float32" || !UNARY.has(op) || !useWasm(x.size)) return null;
-  const out = new Float32Array(x.size);
+  const out = outputBuffer("float32", x.size) as Float32Array;
   if (!wasmUnaryF32(op as WasmUnaryOp, x._data as Float32Array, out)) return null;
   return new NdArray(x.aval, out);
 }
@@ -57,7 +58,7 @@ export function wasmBinary(op: string, x: NdArray, y: NdArray, weak: boolean): N
   const fits = shapesEqual(xs, ys) || (x.size === 1 && x.ndim <= y.ndim) || (y.size === 1 && y.ndim <= x.ndim);
   const size = Math.max(x.size, y.size);
   if (!fits || !useWasm(size)) return null;
-  const out = new Float32Array(size);
+  const out = outputBuffer("float32", size) as Float32Array;
   if (!wasmBinaryF32(op as WasmBinaryOp, x._data as Float32Array, y._data as Float32Array, out)) return null;
   return new NdArray(new ShapedArray(shape, "float32", weak), out);
 }

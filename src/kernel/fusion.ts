@@ -8,7 +8,7 @@
  */
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
-import { allocate } from "../core/dtypes.js";
+import { outputBuffer } from "../core/buffers.js";
 import { config } from "../core/config.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { currentTrace } from "../core/trace.js";
@@ -34,7 +34,7 @@ const runSub = (sub: Jaxpr) => (xs: NdArray[]) => evalJaxpr(sub, [], xs);
 
 function runOnWasm(args: NdArray[], { kernel, rows, cols, sub }: FusedParams): NdArray[] | null {
   const avals = sub.outAvals;
-  const outs = avals.map((a) => allocate(a.dtype, a.size) as KernelData);
+  const outs = avals.map((a) => outputBuffer(a.dtype, a.size) as KernelData);
   const ins = args.map((a) => a._data as KernelData);
   if (!runKernel(kernel, ins, outs, rows, cols)) return null;
   return outs.map((o, i) => new NdArray(avals[i], o));

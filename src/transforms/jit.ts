@@ -2,7 +2,8 @@
  * jit: traces a function once per input signature into a jaxpr, optimises it,
  * caches it, and binds it as one `pjit` equation. Other transformations see
  * through pjit by transforming its jaxpr (jvp, vmap), so jit composes with all
- * of them. For now a compiled program runs its optimised jaxpr op by op.
+ * of them. A compiled program runs its optimised, fused jaxpr equation by
+ * equation, reusing the buffers of its intermediates (ir/run-program.ts).
  */
 import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
@@ -14,6 +15,7 @@ import type { DiffTrace } from "./jvp.js";
 import type { BatchTrace } from "./vmap.js";
 import { ClosedJaxpr, Jaxpr, evalJaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
+import { runProgram } from "../ir/run-program.js";
 import { optimize } from "../ir/passes.js";
 
 export interface PjitParams {
@@ -58,7 +60,7 @@ class InlineCall implements CustomCall {
 export const pjitP: Primitive = defineCallPrimitive<PjitParams>({
   name: "pjit",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
-  impl: (args, { compiled }) => run(compiled)(args),
+  impl: (args, { compiled }) => runProgram(compiled, args),
   customCall: (params) => new InlineCall(params),
   printParams: ({ jaxpr, name }) => ({ jaxpr, name }),
 });

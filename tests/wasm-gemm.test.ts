@@ -1,54 +1,89 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { config, defaultBackend, numpy as np, lax } from "../src/index.js";
-import { rowMajor, sgemm, wasmGemmAvailable } from "../src/backends/wasm/gemm.js";
+import { gemmTuning, rowMajor, sgemm, wasmGemmAvailable, type MatrixView } from "../src/backends/wasm/gemm.js";
+import { KC, MAX_PAGES, MC, NC } from "../src/backends/wasm/gemm-kernel.js";
 import { getPool } from "../src/backends/wasm/threads.js";
+import { buildModule, Body, I32 } from "../src/backends/wasm/encoder.js";
 
-/** A deterministic, non-repeating fill. */
+/** A deterministic, non-repeating fill in [-1, 1]. */
 const fill = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed + 1.37 * i));
 
-/** C = A·B in float64, the reference. */
-function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let t = 0; t < k; t++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + t] * b[t * n + j];
-  return c;
-}
+const at = (v: MatrixView, i: number, j: number, t = 0) =>
+  v.data[v.offset + t * (v.batchStride ?? 0) + i * v.rowStride + j * v.colStride];
 
 /**
- * float32 sums of k products of values in [-1, 1]: each addition rounds with
- * relative error ≤ 2⁻²⁴, so |error| ≤ k·2⁻²⁴·Σ|a·b| ≤ k²·6e-8 in the worst case;
- * we allow k·2⁻²³ per unit of the summed magnitude (Σ|a·b| ≤ k).
+ * C = A·B in float64 (the reference), and for each element the sum of |a·b|:
+ * a float32 sum of k products, in any order, is within k·2⁻²⁴·Σ|a·b| (to first
+ * order) of the exact sum, since each product and each addition rounds with a
+ * relative error of at most 2⁻²⁴, and every term goes through at most k of them.
  */
-const bound = (k: number) => k * k * 1.2e-7 + 1e-7;
+function reference(a: MatrixView, b: MatrixView, m: number, k: number, n: number, t = 0) {
+  const c = new Float64Array(m * n);
+  const mag = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let s = 0; s < k; s++) {
+      const x = at(a, i, s, t);
+      for (let j = 0; j < n; j++) {
+        const p = x * at(b, s, j, t);
+        c[i * n + j] += p;
+        mag[i * n + j] += Math.abs(p);
+      }
+    }
+  return { c, mag };
+}
+
+/** Checks out[offset + i] against the reference, within (k+1)·2⁻²⁴·Σ|a·b| (+1 for rounding the result). */
+function expectClose(out: Float32Array, offset: number, ref: { c: Float64Array; mag: Float64Array }, k: number) {
+  let worst = 0;
+  ref.c.forEach((w, i) => {
+    const tol = (k + 1) * 2 ** -24 * ref.mag[i] * 1.001 + 1e-30;
+    worst = Math.max(worst, Math.abs(out[offset + i] - w) / tol);
+  });
+  expect(worst).toBeLessThanOrEqual(1);
+}
+
+/** The same matrix (row-major data `d`, rows×cols) as a row-major view, or stored transposed (read with strides). */
+function view(d: Float32Array, rows: number, cols: number, transposed: boolean): MatrixView {
+  if (!transposed) return rowMajor(d, 0, cols);
+  const t = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = d[i * cols + j];
+  return { data: t, offset: 0, rowStride: 1, colStride: rows };
+}
+
+const saved = { ...gemmTuning };
 
 describe("wasm sgemm", () => {
-  afterEach(() => config.update("platform", "wasm"));
+  afterEach(() => {
+    config.update("platform", "wasm");
+    Object.assign(gemmTuning, saved);
+  });
 
   it("is available here (Node 20 has WebAssembly SIMD)", () => {
     expect(wasmGemmAvailable()).toBe(true);
     expect(defaultBackend()).toBe("wasm");
   });
 
-  it("matches float64 products at odd sizes, edges of the 4×8 tiles and of the k and m blocks", () => {
+  it("matches float64 products at odd sizes, edges of the 4×8 tiles and of the k, m and n blocks", () => {
     const sizes: [number, number, number][] = [
       [1, 1, 1],
       [1, 7, 1],
       [7, 1, 9],
       [3, 5, 7],
       [4, 8, 8],
-      [5, 257, 9],
-      [65, 256, 17],
-      [70, 513, 33],
+      [5, KC + 1, 9],
+      [MC + 1, KC, 17],
+      [70, 2 * KC + 1, 33],
       [1, 1023, 3],
       [129, 64, 1],
+      [6, 3 * KC + 17, NC + 9],
+      [3, (1 << 20) + 3, 2], // k blocks of a long k: no 32-bit overflow
     ];
     for (const [m, k, n] of sizes) {
       const a = fill(m * k, m);
       const b = fill(k * n, n + 0.5);
       const c = new Float32Array(m * n + 3).fill(NaN);
       sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, c, 2);
-      const want = reference(a, b, m, k, n);
-      want.forEach((w, i) => expect(Math.abs(c[2 + i] - w)).toBeLessThanOrEqual(bound(k)));
+      expectClose(c, 2, reference(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n), k);
       // Only the m×n block at the offset is written.
       expect(c[0]).toBeNaN();
       expect(c[1]).toBeNaN();
@@ -56,24 +91,54 @@ describe("wasm sgemm", () => {
     }
   });
 
-  it("reads transposed and strided operands in place", () => {
-    const [m, k, n] = [13, 70, 21];
-    const at = fill(k * m, 7); // Aᵀ stored row-major (k×m)
-    const bt = fill(n * k, 8); // Bᵀ stored row-major (n×k)
+  it("reads transposed operands in place, for each layout and at edges of the 4×4 transposes", () => {
+    const sizes: [number, number, number][] = [
+      [13, 70, 21],
+      [8, 8, 8],
+      [5, 6, 7],
+      [33, KC + 3, 17],
+      [1, 9, 1],
+    ];
+    for (const [m, k, n] of sizes)
+      for (const ta of [false, true])
+        for (const tb of [false, true]) {
+          const a = view(fill(m * k, 7), m, k, ta);
+          const b = view(fill(k * n, 8), k, n, tb);
+          const c = new Float32Array(m * n);
+          sgemm(a, b, m, k, n, c, 0);
+          expectClose(c, 0, reference(a, b, m, k, n), k);
+        }
+  });
+
+  it("reads general strides and offsets (every other element, broadcast rows)", () => {
+    const [m, k, n] = [9, 37, 19];
+    const a: MatrixView = { data: fill(5 + 2 * m * k, 3), offset: 5, rowStride: 2 * k, colStride: 2 };
+    const b: MatrixView = { data: fill(n + 1, 4), offset: 1, rowStride: 0, colStride: 1 }; // every row of B the same
     const c = new Float32Array(m * n);
-    sgemm(
-      { data: at, offset: 0, rowStride: 1, colStride: m },
-      { data: bt, offset: 0, rowStride: 1, colStride: k },
-      m,
-      k,
-      n,
-      c,
-      0,
-    );
-    const a = Float32Array.from({ length: m * k }, (_, i) => at[(i % k) * m + Math.floor(i / k)]);
-    const b = Float32Array.from({ length: k * n }, (_, i) => bt[(i % n) * k + Math.floor(i / n)]);
-    const want = reference(a, b, m, k, n);
-    want.forEach((w, i) => expect(Math.abs(c[i] - w)).toBeLessThanOrEqual(bound(k)));
+    sgemm(a, b, m, k, n, c, 0);
+    expectClose(c, 0, reference(a, b, m, k, n), k);
+  });
+
+  it("multiplies a batch in one call (batch strides, one operand broadcast)", () => {
+    const [batch, m, k, n] = [5, 11, 300, 27];
+    const a: MatrixView = { ...rowMajor(fill(batch * m * k, 1), 0, k), batchStride: m * k };
+    const bt = view(fill(k * n, 2), k, n, true);
+    const b: MatrixView = { ...bt, batchStride: 0 };
+    const c = new Float32Array(batch * m * n + 1).fill(NaN);
+    gemmTuning.parallelMinWork = 0;
+    sgemm(a, b, m, k, n, c, 1, batch);
+    for (let t = 0; t < batch; t++) expectClose(c, 1 + t * m * n, reference(a, b, m, k, n, t), k);
+    expect(c[0]).toBeNaN();
+  });
+
+  it("returns zeros for k = 0 and writes nothing for empty products", () => {
+    const c = new Float32Array(8).fill(NaN);
+    sgemm(rowMajor(new Float32Array(0), 0, 0), rowMajor(new Float32Array(0), 0, 3), 2, 0, 3, c, 1);
+    expect(Array.from(c.subarray(1, 7))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(c[0]).toBeNaN();
+    expect(c[7]).toBeNaN();
+    sgemm(rowMajor(new Float32Array(0), 0, 4), rowMajor(fill(12, 1), 0, 3), 0, 4, 3, c, 0);
+    expect(c[0]).toBeNaN();
   });
 
   it("is deterministic: the same bits on every call, whatever ran before", () => {
@@ -96,32 +161,89 @@ describe("wasm sgemm", () => {
     expect(Array.from(again)).toEqual(Array.from(first));
   });
 
-  it("gives the same bits with any number of threads (each element is summed by one thread, in order)", async () => {
+  it("gives the same bits with any number of threads and any tiling (each element is summed by one thread, in order)", async () => {
     const pool = getPool()!;
     expect(pool.workers).toBeGreaterThanOrEqual(1); // Node with 2+ cores: worker threads
-    const [m, k, n] = [256, 512, 256]; // large enough to split across threads
-    const a = fill(m * k, 5);
-    const b = fill(k * n, 6);
-    const run = () => {
-      const c = new Float32Array(m * n);
-      sgemm(rowMajor(a, 0, k), rowMajor(b, 0, n), m, k, n, c, 0);
-      return c;
-    };
-    // Force the calling thread to do everything, then let the workers (started by now) share.
+    await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
+    gemmTuning.parallelMinWork = 0;
     const realRun = pool.run;
-    pool.run = (args, ranges) => realRun(args, [[ranges[0][0], ranges[ranges.length - 1][1]]]);
-    const single = run();
-    pool.run = realRun;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    let shares = 0;
-    pool.run = (args, ranges) => {
-      shares = Math.max(shares, ranges.length);
-      realRun(args, ranges);
+    let workerTiles = 0;
+    pool.run = (argLists) => {
+      const tiles = realRun(argLists);
+      workerTiles += tiles.slice(1, pool.workers + 1).reduce((s, x) => s + Math.max(x, 0), 0);
+      return tiles;
     };
-    const threaded = run();
-    pool.run = realRun;
-    expect(shares).toBe(pool.workers + 1);
-    expect(Array.from(threaded)).toEqual(Array.from(single));
+    try {
+      // Wide C (tiles of columns), narrow C (tiles of rows), a batch, transposed operands, k across blocks.
+      const cases: [number, number, number, number, boolean, boolean][] = [
+        [256, 2 * KC + 7, 256, 1, false, false],
+        [MC * 3 + 1, 300, 8, 1, true, false],
+        [64, 100, 40, 6, false, true],
+        [100, KC + 1, 130, 1, true, true],
+      ];
+      for (const [m, k, n, batch, ta, tb] of cases) {
+        const as = Array.from({ length: batch }, (_, t) => view(fill(m * k, 5 + t), m, k, ta));
+        const bs = Array.from({ length: batch }, (_, t) => view(fill(k * n, 6 + t), k, n, tb));
+        // The batch as one view: the elements of each one after the other.
+        const joined = (vs: MatrixView[], size: number): MatrixView => {
+          const data = new Float32Array(vs.length * size);
+          vs.forEach((v, t) => data.set(v.data, t * size));
+          return { ...vs[0], data, batchStride: size };
+        };
+        const a = joined(as, m * k);
+        const b = joined(bs, k * n);
+        const results = [1, 2, 3, 5].map((parts) => {
+          gemmTuning.parts = parts;
+          const c = new Float32Array(batch * m * n);
+          sgemm(a, b, m, k, n, c, 0, batch);
+          return c;
+        });
+        expectClose(results[0], 0, reference(as[0], bs[0], m, k, n), k);
+        for (const r of results.slice(1)) expect(Array.from(r)).toEqual(Array.from(results[0]));
+      }
+    } finally {
+      pool.run = realRun;
+    }
+    expect(workerTiles).toBeGreaterThan(0); // the workers took part
+  });
+
+  it("runs on the calling thread alone where threads are unavailable (no SharedArrayBuffer)", async () => {
+    vi.resetModules();
+    vi.stubGlobal("SharedArrayBuffer", undefined);
+    try {
+      const threads = await import("../src/backends/wasm/threads.js");
+      const gemm = await import("../src/backends/wasm/gemm.js");
+      const pool = threads.getPool()!;
+      expect(pool.workers).toBe(0);
+      expect(pool.memory.buffer instanceof ArrayBuffer).toBe(true);
+      gemm.gemmTuning.parallelMinWork = 0;
+      gemm.gemmTuning.parts = 2; // a second share, run here after the first
+      const [m, k, n] = [70, KC + 5, 45];
+      const a = view(fill(m * k, 1), m, k, true);
+      const b = view(fill(k * n, 2), k, n, false);
+      const c = new Float32Array(m * n);
+      gemm.sgemm(a, b, m, k, n, c, 0);
+      expectClose(c, 0, reference(a, b, m, k, n), k);
+      // The same bits as with threads.
+      const threaded = new Float32Array(m * n);
+      sgemm(a, b, m, k, n, threaded, 0);
+      expect(Array.from(c)).toEqual(Array.from(threaded));
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+
+  it("keeps registered kernels running on the workers, one result per argument list", async () => {
+    const pool = getPool()!;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const f = new Body(1);
+    f.get(0).i32(3).i32Mul();
+    const shared = pool.memory.buffer instanceof SharedArrayBuffer;
+    const id = pool.register(
+      buildModule([{ name: "run", params: [I32], results: [I32], body: f }], 16, shared, MAX_PAGES),
+    );
+    expect(pool.runKernel(id, [[1], [2], [3], [4]])).toEqual([3, 6, 9, 12]);
   });
 
   it("propagates NaN and infinity as a product does", () => {
@@ -144,7 +266,7 @@ describe("wasm sgemm", () => {
     config.update("platform", "cpu");
     const cpu = run().dataSync() as Float32Array;
     // cpu accumulates in float64 and rounds once; wasm accumulates in float32 (70 terms ≤ 1 each).
-    cpu.forEach((v, i) => expect(Math.abs(wasm[i] - v)).toBeLessThanOrEqual(bound(70)));
+    cpu.forEach((v, i) => expect(Math.abs(wasm[i] - v)).toBeLessThanOrEqual(71 * 2 ** -24 * 70));
     expect(() => config.update("platform", "gpu" as never)).toThrow(/unknown platform/);
   });
 });

@@ -157,7 +157,9 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   if (l.dtype === "float32" && M * N * K >= wasmThresholds.matmul && useWasm()) {
     const a = viewsOf(l, lb, lFree, lc);
     const b = viewsOf(r, rb, rc, rFree);
-    for (let bi = 0; bi < B; bi++) sgemm(a(bi), b(bi), M, K, N, out as Float32Array, bi * M * N);
+    // One call for the whole batch: views of batch element t are at a constant stride.
+    const batched = (v: (b: number) => MatrixView) => ({ ...v(0), batchStride: v(1).offset - v(0).offset });
+    sgemm(batched(a), batched(b), M, K, N, out as Float32Array, 0, B);
     return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
   }
   // Kernels run below every trace: call the transpose kernel directly, not through bind.

@@ -1,10 +1,12 @@
 /**
  * A kernel worker thread (plain JavaScript, so that the same file runs from the
- * sources and from dist/). It instantiates the gemm kernel it is given, and any
+ * sources and from dist/). It instantiates the gemm module it is given, and any
  * other kernel module the main thread sends on its port, all on the shared
  * memory; says it is ready; then waits on its slot of the control block.
  * Slot layout (int32): [state, ready, kernel, result, ...arguments];
- * state 0 idle, 1 work posted, 2 done, 3 shut down; kernel -1 is gemm.
+ * state 0 idle, 1 work posted, 4 running, 2 done, 3 shut down; kernel -1 is the
+ * gemm driver. The worker takes posted work by moving the state from 1 to 4;
+ * the main thread may instead call off gemm work nobody took (1 back to 0).
  */
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 
@@ -31,15 +33,15 @@ function kernel(id) {
 
 Atomics.store(ctl, base + 1, 1);
 for (;;) {
-  let state = Atomics.load(ctl, base);
-  while (state !== 1) {
-    if (state === 3) process.exit(0);
+  const state = Atomics.load(ctl, base);
+  if (state === 3) process.exit(0);
+  if (state !== 1 || Atomics.compareExchange(ctl, base, 1, 4) !== 1) {
     Atomics.wait(ctl, base, state);
-    state = Atomics.load(ctl, base);
+    continue;
   }
   const id = ctl[base + 2];
   const args = Array.from(ctl.subarray(ARGS, base + slotSize));
-  ctl[base + 3] = id === -1 ? (gemm(...args.slice(0, 8)), 0) : kernel(id)(...args);
+  ctl[base + 3] = id === -1 ? gemm(...args) : kernel(id)(...args);
   Atomics.store(ctl, base, 2);
   Atomics.notify(ctl, base);
 }

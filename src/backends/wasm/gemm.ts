@@ -1,20 +1,30 @@
 /**
  * Single-precision matrix multiply in generated WebAssembly SIMD.
  *
- * The blocking follows the usual high-performance layout (GotoBLAS): B is
- * packed into panels of 8 columns and A into panels of 4 rows, both laid out
- * so that the inner loop reads memory contiguously; a 4×8 micro-kernel keeps
- * its 32 sums in eight f32x4 registers across a block of k. Matrices are padded
- * to the panel sizes with zeros so the kernel has no edge cases. The sum over k
- * runs in a fixed order, so results do not depend on sizes of other calls.
+ * A call copies the operands as they are (their backing elements, whatever
+ * the strides) into the pool's shared memory, hands each thread its share of
+ * the output (panels of 8 columns, or blocks of rows when there are too few
+ * panels) in one hand-off, and copies C out. Each thread packs and multiplies
+ * its share itself (see gemm-kernel.ts), so the sum for every element runs in
+ * the same order whatever the split: results do not depend on the number of
+ * threads, nor on other calls.
  */
-import { MR, NR } from "./gemm-kernel.js";
+import { KC, MAX_PAGES, MR, NC, NR } from "./gemm-kernel.js";
 import { getPool, type Pool } from "./threads.js";
 
-const KC = 256; // k-block: a B panel (KC×8 floats = 8 KB) stays in L1
-const MC = 64; // m-block: an A block (MC×KC floats = 64 KB) stays in L2
-/** Below this many multiply-adds per block, the thread hand-off costs more than it saves. */
-const PARALLEL_MIN_WORK = 1 << 20;
+export const gemmTuning = {
+  /** Below this many multiply-adds a product runs on the calling thread alone (the hand-off costs more). */
+  parallelMinWork: 1 << 20,
+  /** Threads taking part (0: all); beyond the pool's threads, extra parts run on the calling thread. */
+  parts: 0,
+  /** Tiles per taking part, about: finer tiles balance better. */
+  tilesPerPart: 8,
+  /** Fewest 8-column panels in a tile. */
+  minTilePanels: 2,
+};
+
+/** Memory above which a batch is multiplied in several calls. */
+const BATCH_BYTES = 256 << 20;
 
 export function wasmGemmAvailable(): boolean {
   return getPool() !== null;
@@ -28,12 +38,16 @@ function ensureBytes(inst: Pool, bytes: number): Float32Array {
   return new Float32Array(inst.memory.buffer);
 }
 
-/** Where a matrix's elements are: element (i, j) is at `data[offset + i·rowStride + j·colStride]`. */
+/**
+ * Where a matrix's elements are: element (i, j) of batch element t is at
+ * `data[offset + t·batchStride + i·rowStride + j·colStride]`.
+ */
 export interface MatrixView {
   data: Float32Array;
   offset: number;
   rowStride: number;
   colStride: number;
+  batchStride?: number;
 }
 
 /** A row-major matrix of `cols` columns. */
@@ -44,10 +58,30 @@ export const rowMajor = (data: Float32Array, offset: number, cols: number): Matr
   colStride: 1,
 });
 
+/** The range of `data` indices a view reads: [lo, hi). */
+function extent(v: MatrixView, rows: number, cols: number, batch: number): [number, number] {
+  let lo = v.offset;
+  let hi = v.offset;
+  for (const [count, stride] of [
+    [rows, v.rowStride],
+    [cols, v.colStride],
+    [batch, v.batchStride ?? 0],
+  ]) {
+    const d = (count - 1) * stride;
+    if (d < 0) lo += d;
+    else hi += d;
+  }
+  return [lo, hi + 1];
+}
+
+/** Bytes rounded up to a cache line. */
+const line = (bytes: number) => roundUp(bytes, 64);
+
 /**
- * C = A·B for float32 A (m×k) and B (k×n) given as strided views (so transposed
- * operands need no copy: packing reads them in place), written row-major into
- * `out` at `outOffset`.
+ * C_t = A_t·B_t for t < batch, for float32 A_t (m×k) and B_t (k×n) given as
+ * strided views (transposed operands need no copy: packing reads them in
+ * place), written row-major, one product after the other, into `out` at
+ * `outOffset`.
  */
 export function sgemm(
   a: MatrixView,
@@ -57,88 +91,100 @@ export function sgemm(
   n: number,
   out: Float32Array,
   outOffset: number,
+  batch = 1,
 ): void {
-  const inst = getPool()!;
+  if (m === 0 || n === 0 || batch === 0) return;
+  if (k === 0) return void out.fill(0, outOffset, outOffset + batch * m * n);
+  const pool = getPool()!;
   const np = roundUp(n, NR);
   const mp = roundUp(m, MR);
-  const kc = Math.min(KC, k);
-  // Layout (in floats): [A block MC×KC][B panels KC×np][C mp×np]
-  const aBase = 0;
-  const bBase = MC * KC;
-  const cBase = bBase + kc * np;
-  const mem = ensureBytes(inst, (cBase + mp * np) * 4);
-  mem.fill(0, cBase, cBase + mp * np);
-  for (let pc = 0; pc < k; pc += KC) {
-    const kb = Math.min(KC, k - pc);
-    packB(b, n, pc, kb, np, mem, bBase);
-    for (let ic = 0; ic < m; ic += MC) {
-      const mb = Math.min(MC, m - ic);
-      const mbp = roundUp(mb, MR);
-      packA(a, m, ic, mbp, pc, kb, mem, aBase);
-      const args: [number, number, number, number, number, number] = [
-        aBase * 4,
-        bBase * 4,
-        (cBase + ic * np) * 4,
-        mbp,
-        kb,
-        np * 4,
-      ];
-      inst.run(args, splitColumns(np, mbp * kb * np >= PARALLEL_MIN_WORK ? inst.workers + 1 : 1));
-    }
+  const [aLo, aHi] = extent(a, m, k, batch);
+  const [bLo, bHi] = extent(b, k, n, batch);
+  const parts = batch * m * n * k < gemmTuning.parallelMinWork ? 1 : gemmTuning.parts || pool.workers + 1;
+  const { rb, jw, items } = tiles(m, k, n, batch, parts);
+  // Layout (bytes): [counter][each part's packed A and packed B][A's elements][B's elements][C_t, mp×np each]
+  const aScratch = line(roundUp(Math.min(rb, mp), MR) * k * 4);
+  const bScratch = line(KC * jw * 4);
+  const aBase = 64 + parts * (aScratch + bScratch);
+  const bBase = aBase + line((aHi - aLo) * 4);
+  const cBase = bBase + line((bHi - bLo) * 4);
+  const bytes = cBase + batch * mp * np * 4;
+  if (batch > 1 && bytes > BATCH_BYTES) {
+    const half = batch >> 1;
+    const shift = (v: MatrixView) => ({ ...v, offset: v.offset + half * (v.batchStride ?? 0) });
+    sgemm(a, b, m, k, n, out, outOffset, half);
+    sgemm(shift(a), shift(b), m, k, n, out, outOffset + half * m * n, batch - half);
+    return;
   }
-  for (let i = 0; i < m; i++) out.set(mem.subarray(cBase + i * np, cBase + i * np + n), outOffset + i * n);
-}
-
-/** B[pc:pc+kb, :] into panels of 8 columns: panel p holds kb rows of B[·, 8p:8p+8] (zeros past n). */
-function packB(b: MatrixView, n: number, pc: number, kb: number, np: number, mem: Float32Array, base: number): void {
-  const { data, offset, rowStride, colStride } = b;
-  for (let p = 0; p < np; p += NR) {
-    const panel = base + p * kb;
-    const cols = Math.min(NR, n - p);
-    for (let kk = 0; kk < kb; kk++) {
-      const src = offset + (pc + kk) * rowStride + p * colStride;
-      const dst = panel + kk * NR;
-      for (let j = 0; j < cols; j++) mem[dst + j] = data[src + j * colStride];
-      for (let j = cols; j < NR; j++) mem[dst + j] = 0;
-    }
-  }
-}
-
-/** A[ic:ic+mbp, pc:pc+kb] into panels of 4 rows: panel q holds kb columns of A[4q:4q+4, ·] (zeros past m). */
-function packA(
-  a: MatrixView,
-  m: number,
-  ic: number,
-  mbp: number,
-  pc: number,
-  kb: number,
-  mem: Float32Array,
-  base: number,
-): void {
-  const { data, offset, rowStride, colStride } = a;
-  for (let q = 0; q < mbp; q += MR) {
-    const panel = base + q * kb;
-    for (let r = 0; r < MR; r++) {
-      const row = ic + q + r;
-      if (row >= m) {
-        for (let kk = 0; kk < kb; kk++) mem[panel + kk * MR + r] = 0;
-        continue;
+  if (bytes > MAX_PAGES * 65536) throw new RangeError(`matrix product too large for wasm memory (${bytes} bytes)`);
+  let mem = ensureBytes(pool, bytes);
+  mem.set(a.data.subarray(aLo, aHi), aBase / 4);
+  mem.set(b.data.subarray(bLo, bHi), bBase / 4);
+  new Int32Array(mem.buffer, COUNTER, 1)[0] = 0;
+  const args = (part: number): Parameters<Pool["gemm"]> => [
+    aBase + (a.offset - aLo) * 4,
+    a.rowStride * 4,
+    a.colStride * 4,
+    (a.batchStride ?? 0) * 4,
+    bBase + (b.offset - bLo) * 4,
+    b.rowStride * 4,
+    b.colStride * 4,
+    (b.batchStride ?? 0) * 4,
+    cBase,
+    m,
+    k,
+    n,
+    rb,
+    jw,
+    items,
+    COUNTER,
+    64 + part * (aScratch + bScratch),
+    64 + part * (aScratch + bScratch) + aScratch,
+  ];
+  pool.run(Array.from({ length: parts }, (_, part) => args(part)));
+  mem = new Float32Array(pool.memory.buffer);
+  const c = cBase / 4;
+  if (np === n && mp === m) out.set(mem.subarray(c, c + batch * m * n), outOffset);
+  else if (np === n)
+    for (let t = 0; t < batch; t++)
+      out.set(mem.subarray(c + t * mp * n, c + t * mp * n + m * n), outOffset + t * m * n);
+  else
+    for (let t = 0; t < batch; t++)
+      for (let i = 0; i < m; i++) {
+        const from = c + (t * mp + i) * np;
+        out.set(mem.subarray(from, from + n), outOffset + (t * m + i) * n);
       }
-      const src = offset + row * rowStride + pc * colStride;
-      for (let kk = 0; kk < kb; kk++) mem[panel + kk * MR + r] = data[src + kk * colStride];
-    }
-  }
 }
 
-/** Column ranges (multiples of NR) for `parts` threads, as even as the panels allow. */
-function splitColumns(np: number, parts: number): [number, number][] {
-  const panels = np / NR;
-  const n = Math.min(parts, panels);
-  const ranges: [number, number][] = [];
-  for (let t = 0; t < n; t++) {
-    const lo = Math.floor((t * panels) / n) * NR;
-    const hi = Math.floor(((t + 1) * panels) / n) * NR;
-    ranges.push([lo, hi]);
+/** Where the driver's shared tile counter is (bytes). */
+const COUNTER = 0;
+/** Most bytes of A a thread keeps packed (for larger A, tiles take blocks of rows). */
+const A_PACKED_BYTES = 4 << 20;
+
+/**
+ * The tiles the threads share: rb rows × jw columns (a multiple of 8). With
+ * enough panels of 8 columns, tiles take all rows and a few panels; otherwise
+ * (a narrow C) all panels and a block of rows. `gemmTuning.tilesPerPart`
+ * tiles per part let threads that start late or run slowly take fewer.
+ */
+function tiles(m: number, k: number, n: number, batch: number, parts: number) {
+  const mp = roundUp(m, MR);
+  const panels = roundUp(n, NR) / NR;
+  const maxPanels = NC / NR;
+  // Rows of A packed at once: all of them unless that is large.
+  const rowLimit = Math.min(mp, Math.max(MR, Math.floor(A_PACKED_BYTES / (4 * k) / MR) * MR));
+  let rb = rowLimit;
+  let jwPanels = Math.min(panels, maxPanels);
+  if (parts > 1) {
+    const want = parts * gemmTuning.tilesPerPart;
+    if (batch * panels >= 2 * parts) {
+      const perProduct = Math.min(panels, Math.ceil(want / batch));
+      jwPanels = Math.min(maxPanels, Math.max(gemmTuning.minTilePanels, Math.ceil(panels / perProduct)));
+    } else {
+      const perProduct = Math.ceil(want / (batch * Math.ceil(panels / jwPanels)));
+      rb = Math.min(rowLimit, Math.max(4 * MR, roundUp(Math.ceil(m / perProduct), MR)));
+    }
   }
-  return ranges;
+  const jw = jwPanels * NR;
+  return { rb, jw, items: batch * Math.ceil(m / rb) * Math.ceil((panels * NR) / jw) };
 }

@@ -1,22 +1,30 @@
 /**
  * Worker threads for the wasm kernels, in Node (`worker_threads`): each worker
- * runs the gemm kernel on the shared memory, woken through a shared control
- * block (Atomics). The main thread takes a share of the work too and then
- * waits for the others, so a call is synchronous. Where threads are not
- * available (no worker_threads, no shared memory, or a browser main thread,
- * which may not block), everything runs on the calling thread.
+ * runs the gemm driver (or another registered kernel) on the shared memory,
+ * woken through a shared control block (Atomics). The main thread takes a
+ * share of the work too and then waits for the others, so a call is
+ * synchronous. Where threads are not available (no worker_threads, no shared
+ * memory, or a browser main thread, which may not block), everything runs on
+ * the calling thread.
  */
 import { createRequire } from "node:module";
 import { gemmModuleBytes, MAX_PAGES, type GemmFn } from "./gemm-kernel.js";
 
 export interface Pool {
   memory: WebAssembly.Memory;
-  /** The calling thread's kernel. */
+  /** The calling thread's gemm driver. */
   gemm: GemmFn;
   /** Number of worker threads (besides the calling thread). */
   workers: number;
-  /** Runs gemm on column ranges: ranges[0] here, ranges[i] on worker i-1; returns when all are done. */
-  run(args: [number, number, number, number, number, number], ranges: [number, number][]): void;
+  /**
+   * Runs the gemm driver once per argument list: the first here, list i on worker
+   * i-1 (lists beyond the workers, or for a worker not started yet, here after
+   * the first); returns when all are done. The lists share one pool of work
+   * (see gemm-kernel.ts), so a list that a worker has not begun by the time the
+   * calling thread is done is called off rather than waited for. Returns what
+   * each list's driver returned (the tiles it took), -1 for one called off.
+   */
+  run(argLists: Parameters<GemmFn>[]): number[];
   /**
    * Compiles a kernel module (one exported function `run`, importing the pool's
    * memory) for every thread; returns its id for `runKernel`.
@@ -29,6 +37,10 @@ export interface Pool {
 /** Int32 words per worker in the control block: [state, ready, kernel, result, ...arguments]. */
 const SLOT = 24;
 const MAX_ARGS = SLOT - 4;
+/** States of a slot (see gemm-worker.js). */
+const [IDLE, POSTED, DONE] = [0, 1, 2];
+/** Polls of a running worker before sleeping: it is finishing its last tile. */
+const MAIN_SPIN = 1 << 16;
 
 type KernelFn = (...args: number[]) => number;
 
@@ -49,9 +61,7 @@ function singleThread(): Pool {
     memory,
     gemm,
     workers: 0,
-    run: (args, ranges) => {
-      for (const [a, b] of ranges) gemm(args[0], args[1], args[2], args[3], a, b, args[4], args[5]);
-    },
+    run: (argLists) => argLists.map((args) => gemm(...args)),
     register(bytes) {
       const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as KernelFn;
       return kernels.push(run) - 1;
@@ -86,57 +96,49 @@ function threaded(count: number): Pool {
     worker.on("error", () => {});
   }
   // Workers start in the background: until one says it is ready, its share runs here.
-  const ready = (i: number) => Atomics.load(ctl, i * SLOT + 1) === 1;
+  const ready = (i: number) => i < count && Atomics.load(ctl, i * SLOT + 1) === 1;
+  /**
+   * Runs kernel `id` (-1: gemm) once per argument list, the first here (with `here`), the
+   * others on workers. With `callOff`, a list that no worker has started by the time this
+   * thread is done is dropped (its result is -1): the gemm lists share their work.
+   */
+  function dispatch(id: number, argLists: number[][], here: (args: number[]) => number, callOff: boolean): number[] {
+    const results = new Array<number>(argLists.length).fill(-1);
+    const posted: [number, number][] = [];
+    const local: number[] = [0];
+    argLists.slice(1).forEach((args, i) => {
+      if (!ready(i) || args.length > MAX_ARGS) return void local.push(i + 1);
+      const base = i * SLOT;
+      ctl[base + 2] = id;
+      ctl.fill(0, base + 4, base + SLOT);
+      ctl.set(args, base + 4);
+      Atomics.store(ctl, base, POSTED);
+      Atomics.notify(ctl, base);
+      posted.push([base, i + 1]);
+    });
+    for (const k of local) results[k] = here(argLists[k]);
+    for (const [base, k] of posted) {
+      if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
+      // Running: poll a while before sleeping (gemm workers finish within a tile of this thread).
+      for (let spin = 0; spin < MAIN_SPIN && Atomics.load(ctl, base) !== DONE; spin++);
+      for (let s = Atomics.load(ctl, base); s !== DONE; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
+      results[k] = ctl[base + 3];
+      Atomics.store(ctl, base, IDLE);
+    }
+    return results;
+  }
   return {
     memory,
     gemm,
     workers: count,
-    run(args, ranges) {
-      const posted: number[] = [];
-      const here: [number, number][] = [ranges[0]];
-      ranges.slice(1).forEach(([jr0, jr1], i) => {
-        if (!ready(i)) return void here.push([jr0, jr1]);
-        const base = i * SLOT;
-        ctl[base + 2] = -1;
-        ctl.set([args[0], args[1], args[2], args[3], jr0, jr1, args[4], args[5]], base + 4);
-        Atomics.store(ctl, base, 1);
-        Atomics.notify(ctl, base);
-        posted.push(base);
-      });
-      for (const [jr0, jr1] of here) gemm(args[0], args[1], args[2], args[3], jr0, jr1, args[4], args[5]);
-      for (const base of posted) {
-        while (Atomics.load(ctl, base) !== 2) Atomics.wait(ctl, base, 1);
-        Atomics.store(ctl, base, 0);
-      }
-    },
+    run: (argLists) => dispatch(-1, argLists, (args) => gemm(...(args as Parameters<GemmFn>)), true),
     register(bytes) {
       const module = new WebAssembly.Module(bytes);
       const id = kernels.push(new WebAssembly.Instance(module, { env: { memory } }).exports.run as KernelFn) - 1;
       for (const port of ports) port.postMessage({ id, module });
       return id;
     },
-    runKernel(id, argLists) {
-      const results = new Array<number>(argLists.length);
-      const posted: [number, number][] = [];
-      const here: number[] = [0];
-      argLists.slice(1).forEach((args, i) => {
-        if (!ready(i) || args.length > MAX_ARGS) return void here.push(i + 1);
-        const base = i * SLOT;
-        ctl[base + 2] = id;
-        ctl.fill(0, base + 4, base + SLOT);
-        ctl.set(args, base + 4);
-        Atomics.store(ctl, base, 1);
-        Atomics.notify(ctl, base);
-        posted.push([base, i + 1]);
-      });
-      for (const k of here) results[k] = kernels[id](...argLists[k]);
-      for (const [base, k] of posted) {
-        while (Atomics.load(ctl, base) !== 2) Atomics.wait(ctl, base, 1);
-        results[k] = ctl[base + 3];
-        Atomics.store(ctl, base, 0);
-      }
-      return results;
-    },
+    runKernel: (id, argLists) => dispatch(id, argLists, (args) => kernels[id](...args), false),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { ShapedArray, shapeStr, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
-import { allocate } from "../core/dtypes.js";
+import { outputBuffer } from "../core/buffers.js";
 import { config } from "../core/config.js";
 import { sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
 import { wasmThresholds } from "../backends/dispatch.js";
@@ -153,7 +153,7 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const M = size(l, lFree);
   const K = size(l, lc);
   const N = size(r, rFree);
-  const out = allocate(l.dtype, B * M * N);
+  const out = outputBuffer(l.dtype, B * M * N); // every element is written below
   if (l.dtype === "float32" && M * N * K >= wasmThresholds.matmul && useWasm()) {
     const a = viewsOf(l, lb, lFree, lc);
     const b = viewsOf(r, rb, rc, rFree);

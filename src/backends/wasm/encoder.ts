@@ -36,26 +36,18 @@ function sleb(n: number, out: number[]): void {
 export class Body {
   readonly code: number[] = [];
   readonly locals: ValType[] = [];
-  /** Code run once at the start of the function, before `code` (the hoisted constants). */
-  readonly prologue: number[] = [];
-  private readonly hoisted = new Map<string, number>();
-  constructor(readonly numParams: number) {}
-
   /**
-   * Pushes a v128 constant (16 little-endian bytes) kept in a local that the
-   * prologue sets once, so that a loop reads it instead of rebuilding it.
+   * v128 constants read from mutable globals (one per distinct value) instead
+   * of being built in registers at every use: V8 materialises a v128.const
+   * with three instructions, one of them a GPR-to-vector move (one per cycle),
+   * while a global is one load. `constants` lists their bytes; `constantRefs`
+   * the offsets in `code` of the 5-byte global indices that buildModule patches.
    */
-  hoistedV128(bytes: ArrayLike<number>): this {
-    const key = Array.from(bytes).join(",");
-    let l = this.hoisted.get(key);
-    if (l === undefined) {
-      l = this.local(V128);
-      this.hoisted.set(key, l);
-      this.prologue.push(0xfd, 0x0c, ...Array.from(bytes, (b) => b & 0xff), 0x21);
-      uleb(l, this.prologue);
-    }
-    return this.get(l);
-  }
+  readonly constants: number[][] = [];
+  readonly constantRefs: { at: number; index: number }[] = [];
+  private readonly constantIndex = new Map<string, number>();
+  constantsInGlobals = false;
+  constructor(readonly numParams: number) {}
 
   /** Declares a local of type `t`, returning its index. */
   local(t: ValType): number {
@@ -219,6 +211,20 @@ export class Body {
   /** v128.const with 16 raw little-endian bytes. */
   v128Const(bytes: ArrayLike<number>): this {
     if (bytes.length !== 16) throw new RangeError("v128.const needs 16 bytes");
+    if (this.constantsInGlobals) {
+      const b = Array.from(bytes, (v) => v & 0xff);
+      const key = b.join(",");
+      let k = this.constantIndex.get(key);
+      if (k === undefined) {
+        k = this.constants.length;
+        this.constants.push(b);
+        this.constantIndex.set(key, k);
+      }
+      this.code.push(0x23);
+      this.constantRefs.push({ at: this.code.length, index: k });
+      this.code.push(0x80, 0x80, 0x80, 0x80, 0x00); // patched by buildModule
+      return this;
+    }
     return this.simd(0x0c, ...Array.from(bytes, (b) => b & 0xff));
   }
   /** v128.const of four f32 lanes (one value is splatted). */
@@ -389,6 +395,9 @@ export class Body {
   i32x4TruncSatF64x2SZero(): this {
     return this.simd(0xfc);
   }
+  i32x4MinS(): this {
+    return this.simd(0xb6);
+  }
   /** Pseudo-minimum b < a ? b : a (one instruction; NaN in b is ignored, NaN in a kept). */
   f32x4Pmin(): this {
     return this.simd(0xea);
@@ -397,26 +406,11 @@ export class Body {
   f32x4Pmax(): this {
     return this.simd(0xeb);
   }
-  f64x2Neg(): this {
-    return this.simd(0xed);
-  }
-  f64x2Sqrt(): this {
-    return this.simd(0xef);
-  }
-  f64x2Min(): this {
-    return this.simd(0xf4);
-  }
-  f64x2Max(): this {
-    return this.simd(0xf5);
-  }
   f64x2Pmin(): this {
     return this.simd(0xf6);
   }
   f64x2Pmax(): this {
     return this.simd(0xf7);
-  }
-  f64x2ConvertLowI32x4S(): this {
-    return this.simd(0xfe);
   }
 }
 
@@ -472,6 +466,25 @@ export function buildModule(
     ),
     out,
   );
+  const globalIndex = new Map<string, number>();
+  const globals: number[][] = [];
+  for (const f of funcs) {
+    const ids = f.body.constants.map((b) => {
+      const key = b.join(",");
+      let g = globalIndex.get(key);
+      if (g === undefined) {
+        g = globals.length;
+        globals.push([V128, 0x01, 0xfd, 0x0c, ...b, 0x0b]);
+        globalIndex.set(key, g);
+      }
+      return g;
+    });
+    for (const { at, index } of f.body.constantRefs) {
+      const g = ids[index];
+      for (let i = 0; i < 5; i++) f.body.code[at + i] = ((g >>> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0);
+    }
+  }
+  if (globals.length > 0) section(6, vec(globals), out);
   section(
     7,
     vec(
@@ -485,7 +498,7 @@ export function buildModule(
   );
   const bodies = funcs.map((f) => {
     const locals = vec(f.body.locals.map((t) => [0x01, t]));
-    const body = [...locals, ...f.body.prologue, ...f.body.code, 0x0b];
+    const body = [...locals, ...f.body.code, 0x0b];
     const sized: number[] = [];
     uleb(body.length, sized);
     return [...sized, ...body];

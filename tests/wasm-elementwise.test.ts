@@ -214,7 +214,7 @@ function domainSamples(op: WasmUnaryOp): number[] {
       return [
         ...uniform(100000, -4.5, 4.5, 13),
         ...magnitudes(20000, 1e-12, 1, 14),
-        ...[0.875, -0.875, 3.92, -3.92, 4, -4].flatMap((v) => around(v, 4)), // the pieces' ends, saturation
+        ...[0.921875, -0.921875, 3.92, -3.92, 4, -4].flatMap((v) => around(v, 4)), // the pieces' ends, saturation
       ];
     case "rsqrt":
     case "sqrt":

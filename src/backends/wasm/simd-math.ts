@@ -42,9 +42,10 @@
  * - tanh (1 ulp): Cephes tanhf's odd polynomial below 0.625, else
  *   1 − 2/(exp(2|x|) + 1); logistic (2 ulp): 1/(1 + e) or e/(1 + e) with
  *   e = exp(−|x|).
- * - erf (1 ulp): x + x·A(x²) for |x| < 0.875, else 1 − exp(−P(|x|)) with P a
- *   degree-6 polynomial (a minimax fit of −log erfc on [0.875, 4], weighted by
- *   erfc so that erf's absolute error is minimised); ±1 beyond 3.92.
+ * - erf (1 ulp): x + x·A(x²) for |x| < 0.921875, else 1 − exp(−P(|x|)),
+ *   A and P of degree 6 (minimax fits of (erf x − x)/x and of −log erfc on
+ *   [0.921875, 4], the latter weighted by erfc so that erf's absolute error is
+ *   minimised); ±1 beyond 3.92, where erf rounds to 1.
  * - pow (1 ulp over ~4·10⁸ sampled pairs): log|x| from the float32 frexp and
  *   2·atanh((m−1)/(m+1)) in float64 lanes, w = y·log|x| and w = n·ln2 + r in
  *   float64, then exp(r) in float32 (r rounded once) and the exact scaling by
@@ -529,16 +530,16 @@ export function emitTan(f: Body, x: number, flags: number): number {
 
 // ---------------------------------------------------------------- erf
 
-/** erf x = x + x·A(x²) for |x| < ERF_SPLIT (relative minimax, lowest coefficient first). */
-const ERF_SPLIT = 0.875;
+/** erf x = x + x·A(x²) for |x| < ERF_SPLIT (relative minimax, error < 2⁻³¹, lowest coefficient first). */
+const ERF_SPLIT = 0.921875;
 const ERF_A = [
-  0.12837915122509003, -0.3761255145072937, 0.11282455176115036, -0.026791462674736977, 0.005032181274145842,
-  -0.0006203255034051836,
+  0.12837916612625122, -0.37612634897232056, 0.11283695697784424, -0.026859398931264877, 0.005201032385230064,
+  -0.0008142704027704895, 8.370100113097578e-5,
 ].map(f32);
-/** erf a = 1 − exp(−P(a)) for ERF_SPLIT ≤ a ≤ 4 (erf's absolute error minimised). */
+/** erf a = 1 − exp(−P(a)) for ERF_SPLIT ≤ a ≤ 4 (minimax for erf's absolute error, < 2⁻²⁹). */
 const ERF_P = [
-  0.00014421017840504646, 1.1278893947601318, 0.6368206739425659, 0.10425020754337311, -0.02238103188574314,
-  0.0030819966923445463, -0.0001999014348257333,
+  0.00020992150530219078, 1.1276154518127441, 0.6372858285903931, 0.10383885353803635, -0.022181371226906776,
+  0.0030315935146063566, -0.00019473371503408998,
 ].map(f32);
 
 /** erf(x): odd, ±1 beyond ±3.92 (where erf rounds to 1), NaN for NaN. */

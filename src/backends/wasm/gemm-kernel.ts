@@ -92,6 +92,17 @@ class Asm extends Body {
     uleb(index, this.code);
     return this;
   }
+  /** v128.load32_splat: [address] → the f32 there in every lane. */
+  load32Splat(offset = 0): this {
+    return this.simdMem(0x09, 2, offset);
+  }
+  private simdMem(opcode: number, align: number, offset: number): this {
+    this.code.push(0xfd);
+    uleb(opcode, this.code);
+    this.code.push(align);
+    uleb(offset, this.code);
+    return this;
+  }
   /** i32.atomic.rmw.add: [address, value] → the old value. */
   atomicAddI32(offset = 0): this {
     this.code.push(0xfe, 0x1e, 2);
@@ -192,10 +203,9 @@ function kernel(): Asm {
             f.get(b).v128Load(0).set(b0);
             f.get(b).v128Load(16).set(b1);
             for (let r = 0; r < MR; r++) {
-              // acc[2r] += a[r]·b[0:4], acc[2r+1] += a[r]·b[4:8]
+              // acc[2r] += a[r]·b[0:4], acc[2r+1] += a[r]·b[4:8] (a load-splat: one instruction)
               f.get(a)
-                .f32Load(4 * r)
-                .f32x4Splat()
+                .load32Splat(4 * r)
                 .set(av);
               f.get(acc[2 * r])
                 .get(av)

@@ -2,12 +2,13 @@
  * Single-precision matrix multiply in generated WebAssembly SIMD.
  *
  * A call copies the operands as they are (their backing elements, whatever
- * the strides) into the pool's shared memory, hands each thread its share of
- * the output (panels of 8 columns, or blocks of rows when there are too few
- * panels) in one hand-off, and copies C out. Each thread packs and multiplies
- * its share itself (see gemm-kernel.ts), so the sum for every element runs in
- * the same order whatever the split: results do not depend on the number of
- * threads, nor on other calls.
+ * the strides) into the pool's shared memory, wakes the workers once, and
+ * every thread, the calling one included, runs the wasm driver: it takes tiles
+ * of C (a few panels of 8 columns, or a block of rows when C is narrow) from a
+ * shared counter, packs what the tile needs and multiplies (see
+ * gemm-kernel.ts). C is then copied out. Each element is summed by one thread
+ * in an order fixed by k alone, so results do not depend on the number of
+ * threads, on which thread took which tile, nor on other calls.
  */
 import { KC, MAX_PAGES, MR, NC, NR } from "./gemm-kernel.js";
 import { getPool, type Pool } from "./threads.js";

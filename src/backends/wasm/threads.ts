@@ -39,8 +39,6 @@ const SLOT = 24;
 const MAX_ARGS = SLOT - 4;
 /** States of a slot (see gemm-worker.js). */
 const [IDLE, POSTED, DONE] = [0, 1, 2];
-/** Polls of a running worker before sleeping: it is finishing its last tile. */
-const MAIN_SPIN = 1 << 16;
 
 type KernelFn = (...args: number[]) => number;
 
@@ -119,8 +117,6 @@ function threaded(count: number): Pool {
     for (const k of local) results[k] = here(argLists[k]);
     for (const [base, k] of posted) {
       if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
-      // Running: poll a while before sleeping (gemm workers finish within a tile of this thread).
-      for (let spin = 0; spin < MAIN_SPIN && Atomics.load(ctl, base) !== DONE; spin++);
       for (let s = Atomics.load(ctl, base); s !== DONE; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
       results[k] = ctl[base + 3];
       Atomics.store(ctl, base, IDLE);

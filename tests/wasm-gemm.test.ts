@@ -119,6 +119,15 @@ describe("wasm sgemm", () => {
     expectClose(c, 0, reference(a, b, m, k, n), k);
   });
 
+  it("reads views with negative strides (rows or columns reversed)", () => {
+    const [m, k, n] = [6, 21, 10];
+    const a: MatrixView = { data: fill(m * k, 5), offset: (m - 1) * k, rowStride: -k, colStride: 1 };
+    const b: MatrixView = { data: fill(k * n, 6), offset: n - 1, rowStride: n, colStride: -1 };
+    const c = new Float32Array(m * n);
+    sgemm(a, b, m, k, n, c, 0);
+    expectClose(c, 0, reference(a, b, m, k, n), k);
+  });
+
   it("multiplies a batch in one call (batch strides, one operand broadcast)", () => {
     const [batch, m, k, n] = [5, 11, 300, 27];
     const a: MatrixView = { ...rowMajor(fill(batch * m * k, 1), 0, k), batchStride: m * k };

@@ -153,7 +153,9 @@ export function sgemm(
     for (let t = 0; t < batch; t++)
       for (let i = 0; i < m; i++) {
         const from = c + (t * mp + i) * np;
-        out.set(mem.subarray(from, from + n), outOffset + (t * m + i) * n);
+        const to = outOffset + (t * m + i) * n;
+        if (n < 32) for (let j = 0; j < n; j++) out[to + j] = mem[from + j];
+        else out.set(mem.subarray(from, from + n), to);
       }
 }
 

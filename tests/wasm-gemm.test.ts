@@ -253,6 +253,16 @@ describe("wasm sgemm", () => {
       buildModule([{ name: "run", params: [I32], results: [I32], body: f }], 16, shared, MAX_PAGES),
     );
     expect(pool.runKernel(id, [[1], [2], [3], [4]])).toEqual([3, 6, 9, 12]);
+    // A kernel that traps on a worker (a load out of bounds) is reported, not waited for; the pool keeps working.
+    const g = new Body(1);
+    g.get(0).v128Load(0).v128AnyTrue();
+    const load = pool.register(
+      buildModule([{ name: "run", params: [I32], results: [I32], body: g }], 16, shared, MAX_PAGES),
+    );
+    expect(() => pool.runKernel(load, [[0], [0x7ffffff0]])).toThrow(/failed on a worker/);
+    expect(() => pool.runKernel(load, [[0x7ffffff0], [0]])).toThrow(/out of bounds/); // here, and joined
+    expect(pool.runKernel(load, [[0], [0]])).toHaveLength(2);
+    expect(pool.runKernel(id, [[5], [6]])).toEqual([15, 18]);
   });
 
   it("propagates NaN and infinity as a product does", () => {

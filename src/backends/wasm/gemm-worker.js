@@ -4,7 +4,7 @@
  * other kernel module the main thread sends on its port, all on the shared
  * memory; says it is ready; then waits on its slot of the control block.
  * Slot layout (int32): [state, ready, kernel, result, ...arguments];
- * state 0 idle, 1 work posted, 4 running, 2 done, 3 shut down; kernel -1 is the
+ * state 0 idle, 1 work posted, 4 running, 2 done, 5 failed, 3 shut down; kernel -1 is the
  * gemm driver. The worker takes posted work by moving the state from 1 to 4;
  * the main thread may instead call off gemm work nobody took (1 back to 0).
  */
@@ -41,7 +41,12 @@ for (;;) {
   }
   const id = ctl[base + 2];
   const args = Array.from(ctl.subarray(ARGS, base + slotSize));
-  ctl[base + 3] = id === -1 ? gemm(...args) : kernel(id)(...args);
-  Atomics.store(ctl, base, 2);
+  let outcome = 2;
+  try {
+    ctl[base + 3] = id === -1 ? gemm(...args) : kernel(id)(...args);
+  } catch {
+    outcome = 5; // failed (a trap): the main thread reports it rather than waiting forever
+  }
+  Atomics.store(ctl, base, outcome);
   Atomics.notify(ctl, base);
 }

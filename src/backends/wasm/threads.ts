@@ -38,7 +38,7 @@ export interface Pool {
 const SLOT = 24;
 const MAX_ARGS = SLOT - 4;
 /** States of a slot (see gemm-worker.js). */
-const [IDLE, POSTED, DONE] = [0, 1, 2];
+const [IDLE, POSTED, DONE, FAILED] = [0, 1, 2, 5];
 
 type KernelFn = (...args: number[]) => number;
 
@@ -114,13 +114,23 @@ function threaded(count: number): Pool {
       Atomics.notify(ctl, base);
       posted.push([base, i + 1]);
     });
-    for (const k of local) results[k] = here(argLists[k]);
+    let error: unknown = null;
+    try {
+      for (const k of local) results[k] = here(argLists[k]);
+    } catch (e) {
+      error = e; // the workers are still joined: their slots must be idle for the next call
+    }
+    let failed = false;
     for (const [base, k] of posted) {
       if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
-      for (let s = Atomics.load(ctl, base); s !== DONE; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
+      let s = Atomics.load(ctl, base);
+      for (; s !== DONE && s !== FAILED; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
+      failed ||= s === FAILED;
       results[k] = ctl[base + 3];
       Atomics.store(ctl, base, IDLE);
     }
+    if (error !== null) throw error;
+    if (failed) throw new Error("a wasm kernel failed on a worker thread");
     return results;
   }
   return {

@@ -104,7 +104,7 @@ export function sgemm(
   const parts = batch * m * n * k < gemmTuning.parallelMinWork ? 1 : gemmTuning.parts || pool.workers + 1;
   const { rb, jw, items } = tiles(m, k, n, batch, parts);
   // Layout (bytes): [counter][each part's packed A and packed B][A's elements][B's elements][C_t, mp×np each]
-  const aScratch = line(roundUp(Math.min(rb, mp), MR) * k * 4);
+  const aScratch = line(rb * k * 4);
   const bScratch = line(KC * jw * 4);
   const aBase = 64 + parts * (aScratch + bScratch);
   const bBase = aBase + line((aHi - aLo) * 4);

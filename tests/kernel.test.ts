@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, jit, makeJaxpr, nn, numpy as np, valueAndGrad, type Array } from "../src/index.js";
+import { config, grad, jit, lax, makeJaxpr, nn, numpy as np, valueAndGrad, type Array } from "../src/index.js";
 import { Jaxpr } from "../src/ir/jaxpr.js";
 import { foldTransposedDots, optimize } from "../src/ir/passes.js";
 import { fuseKernels } from "../src/kernel/fusion.js";
@@ -198,6 +198,25 @@ describe("what jit compiles", () => {
     const f = (a: Array) => np.sum(np.log1p(np.exp(np.multiply(np.sin(a), a))));
     const j = fusedProgram(f, np.linspace(-3, 3, 5000));
     expect(j.eqns.map((e) => e.prim.name)).toEqual(["fused_kernel"]);
+  });
+
+  it("fuses the bodies of control flow inside a compiled program", () => {
+    const step = (h: Array, w: Array): [Array, Array] => {
+      const next = np.tanh(np.add(np.multiply(np.sin(h), 0.5), w));
+      return [next, np.sum(np.exp(next))];
+    };
+    const f = (h0: Array, ws: Array) => lax.scan(step, h0, ws);
+    const h0 = values([2048]);
+    const ws = values([5, 2048], 3);
+    const pjit = makeJaxpr(jit(f))(h0, ws).jaxpr.eqns[0];
+    const compiled = (pjit.params as { compiled: Jaxpr }).compiled;
+    const scan = compiled.eqns.find((e) => e.prim.name === "scan")!;
+    const body = (scan.params as { body: { jaxpr: Jaxpr } }).body.jaxpr;
+    expect(body.eqns.map((e) => e.prim.name)).toContain("fused_kernel");
+    const [h, ys] = jit(f)(h0, ws);
+    const [hr, ysr] = onCpu(() => f(h0, ws));
+    expectClose(h, hr, 4e-6);
+    expectClose(ys, ysr, 4e-6);
   });
 
   it("folds the transpose after a weight gradient's product into the product", () => {

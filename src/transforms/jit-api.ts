@@ -7,8 +7,7 @@ import { ClosedJaxpr, Jaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { checkCallable, leafToArray } from "./args.js";
 import { bindPjit, hasTracerConsts, stageFlat } from "./jit.js";
-import { fuseKernels } from "../kernel/fusion.js";
-import { foldTransposedDots } from "../ir/passes.js";
+import { compileProgram } from "../kernel/compile.js";
 import type { Args, Tangent } from "./types.js";
 
 export interface JitOptions {
@@ -106,7 +105,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
         flat,
         split.dynamicLeaves.map((a) => a.aval),
       );
-      compiled = { jaxpr, fused: fuseKernels(foldTransposedDots(jaxpr)), consts, outTree: outTree! };
+      compiled = { jaxpr, fused: compileProgram(jaxpr), consts, outTree: outTree! };
       if (!hasTracerConsts(consts)) cache.set(split.key, compiled);
     }
     const outs = bindPjit(compiled.jaxpr, compiled.fused, compiled.consts, split.dynamicLeaves, name);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare`: the same workloads (bench/peers/workloads.ts) on cotangent, @jax-js/jax and TensorFlow.js
+ * `npm run bench` (with the training-memory loop after it) or `npm run bench:compare`: the same workloads (bench/peers/workloads.ts) on cotangent, @jax-js/jax and TensorFlow.js
  * (wasm backend), in one process, each library in its fastest mode.
  *
  * First every workload runs twice on every library and the results are compared (W3's second call returns the loss

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: speed figures (never asserted in tests).
+ * `npm run bench:micro`: speed figures (never asserted in tests).
  * Prints the median over timed batches, after a warm-up.
  */
 import { grad, jit, numpy as np, type Array } from "../src/index.js";

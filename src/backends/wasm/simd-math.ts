@@ -32,9 +32,11 @@
  *   e·ln2 added in two parts; log1p corrects log(1 + x) for the rounding of
  *   1 + x.
  * - sin, cos (2 ulp), tan (1 ulp): the reduction x = q·π/2 + r is done in
- *   float64 lanes (f64x2), with a 3-part Cody–Waite constant whose first two
- *   parts have 27 bits, which makes it exact to ~2⁻⁷⁹ absolute for
- *   |x| < 2²⁶. For sin and cos, r is rounded once to float32 and the Cephes
+ *   float64 lanes (f64x2), with a 2-part Cody–Waite constant whose first part
+ *   has 27 bits (so q·C1 and x − q·C1 are exact for |x| < 2²⁶): r is within
+ *   ~2⁻⁵⁶ absolute, far below float32's resolution of the reduced argument
+ *   even at the float32 inputs closest to multiples of π/2 (a third part
+ *   changes no result over all 2³² inputs). For sin and cos, r is rounded once to float32 and the Cephes
  *   sinf/cosf minimax polynomials are evaluated in float32; tan is sin r/cos r
  *   (or −cos r/sin r) evaluated in float64 with the same polynomials. Lanes
  *   with |x| > 2²⁶ (and ±∞) are reported so that the caller can recompute
@@ -386,11 +388,10 @@ export function emitLog1p(f: Body, x: number): number {
 export const SINCOS_LIMIT = 2 ** 26;
 const TWO_OVER_PI = 2 / Math.PI;
 const ROUND_MAGIC = 6755399441055744; // 1.5·2⁵²: adding it rounds to an integer kept in the low mantissa bits
-// π/2 = PIO2_1 + PIO2_2 + PIO2_3 to ~2⁻¹⁰⁶; the first two have 27 and 25 significant bits, so q·PIO2_1 and
-// q·PIO2_2 are exact for |q| < 2²⁶.
+// π/2 = PIO2_1 + PIO2_2 to ~2⁻⁸³; PIO2_1 has 27 significant bits, so q·PIO2_1 is exact for |q| < 2²⁶, and
+// q·PIO2_2 (|q·PIO2_2| < 2⁻³) rounds once.
 const PIO2_1 = 1.570796325802803; // 0x3ff921fb54000000
-const PIO2_2 = 9.920935739593517e-10; // 0x3e110b4610000000
-const PIO2_3 = 5.721188726109832e-18;
+const PIO2_2 = 9.920935796805404e-10; // 0x3e110b4611a62633
 /**
  * Cephes sinf/cosf minimax polynomials on [−π/4, π/4], in z = r² (lowest coefficient first): sin r = r + r·z·S(z)
  * within 2⁻²⁸, cos r = 1 − z/2 + z²·C(z) within 2⁻³³ (relative).
@@ -421,7 +422,7 @@ function demote(f: Body, lo: () => void, hi: () => void): void {
   f.i8x16Shuffle(JOIN_LOW);
 }
 
-/** x = q·π/2 + r in f64 lanes, exact to ~2⁻⁷⁹ for |x| < 2²⁶: for each half, k (q in its low bits) and r. */
+/** x = q·π/2 + r in f64 lanes, within ~2⁻⁵⁶ for |x| < 2²⁶: for each half, k (q in its low bits) and r. */
 function reduceHalves(f: Body, x: number): { k: number; r: number }[] {
   return promote(f, x).map((h) => {
     const k = bind(f, () => f.get(h).f64x2Const(TWO_OVER_PI).f64x2Mul().f64x2Const(ROUND_MAGIC).f64x2Add());
@@ -429,7 +430,6 @@ function reduceHalves(f: Body, x: number): { k: number; r: number }[] {
     const r = bind(f, () => {
       f.get(h).get(q).f64x2Const(PIO2_1).f64x2Mul().f64x2Sub();
       f.get(q).f64x2Const(PIO2_2).f64x2Mul().f64x2Sub();
-      f.get(q).f64x2Const(PIO2_3).f64x2Mul().f64x2Sub();
     });
     return { k, r };
   });

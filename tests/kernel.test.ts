@@ -121,6 +121,14 @@ describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
     },
   );
 
+  it("sin and cos of one value, computed together, give the bits of the separate kernels", () => {
+    const x = np.concatenate([values([4000]), np.array([0, -0, 1e5, -3e7, 2 ** 27, Infinity, NaN, 1e-40])]);
+    const [s, c] = jit((a: Array) => [np.sin(a), np.cos(a)])(x);
+    expect(bits(s)).toEqual(bits(np.sin(x)));
+    expect(bits(c)).toEqual(bits(np.cos(x)));
+    expect(Object.is(s.dataSync()[4001], -0)).toBe(true); // sin(−0) = −0
+  });
+
   it("reductions propagate NaN and handle infinities", () => {
     const data = values([1000]).dataSync() as Float32Array;
     const withNan = np.asArray(Float32Array.from(data, (v, i) => (i === 777 ? NaN : v)));

@@ -23,7 +23,7 @@
  * reduces accurately (the caller then evaluates the region op by op).
  */
 import { Body, I32, V128 } from "./encoder.js";
-import { bind } from "./simd-math.js";
+import { bind, emitSinAndCos } from "./simd-math.js";
 import { BINARY_OPS, emitBinary, emitUnary, type WasmBinaryOp, type WasmUnaryOp } from "./elementwise.js";
 import type { CompareOpName, Kernel, KernelOp, KernelOutput, KernelType } from "../../kernel/ir.js";
 import { perRow, valueTypes } from "../../kernel/ir.js";
@@ -50,6 +50,17 @@ function emitOp(f: Body, o: KernelOp, vals: number[], flags: number): number {
   if (o.op in COMPARE) return bind(f, () => COMPARE[o.op as CompareOpName](f.get(a[0]).get(a[1])));
   if (BINARY.has(o.op)) return emitBinary(f, o.op as WasmBinaryOp, a[0], a[1]);
   return emitUnary(f, o.op as WasmUnaryOp, a[0], flags);
+}
+
+/** Pairs (both ways) each sin operation with a cos of the same value. */
+function sinCosPairs(k: Kernel): Map<number, number> {
+  const pairs = new Map<number, number>();
+  k.ops.forEach((o, j) => {
+    if (o.op !== "sin" || pairs.has(j)) return;
+    const c = k.ops.findIndex((q, i) => q.op === "cos" && q.args[0] === o.args[0] && !pairs.has(i));
+    if (c >= 0) pairs.set(j, c).set(c, j);
+  });
+  return pairs;
 }
 
 /** Pushes a boolean mask from 4 bytes (0 or 1) at the address on the stack. */
@@ -83,9 +94,21 @@ export function kernelBody(k: Kernel, unroll: number): Body {
       else f.f32Load().f32x4Splat();
     });
   };
+  // sin and cos of the same value share their reduction and polynomials.
+  const partner = sinCosPairs(k);
+  /** Emits operation j into the value locals `v`, unless its sin/cos partner already did. */
+  const emitInto = (j: number, v: number[]) => {
+    if (v[nIn + j] !== -1) return;
+    const o = k.ops[j];
+    const p = partner.get(j);
+    if (p === undefined) return void (v[nIn + j] = emitOp(f, o, v, flags));
+    const [sin, cos] = emitSinAndCos(f, v[o.args[0]], flags);
+    v[nIn + (o.op === "sin" ? j : p)] = sin;
+    v[nIn + (o.op === "sin" ? p : j)] = cos;
+  };
   const emitOpsAt = (lv: Level) =>
-    k.ops.forEach((o, j) => {
-      if (level[nIn + j] === lv) vals[nIn + j] = emitOp(f, o, vals, flags);
+    k.ops.forEach((_, j) => {
+      if (level[nIn + j] === lv) emitInto(j, vals);
     });
 
   // Once per call: scalars, and what depends on them only.
@@ -160,8 +183,8 @@ export function kernelBody(k: Kernel, unroll: number): Body {
         });
       });
     });
-    k.ops.forEach((o, j) => {
-      if (level[nIn + j] === 2) lanes.forEach((v) => (v[nIn + j] = emitOp(f, o, v, flags)));
+    k.ops.forEach((_, j) => {
+      if (level[nIn + j] === 2) lanes.forEach((v) => emitInto(j, v));
     });
     k.outputs.forEach((o, j) => lanes.forEach((v, u) => emitOutput(o, nIn + j, v[o.value], u, at)));
   }

@@ -460,6 +460,14 @@ function flagLarge(f: Body, x: number, flags: number): void {
  * |x| > SINCOS_LIMIT (or ±∞) are or-ed.
  */
 export function emitSinCos(f: Body, x: number, cos: boolean, flags: number): number {
+  return emitSinAndCos(f, x, flags)[cos ? 1 : 0];
+}
+
+/**
+ * [sin x, cos x] of f32 lanes from one reduction and one evaluation of both
+ * polynomials (each function needs both: odd quadrants swap them). Flags as emitSinCos.
+ */
+export function emitSinAndCos(f: Body, x: number, flags: number): [number, number] {
   const [r, j0] = reduceHalfPi(f, x);
   const pr = new Powers(f, r);
   const z = pr.get(1);
@@ -474,21 +482,21 @@ export function emitSinCos(f: Body, x: number, cos: boolean, flags: number): num
     f.get(pz.get(1)).f32x4Mul().get(z).f32x4Const(0.5).f32x4Mul().f32x4Sub().f32x4Const(1).f32x4Add();
   });
   // Quadrant j = q mod 4; cos x = sin(x + π/2) uses j + 1. Odd j: the other function; j ∈ {2, 3}: negate.
-  const j = cos ? bind(f, () => f.get(j0).i32x4Const(1).i32x4Add()) : j0;
-  const res = bind(f, () => {
-    f.get(c).get(s);
-    f.get(j).i32(31).i32x4Shl().i32(31).i32x4ShrS();
-    f.v128Bitselect();
-    f.get(j).i32(30).i32x4Shl().i32x4Const(SIGN).v128And();
-    f.v128Xor();
-  });
-  if (!cos) {
-    // sin(±0) = ±0
-    const zero = bind(f, () => f.get(x).f32x4Const(0).f32x4Eq());
-    f.get(x).get(res).get(zero).v128Bitselect().set(res);
-  }
+  const inQuadrant = (j: number) =>
+    bind(f, () => {
+      f.get(c).get(s);
+      f.get(j).i32(31).i32x4Shl().i32(31).i32x4ShrS();
+      f.v128Bitselect();
+      f.get(j).i32(30).i32x4Shl().i32x4Const(SIGN).v128And();
+      f.v128Xor();
+    });
+  const sin = inQuadrant(j0);
+  const cos = inQuadrant(bind(f, () => f.get(j0).i32x4Const(1).i32x4Add()));
+  // sin(±0) = ±0
+  const zero = bind(f, () => f.get(x).f32x4Const(0).f32x4Eq());
+  f.get(x).get(sin).get(zero).v128Bitselect().set(sin);
   flagLarge(f, x, flags);
-  return res;
+  return [sin, cos];
 }
 
 /**

@@ -6,7 +6,7 @@ import { ShapedArray, shapeStr, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { outputBuffer } from "../core/buffers.js";
 import { config } from "../core/config.js";
-import { sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
+import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
 import { wasmThresholds } from "../backends/dispatch.js";
 import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
@@ -154,12 +154,15 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
   const K = size(l, lc);
   const N = size(r, rFree);
   const out = outputBuffer(l.dtype, B * M * N); // every element is written below
-  if (l.dtype === "float32" && M * N * K >= wasmThresholds.matmul && useWasm()) {
+  const float = l.dtype === "float32" || l.dtype === "float64";
+  if (float && M * N * K >= wasmThresholds.matmul && useWasm()) {
     const a = viewsOf(l, lb, lFree, lc);
     const b = viewsOf(r, rb, rc, rFree);
     // One call for the whole batch: views of batch element t are at a constant stride.
     const batched = (v: (b: number) => MatrixView) => ({ ...v(0), batchStride: v(1).offset - v(0).offset });
-    sgemm(batched(a), batched(b), M, K, N, out as Float32Array, 0, B);
+    // float64 is multiplied in float64 throughout (elements, products and sums).
+    const gemm = l.dtype === "float64" ? dgemm : sgemm;
+    gemm(batched(a), batched(b), M, K, N, out as Float32Array | Float64Array, 0, B);
     return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
   }
   // Kernels run below every trace: call the transpose kernel directly, not through bind.

@@ -1,16 +1,17 @@
 /**
- * Single-precision matrix multiply in generated WebAssembly SIMD.
+ * Matrix multiply (float32 and float64) in generated WebAssembly SIMD.
  *
  * A call copies the operands as they are (their backing elements, whatever
  * the strides) into the pool's shared memory, wakes the workers once, and
  * every thread, the calling one included, runs the wasm driver: it takes tiles
  * of C (a few panels of 8 columns, or a block of rows when C is narrow) from a
  * shared counter, packs what the tile needs and multiplies (see
- * gemm-kernel.ts). C is then copied out. Each element is summed by one thread
+ * gemm-kernel.ts). C is then copied out. Both precisions share this code,
+ * parameterised by their `GemmShape` (element size and block sizes). Each element is summed by one thread
  * in an order fixed by k alone, so results do not depend on the number of
  * threads, on which thread took which tile, nor on other calls.
  */
-import { KC, MAX_PAGES, MR, NC, NR } from "./gemm-kernel.js";
+import { F32_GEMM, F64_GEMM, MAX_PAGES, type GemmShape } from "./gemm-kernel.js";
 import { getPool, type Pool } from "./threads.js";
 
 export const gemmTuning = {
@@ -20,7 +21,7 @@ export const gemmTuning = {
   parts: 0,
   /** Tiles per taking part, about: finer tiles balance better. */
   tilesPerPart: 8,
-  /** Fewest 8-column panels in a tile. */
+  /** Fewest panels (of NR columns: 8 floats, 4 doubles) in a tile. */
   minTilePanels: 2,
 };
 
@@ -33,18 +34,23 @@ export function wasmGemmAvailable(): boolean {
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
-function ensureBytes(inst: Pool, bytes: number): Float32Array {
+function ensureBytes(inst: Pool, bytes: number): void {
   const have = inst.memory.buffer.byteLength;
   if (have < bytes) inst.memory.grow(Math.ceil((bytes - have) / 65536));
-  return new Float32Array(inst.memory.buffer);
 }
+
+/** The pool's memory as elements of `size` bytes. */
+const elements = (inst: Pool, size: 4 | 8) =>
+  size === 4 ? new Float32Array(inst.memory.buffer) : new Float64Array(inst.memory.buffer);
 
 /**
  * Where a matrix's elements are: element (i, j) of batch element t is at
- * `data[offset + t·batchStride + i·rowStride + j·colStride]`.
+ * `data[offset + t·batchStride + i·rowStride + j·colStride]`. Either
+ * precision's product reads either type of data (converting as an assignment
+ * between typed arrays does).
  */
 export interface MatrixView {
-  data: Float32Array;
+  data: Float32Array | Float64Array;
   offset: number;
   rowStride: number;
   colStride: number;
@@ -52,7 +58,7 @@ export interface MatrixView {
 }
 
 /** A row-major matrix of `cols` columns. */
-export const rowMajor = (data: Float32Array, offset: number, cols: number): MatrixView => ({
+export const rowMajor = (data: Float32Array | Float64Array, offset: number, cols: number): MatrixView => ({
   data,
   offset,
   rowStride: cols,
@@ -82,7 +88,7 @@ const line = (bytes: number) => roundUp(bytes, 64);
  * C_t = A_t·B_t for t < batch, for float32 A_t (m×k) and B_t (k×n) given as
  * strided views (transposed operands need no copy: packing reads them in
  * place), written row-major, one product after the other, into `out` at
- * `outOffset`.
+ * `outOffset`. Sums are float32.
  */
 export function sgemm(
   a: MatrixView,
@@ -90,47 +96,77 @@ export function sgemm(
   m: number,
   k: number,
   n: number,
-  out: Float32Array,
+  out: Float32Array | Float64Array,
   outOffset: number,
   batch = 1,
+): void {
+  gemm(F32_GEMM, a, b, m, k, n, out, outOffset, batch);
+}
+
+/** The same as `sgemm` in float64: the elements are read as doubles, and every product and sum is a double's. */
+export function dgemm(
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array | Float64Array,
+  outOffset: number,
+  batch = 1,
+): void {
+  gemm(F64_GEMM, a, b, m, k, n, out, outOffset, batch);
+}
+
+function gemm(
+  shape: GemmShape,
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array | Float64Array,
+  outOffset: number,
+  batch: number,
 ): void {
   if (m === 0 || n === 0 || batch === 0) return;
   if (k === 0) return void out.fill(0, outOffset, outOffset + batch * m * n);
   const pool = getPool()!;
+  const { size, MR, NR, KC } = shape;
   const np = roundUp(n, NR);
   const mp = roundUp(m, MR);
   const [aLo, aHi] = extent(a, m, k, batch);
   const [bLo, bHi] = extent(b, k, n, batch);
   const parts = batch * m * n * k < gemmTuning.parallelMinWork ? 1 : gemmTuning.parts || pool.workers + 1;
-  const { rb, jw, items } = tiles(m, k, n, batch, parts);
+  const { rb, jw, items } = tiles(shape, m, k, n, batch, parts);
   // Layout (bytes): [counter][each part's packed A and packed B][A's elements][B's elements][C_t, mp×np each]
-  const aScratch = line(rb * k * 4);
-  const bScratch = line(KC * jw * 4);
+  const aScratch = line(rb * k * size);
+  const bScratch = line(KC * jw * size);
   const aBase = 64 + parts * (aScratch + bScratch);
-  const bBase = aBase + line((aHi - aLo) * 4);
-  const cBase = bBase + line((bHi - bLo) * 4);
-  const bytes = cBase + batch * mp * np * 4;
+  const bBase = aBase + line((aHi - aLo) * size);
+  const cBase = bBase + line((bHi - bLo) * size);
+  const bytes = cBase + batch * mp * np * size;
   if (batch > 1 && bytes > BATCH_BYTES) {
     const half = batch >> 1;
     const shift = (v: MatrixView) => ({ ...v, offset: v.offset + half * (v.batchStride ?? 0) });
-    sgemm(a, b, m, k, n, out, outOffset, half);
-    sgemm(shift(a), shift(b), m, k, n, out, outOffset + half * m * n, batch - half);
+    gemm(shape, a, b, m, k, n, out, outOffset, half);
+    gemm(shape, shift(a), shift(b), m, k, n, out, outOffset + half * m * n, batch - half);
     return;
   }
   if (bytes > MAX_PAGES * 65536) throw new RangeError(`matrix product too large for wasm memory (${bytes} bytes)`);
-  let mem = ensureBytes(pool, bytes);
-  mem.set(a.data.subarray(aLo, aHi), aBase / 4);
-  mem.set(b.data.subarray(bLo, bHi), bBase / 4);
+  ensureBytes(pool, bytes);
+  let mem = elements(pool, size);
+  mem.set(a.data.subarray(aLo, aHi), aBase / size);
+  mem.set(b.data.subarray(bLo, bHi), bBase / size);
   new Int32Array(mem.buffer, COUNTER, 1)[0] = 0;
   const args = (part: number): Parameters<Pool["gemm"]> => [
-    aBase + (a.offset - aLo) * 4,
-    a.rowStride * 4,
-    a.colStride * 4,
-    batch > 1 ? (a.batchStride ?? 0) * 4 : 0,
-    bBase + (b.offset - bLo) * 4,
-    b.rowStride * 4,
-    b.colStride * 4,
-    batch > 1 ? (b.batchStride ?? 0) * 4 : 0,
+    aBase + (a.offset - aLo) * size,
+    a.rowStride * size,
+    a.colStride * size,
+    batch > 1 ? (a.batchStride ?? 0) * size : 0,
+    bBase + (b.offset - bLo) * size,
+    b.rowStride * size,
+    b.colStride * size,
+    batch > 1 ? (b.batchStride ?? 0) * size : 0,
     cBase,
     m,
     k,
@@ -141,10 +177,11 @@ export function sgemm(
     COUNTER,
     64 + part * (aScratch + bScratch),
     64 + part * (aScratch + bScratch) + aScratch,
+    size === 8 ? 1 : 0,
   ];
   pool.run(Array.from({ length: parts }, (_, part) => args(part)));
-  mem = new Float32Array(pool.memory.buffer);
-  const c = cBase / 4;
+  mem = elements(pool, size);
+  const c = cBase / size;
   if (np === n && mp === m) out.set(mem.subarray(c, c + batch * m * n), outOffset);
   else if (np === n)
     for (let t = 0; t < batch; t++)
@@ -165,17 +202,17 @@ const COUNTER = 0;
 const A_PACKED_BYTES = 4 << 20;
 
 /**
- * The tiles the threads share: rb rows × jw columns (a multiple of 8). With
- * enough panels of 8 columns, tiles take all rows and a few panels; otherwise
+ * The tiles the threads share: rb rows × jw columns (a multiple of NR). With
+ * enough panels of NR columns, tiles take all rows and a few panels; otherwise
  * (a narrow C) all panels and a block of rows. `gemmTuning.tilesPerPart`
  * tiles per part let threads that start late or run slowly take fewer.
  */
-function tiles(m: number, k: number, n: number, batch: number, parts: number) {
+function tiles({ size, MR, NR, NC }: GemmShape, m: number, k: number, n: number, batch: number, parts: number) {
   const mp = roundUp(m, MR);
   const panels = roundUp(n, NR) / NR;
   const maxPanels = NC / NR;
   // Rows of A packed at once: all of them unless that is large.
-  const rowLimit = Math.min(mp, Math.max(MR, Math.floor(A_PACKED_BYTES / (4 * k) / MR) * MR));
+  const rowLimit = Math.min(mp, Math.max(MR, Math.floor(A_PACKED_BYTES / (size * k) / MR) * MR));
   let rb = rowLimit;
   let jwPanels = Math.min(panels, maxPanels);
   if (parts > 1) {

@@ -12,7 +12,7 @@ import { gemmModuleBytes, MAX_PAGES, type GemmFn } from "./gemm-kernel.js";
 
 export interface Pool {
   memory: WebAssembly.Memory;
-  /** The calling thread's gemm driver. */
+  /** The calling thread's gemm driver (float32 or float64, by its last argument). */
   gemm: GemmFn;
   /** Number of worker threads (besides the calling thread). */
   workers: number;

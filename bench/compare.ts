@@ -1,16 +1,20 @@
 /**
  * `npm run bench` (with the training-memory loop after it) or `npm run bench:compare`: the same workloads (bench/peers/workloads.ts) on cotangent, @jax-js/jax and TensorFlow.js
- * (wasm backend), in one process, each library in its fastest mode.
+ * (wasm backend), each library in its fastest mode.
  *
- * First every workload runs twice on every library and the results are compared (W3's second call returns the loss
- * after one SGD step), then each is timed with `time()`: the median per call over several batches after a warm-up,
- * with settings scaled to the cost of one call so that no cell takes more than a few seconds. Each iteration includes
+ * First every workload runs twice on every library, in this process, and the results are compared (W3's second call
+ * returns the loss after one SGD step). Then each library is timed alone in a child process (time-library.ts), one
+ * library after the other: the median per call over several batches after a warm-up, with settings scaled to the
+ * cost of one call so that no cell takes more than a few seconds. Each iteration includes
  * reading its results back into JS. Speedup = peer time / cotangent time: below 1 means cotangent is slower.
  */
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { defaultBackend } from "../src/index.js";
-import { fmtUs, time } from "./harness.js";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { fmtUs } from "./harness.js";
+import type { Cell, LibraryTimings } from "./time-library.js";
 import { AGREEMENT_TOLERANCE, relativeDifference } from "./peers/agreement.js";
 import * as cotangent from "./peers/cotangent.js";
 import * as jaxjs from "./peers/jaxjs.js";
@@ -30,7 +34,6 @@ const LIBRARIES = [
   { name: "tfjs", setup: tfjs.setup },
 ] as const;
 type LibraryName = (typeof LIBRARIES)[number]["name"];
-type Cell = { kind: "time"; us: number } | { kind: "error"; message: string } | { kind: "n/a" };
 
 /** The installed version of a package (from its package.json: jax-js's "exports" does not expose it to require). */
 function version(name: string): string {
@@ -39,13 +42,6 @@ function version(name: string): string {
 }
 
 const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-
-/** Scales `time()` to the cost of one call: a few seconds at most per cell. */
-function timingSettings(oneCallUs: number): Parameters<typeof time>[1] {
-  if (oneCallUs >= 100_000) return { batches: 5, minBatchMs: 0, warmup: 1 }; // ≥ 0.1 s: 5 single calls
-  if (oneCallUs >= 2_000) return { batches: 7, minBatchMs: 100, warmup: 3 };
-  return { batches: 15, minBatchMs: 40, warmup: 200 }; // the harness defaults
-}
 
 console.log(
   `cotangent vs @jax-js/jax vs TensorFlow.js — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
@@ -118,21 +114,18 @@ console.log(
         "The float64 errors above show which result is off.\n",
 );
 
-// Timing, one workload at a time across the libraries.
-const tensorsBefore = tfjs.liveTensors();
-for (const w of WORKLOADS) {
-  for (const lib of LIBRARIES) {
-    const fn = workloads.get(lib.name)?.get(w);
-    if (!fn || cells.get(lib.name)!.has(w)) continue;
-    try {
-      const t0 = performance.now();
-      fn();
-      const oneCallUs = (performance.now() - t0) * 1000;
-      cells.get(lib.name)!.set(w, { kind: "time", us: time(fn, timingSettings(oneCallUs)).medianUs });
-    } catch (e) {
-      cells.get(lib.name)!.set(w, { kind: "error", message: message(e) });
-    }
+// Timing: each library alone in a child process (see time-library.ts), one after the other.
+let tensors: [number, number] | undefined;
+for (const lib of LIBRARIES) {
+  if (!workloads.has(lib.name)) continue; // failed to set up: "error" cells already
+  const script = fileURLToPath(new URL("./time-library.ts", import.meta.url));
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, lib.name], { encoding: "utf8" });
+  const timings = JSON.parse(out.trim().split("\n").pop()!) as LibraryTimings;
+  for (const w of WORKLOADS) {
+    const c = timings.cells[w];
+    if (c && !cells.get(lib.name)!.has(w)) cells.get(lib.name)!.set(w, c);
   }
+  tensors ??= timings.tensors;
 }
 
 // The table: median per call, a derived rate for W1 and W3, and cotangent's speedup against each peer.
@@ -175,8 +168,10 @@ const errors = libs.flatMap((l) =>
 );
 if (errors.length) console.log(`\nErrors:\n${errors.join("\n")}`);
 console.log("\nn/a: the library has no such mode (TensorFlow.js has no jit).");
-const tensorsAfter = tfjs.liveTensors();
-console.log(
-  `tfjs live tensors before / after timing: ${tensorsBefore} / ${tensorsAfter}` +
-    (tensorsAfter === tensorsBefore ? " (memory stays flat)." : " (LEAK: tensors are not freed)."),
-);
+if (tensors) {
+  const [before, after] = tensors;
+  console.log(
+    `tfjs live tensors before / after timing: ${before} / ${after}` +
+      (after === before ? " (memory stays flat)." : " (LEAK: tensors are not freed)."),
+  );
+}

@@ -30,3 +30,10 @@ export function time(fn: () => unknown, { batches = 15, minBatchMs = 40, warmup 
 export function fmtUs(us: number): string {
   return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`;
 }
+
+/** Scales `time()` to the cost of one call: a few seconds at most per workload. */
+export function timingSettings(oneCallUs: number): Parameters<typeof time>[1] {
+  if (oneCallUs >= 100_000) return { batches: 5, minBatchMs: 0, warmup: 1 }; // ≥ 0.1 s: 5 single calls
+  if (oneCallUs >= 2_000) return { batches: 7, minBatchMs: 100, warmup: 3 };
+  return { batches: 15, minBatchMs: 40, warmup: 200 }; // the defaults
+}

@@ -161,6 +161,15 @@ export class Body {
   i32x4Neg(): this {
     return this.simd(0xa1);
   }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  /** i32.atomic.rmw.add: [address, value] → the old value (on shared or unshared memory). */
+  i32AtomicRmwAdd(offset = 0): this {
+    this.code.push(0xfe, 0x1e, 2);
+    uleb(offset, this.code);
+    return this;
+  }
   /** `for (i = start; i < end; i += step) body()`, with end and step in locals/constants given as emitters. */
   forLoop(i: number, start: () => void, end: () => void, step: number, body: () => void): this {
     start();

@@ -1,10 +1,13 @@
 /**
  * Compiles a kernel (src/kernel/ir.ts) into one WebAssembly SIMD function:
  *
- *   run(buf₀, …, bufₖ, r0, r1, cols, n) → i32
+ *   run(buf₀, …, bufₖ, counter, rows, cols, n, chunk) → i32
  *
- * with one pointer per input, then one per output, then the rows [r0, r1) to
- * run, the row length and the total element count. Row r covers elements
+ * with one pointer per input, then one per output, then a shared row counter,
+ * the number of rows, the row length, the total element count, and how many
+ * rows to take at a time: every thread calls the same function, which takes
+ * `chunk` rows from the counter (an atomic add) until none is left, so a thread
+ * slowed by other work simply takes fewer rows. Row r covers elements
  * [r·cols, min((r+1)·cols, n)); a flat kernel (no row structure) is run with
  * cols = a fixed block length, so its last row is partial. The loop reads four
  * lanes at a time; buffers are padded to a multiple of four elements.
@@ -71,8 +74,10 @@ function loadBoolLanes(f: Body, offset: number): void {
 export function kernelBody(k: Kernel, unroll: number): Body {
   const nIn = k.inputs.length;
   const nBuf = nIn + k.outputs.length;
-  const f = new Body(nBuf + 4);
-  const [R0, R1, COLS, N] = [nBuf, nBuf + 1, nBuf + 2, nBuf + 3];
+  const f = new Body(nBuf + 5);
+  const [COUNTER, ROWS, COLS, N, CHUNK] = [nBuf, nBuf + 1, nBuf + 2, nBuf + 3, nBuf + 4];
+  const r0 = f.local(I32); // the rows taken: [r0, r1)
+  const r1 = f.local(I32);
   const types = valueTypes(k);
   const r = f.local(I32);
   const c = f.local(I32);
@@ -116,50 +121,64 @@ export function kernelBody(k: Kernel, unroll: number): Body {
   emitOpsAt(0);
   const accs = k.outputs.map((o) => (perRow(o) ? [f.local(V128), f.local(V128)] : []));
 
-  f.forLoop(
-    r,
-    () => f.get(R0),
-    () => f.get(R1),
-    1,
-    () => {
-      f.get(r).get(COLS).i32Mul().set(rowStart);
-      // limit = min(cols, n − rowStart)
-      f.get(COLS).get(N).get(rowStart).i32Sub().get(COLS).get(N).get(rowStart).i32Sub().i32LtS().select().set(limit);
-      k.inputs.forEach(
-        (inp, i) => inp.kind === "col" && splatInput(i, () => f.get(i).get(r).i32(bytesOf(types[i])).i32Mul().i32Add()),
-      );
-      emitOpsAt(1);
-      k.outputs.forEach((o, j) => {
-        if (o.kind !== "reduce" || !perRow(o)) return;
-        const init = () => (o.reducer === "sum" ? f.v128Zero() : f.f32x4Const(-Infinity));
-        init().set(accs[j][0]);
-        init().set(accs[j][1]);
-      });
-      f.forLoop(
-        c,
-        () => f.i32(0),
-        () => f.get(limit),
-        4 * unroll,
-        () => emitElements(),
-      );
-      // One partial per row for the reductions over every element.
-      k.outputs.forEach((o, j) => {
-        if (o.kind !== "reduce" || !perRow(o)) return;
-        const ptr = nIn + j;
-        const row = () =>
-          f
-            .get(ptr)
-            .get(r)
-            .i32(o.reducer === "sum" ? 32 : 16)
-            .i32Mul()
-            .i32Add();
-        row().get(accs[j][0]).v128Store();
-        if (o.reducer === "sum") row().get(accs[j][1]).v128Store(16);
-      });
-    },
+  // Take `chunk` rows at a time from the shared counter until none is left.
+  f.block(() =>
+    f.loop(() => {
+      f.get(COUNTER).get(CHUNK).i32AtomicRmwAdd().tee(r0).get(ROWS).i32LtU().i32Eqz().brIf(1);
+      f.get(r0).get(CHUNK).i32Add().tee(r1).get(ROWS).get(r1).get(ROWS).i32LtU().select().set(r1);
+      emitRows();
+      f.br(0);
+    }),
   );
   f.get(flags).v128AnyTrue();
   return f;
+
+  /** Rows [r0, r1). */
+  function emitRows(): void {
+    f.forLoop(
+      r,
+      () => f.get(r0),
+      () => f.get(r1),
+      1,
+      () => {
+        f.get(r).get(COLS).i32Mul().set(rowStart);
+        // limit = min(cols, n − rowStart)
+        f.get(COLS).get(N).get(rowStart).i32Sub().get(COLS).get(N).get(rowStart).i32Sub().i32LtS().select().set(limit);
+        k.inputs.forEach(
+          (inp, i) =>
+            inp.kind === "col" && splatInput(i, () => f.get(i).get(r).i32(bytesOf(types[i])).i32Mul().i32Add()),
+        );
+        emitOpsAt(1);
+        k.outputs.forEach((o, j) => {
+          if (o.kind !== "reduce" || !perRow(o)) return;
+          const init = () => (o.reducer === "sum" ? f.v128Zero() : f.f32x4Const(-Infinity));
+          init().set(accs[j][0]);
+          init().set(accs[j][1]);
+        });
+        f.forLoop(
+          c,
+          () => f.i32(0),
+          () => f.get(limit),
+          4 * unroll,
+          () => emitElements(),
+        );
+        // One partial per row for the reductions over every element.
+        k.outputs.forEach((o, j) => {
+          if (o.kind !== "reduce" || !perRow(o)) return;
+          const ptr = nIn + j;
+          const row = () =>
+            f
+              .get(ptr)
+              .get(r)
+              .i32(o.reducer === "sum" ? 32 : 16)
+              .i32Mul()
+              .i32Add();
+          row().get(accs[j][0]).v128Store();
+          if (o.reducer === "sum") row().get(accs[j][1]).v128Store(16);
+        });
+      },
+    );
+  }
 
   /**
    * The loop body: elements (r, c … c + 4·unroll − 1), as `unroll` independent

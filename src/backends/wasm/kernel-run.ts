@@ -1,7 +1,7 @@
 /**
  * Runs a compiled kernel (kernel-codegen.ts) on the worker pool's memory: the
- * inputs are copied in once, the rows are split across the threads (each runs
- * the same function on its own rows), and the outputs are copied out. The
+ * inputs are copied in once, every thread runs the same function, taking rows
+ * from a shared counter until none is left, and the outputs are copied out. The
  * partial results of reductions are combined here, in row order, so a result
  * never depends on how many threads ran.
  */
@@ -31,7 +31,7 @@ function kernelId(pool: Pool, k: Kernel, unroll: number): number {
   const key = `${unroll}:${kernelKey(k)}`;
   id = registered.get(key);
   if (id === undefined) {
-    const params = new Array<ValType>(k.inputs.length + k.outputs.length + 4).fill(I32);
+    const params = new Array<ValType>(k.inputs.length + k.outputs.length + 5).fill(I32);
     const shared = pool.memory.buffer instanceof SharedArrayBuffer;
     const bytes = buildModule(
       [{ name: "run", params, results: [I32], body: kernelBody(k, unroll) }],
@@ -53,6 +53,8 @@ function kernelId(pool: Pool, k: Kernel, unroll: number): number {
 const unrollFor = (k: Kernel, cols: number) => (!needsRows(k) || cols % 16 === 0 ? 4 : cols % 8 === 0 ? 2 : 1);
 /** Buffers are padded to whole loop steps (at most 16 elements). */
 const pad16 = (n: number) => (n + 15) & ~15;
+/** Bytes before the buffers: the shared row counter (aligned for the vectors after it). */
+const COUNTER_BYTES = 16;
 const align16 = (bytes: number) => (bytes + 15) & ~15;
 const bytesOf = (t: KernelType) => (t === "bool" ? 1 : 4);
 
@@ -87,7 +89,7 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
     return align16(space.cols * (o.reducer === "sum" ? 8 : 4));
   });
   const offsets: number[] = [];
-  let end = 0;
+  let end = COUNTER_BYTES; // the shared row counter comes first
   for (const b of [...inputBytes, ...outputBytes]) {
     offsets.push(end);
     end += b;
@@ -113,13 +115,11 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
   });
 
   const parts = threadsFor(pool, k, space.n, space.rows);
-  const argLists = Array.from({ length: parts }, (_, t) => [
-    ...offsets,
-    Math.floor((t * space.rows) / parts),
-    Math.floor(((t + 1) * space.rows) / parts),
-    space.cols,
-    space.n,
-  ]);
+  new Int32Array(buffer, 0, 1)[0] = 0; // the row counter
+  // Rows taken at a time: about eight grabs per thread, so that a thread slowed by other work takes fewer.
+  const chunk = Math.max(1, Math.floor(space.rows / (8 * parts)));
+  const args = [...offsets, 0, space.rows, space.cols, space.n, chunk];
+  const argLists = Array.from({ length: parts }, () => args);
   if (pool.runKernel(id, argLists).some((flag) => flag !== 0)) return false;
 
   const types = valueTypes(k);

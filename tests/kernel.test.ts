@@ -7,6 +7,7 @@ import { programPool, runProgram } from "../src/ir/run-program.js";
 import type { Kernel } from "../src/kernel/ir.js";
 import { wasmThresholds } from "../src/backends/dispatch.js";
 import { getPool } from "../src/backends/wasm/threads.js";
+import { stagesOf } from "../src/backends/wasm/kernel-codegen.js";
 
 /** Deterministic values in [-2, 2) with some exact zeros and negative zeros. */
 const values = (shape: number[], seed = 1): Array => {
@@ -121,6 +122,26 @@ describe("fused kernels under jit (wasm) agree with the cpu reference", () => {
     },
   );
 
+  it.each([[[33, 16]], [[3, 8196]], [[5000]]])(
+    "long chains run in stages, with masks and values carried between them, over %j",
+    (shape) => {
+      // Several expensive operations: the loop is split into stages (rows up to 8192 elements; longer rows are not).
+      const h = values(shape);
+      const b = values([shape[shape.length - 1]], 4);
+      const f = (x: Array, bias: Array) => {
+        const y = np.add(x, bias);
+        const positive = np.greater(np.sin(y), 0);
+        const z = np.where(positive, np.exp(y), np.log1p(np.abs(y)));
+        return [np.sum(np.tanh(np.multiply(z, np.cos(y)))), np.multiply(z, 2), positive];
+      };
+      const got = jit(f)(h, b);
+      const want = onCpu(() => f(h, b));
+      expectClose(got[0], want[0], 4e-6);
+      expectClose(got[1], want[1], 4e-6);
+      expect(bits(got[2])).toEqual(bits(want[2]));
+    },
+  );
+
   it("sin and cos of one value, computed together, give the bits of the separate kernels", () => {
     const x = np.concatenate([values([4000]), np.array([0, -0, 1e5, -3e7, 2 ** 27, Infinity, NaN, 1e-40])]);
     const [s, c] = jit((a: Array) => [np.sin(a), np.cos(a)])(x);
@@ -202,10 +223,16 @@ describe("what jit compiles", () => {
     expect(reductions).toContainEqual(expect.objectContaining({ reducer: "sum", over: "rows" }));
   });
 
-  it("a chain and the sum consuming it: one kernel, no separate reduction", () => {
+  it("a chain and the sum consuming it: one kernel, no separate reduction, in one stage per expensive operation", () => {
     const f = (a: Array) => np.sum(np.log1p(np.exp(np.multiply(np.sin(a), a))));
     const j = fusedProgram(f, np.linspace(-3, 3, 5000));
     expect(j.eqns.map((e) => e.prim.name)).toEqual(["fused_kernel"]);
+    const [k] = kernelsOf(j);
+    // sin, mul | exp | log1p: two values cross stages (sin(a)·a and its exp).
+    const { stage, crossing } = stagesOf(k, 4096);
+    expect(stage).toEqual([0, 0, 1, 2]);
+    expect(crossing).toHaveLength(2);
+    expect(stagesOf(k, 10_000).crossing).toHaveLength(0); // rows too long for the L1 cache: one stage
   });
 
   it("fuses the bodies of control flow inside a compiled program", () => {

@@ -57,8 +57,8 @@ export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({
 
 const WASM_OPS: KernelOpSet = { unary: new Set<string>(UNARY_OPS), binary: new Set<string>(BINARY_OPS) };
 
-/** Buffers (inputs + outputs) a kernel may take: the worker pool passes at most 20 arguments, 5 of them sizes. */
-const MAX_BUFFERS = 15;
+/** Buffers (inputs + outputs) a kernel may take: the worker pool passes at most 20 arguments, 6 of them sizes. */
+const MAX_BUFFERS = 14;
 
 /** The shape a run starting at `e` would have, or null if `e` cannot start one. */
 function runShape(e: JaxprEqn, ops: KernelOpSet): ShapedArray | null {

@@ -164,6 +164,9 @@ export class Body {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  i32And(): this {
+    return this.op(0x71);
+  }
   /** i32.atomic.rmw.add: [address, value] → the old value (on shared or unshared memory). */
   i32AtomicRmwAdd(offset = 0): this {
     this.code.push(0xfe, 0x1e, 2);

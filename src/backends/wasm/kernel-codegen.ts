@@ -66,16 +66,74 @@ function sinCosPairs(k: Kernel): Map<number, number> {
   return pairs;
 }
 
+/** Where each value first varies (inputs, then operations). */
+export function levelsOf(k: Kernel): Level[] {
+  const level: Level[] = k.inputs.map((i) => (i.kind === "scalar" ? 0 : i.kind === "col" ? 1 : 2));
+  for (const o of k.ops) level.push(Math.max(0, ...o.args.map((a) => level[a])) as Level);
+  return level;
+}
+
+/** Operations whose vector code is long: a kernel with several of them is split into stages. */
+const EXPENSIVE = new Set(["exp", "expm1", "log", "log1p", "sin", "cos", "tan", "tanh", "logistic", "erf", "pow"]);
+
+/** Rows longer than this are not split into stages (their staged values would not stay in the L1 cache). */
+const MAX_STAGED_COLS = 8192;
+
+/**
+ * Loop fission. A long chain of expensive operations in one loop body runs
+ * slower than the same operations in separate loops (the out-of-order window
+ * and the 16 vector registers no longer cover it), so the per-element
+ * operations are split into stages of at most one expensive operation (a sin
+ * with its cos counts once), each a loop over the row of its own; values that
+ * cross stages go through a per-thread scratch row, which stays in the L1 cache.
+ * Returns each per-element operation's stage and the values that cross stages.
+ */
+export interface Staging {
+  /** Each operation's stage (per-element operations; others 0). */
+  stage: number[];
+  /** The values computed in one stage and read in a later one. */
+  crossing: number[];
+}
+
+export function stagesOf(k: Kernel, cols: number): Staging {
+  const level = levelsOf(k);
+  const nIn = k.inputs.length;
+  const stage = k.ops.map(() => 0);
+  if (cols > MAX_STAGED_COLS) return { stage, crossing: [] };
+  const partner = sinCosPairs(k);
+  let current = 0;
+  let expensive = false;
+  k.ops.forEach((o, j) => {
+    if (level[nIn + j] !== 2) return;
+    const pairedEarlier = partner.has(j) && partner.get(j)! < j;
+    if (EXPENSIVE.has(o.op) && !pairedEarlier) {
+      if (expensive) current++;
+      expensive = true;
+    }
+    stage[j] = pairedEarlier ? stage[partner.get(j)!] : current;
+  });
+  const crossing = new Set<number>();
+  k.ops.forEach((o, j) => {
+    if (level[nIn + j] !== 2) return;
+    for (const a of o.args) if (a >= nIn && level[a] === 2 && stage[a - nIn] < stage[j]) crossing.add(a);
+  });
+  return { stage, crossing: [...crossing].sort((a, b) => a - b) };
+}
+
 /** Pushes a boolean mask from 4 bytes (0 or 1) at the address on the stack. */
 function loadBoolLanes(f: Body, offset: number): void {
   f.v128Load32Zero(offset).i16x8ExtendLowI8x16U().i32x4ExtendLowI16x8U().i32x4Neg();
 }
 
-export function kernelBody(k: Kernel, unroll: number): Body {
+export function kernelBody(k: Kernel, unroll: number, staging: Staging): Body {
   const nIn = k.inputs.length;
   const nBuf = nIn + k.outputs.length;
-  const f = new Body(nBuf + 5);
-  const [COUNTER, ROWS, COLS, N, CHUNK] = [nBuf, nBuf + 1, nBuf + 2, nBuf + 3, nBuf + 4];
+  const f = new Body(nBuf + 6);
+  const [COUNTER, ROWS, COLS, N, CHUNK, SCRATCH] = [nBuf, nBuf + 1, nBuf + 2, nBuf + 3, nBuf + 4, nBuf + 5];
+  const { stage, crossing } = staging;
+  const stages = Math.max(0, ...stage) + 1;
+  const scratch = f.local(I32); // this thread's scratch rows: one per crossing value
+  const rowBytes = f.local(I32); // a scratch row: cols rounded up to 16 floats
   const r0 = f.local(I32); // the rows taken: [r0, r1)
   const r1 = f.local(I32);
   const types = valueTypes(k);
@@ -88,8 +146,7 @@ export function kernelBody(k: Kernel, unroll: number): Body {
   const flags = f.local(V128);
   f.v128Zero().set(flags);
 
-  const level: Level[] = k.inputs.map((i) => (i.kind === "scalar" ? 0 : i.kind === "col" ? 1 : 2));
-  for (const o of k.ops) level.push(Math.max(0, ...o.args.map((a) => level[a])) as Level);
+  const level = levelsOf(k);
   const vals: number[] = new Array<number>(types.length).fill(-1);
 
   const splatInput = (i: number, addr: () => void) => {
@@ -121,6 +178,12 @@ export function kernelBody(k: Kernel, unroll: number): Body {
   emitOpsAt(0);
   const accs = k.outputs.map((o) => (perRow(o) ? [f.local(V128), f.local(V128)] : []));
 
+  if (crossing.length > 0) {
+    // A scratch area per thread: the thread's number is taken from the second counter word.
+    f.get(COLS).i32(15).i32Add().i32(-16).i32And().i32(4).i32Mul().set(rowBytes);
+    f.get(COUNTER).i32(1).i32AtomicRmwAdd(4).i32(crossing.length).i32Mul().get(rowBytes).i32Mul();
+    f.get(SCRATCH).i32Add().set(scratch);
+  }
   // Take `chunk` rows at a time from the shared counter until none is left.
   f.block(() =>
     f.loop(() => {
@@ -155,13 +218,15 @@ export function kernelBody(k: Kernel, unroll: number): Body {
           init().set(accs[j][0]);
           init().set(accs[j][1]);
         });
-        f.forLoop(
-          c,
-          () => f.i32(0),
-          () => f.get(limit),
-          4 * unroll,
-          () => emitElements(),
-        );
+        for (let st = 0; st < stages; st++) {
+          f.forLoop(
+            c,
+            () => f.i32(0),
+            () => f.get(limit),
+            4 * unroll,
+            () => emitElements(st),
+          );
+        }
         // One partial per row for the reductions over every element.
         k.outputs.forEach((o, j) => {
           if (o.kind !== "reduce" || !perRow(o)) return;
@@ -185,13 +250,19 @@ export function kernelBody(k: Kernel, unroll: number): Body {
    * vectors whose operations are interleaved, so that one vector's long
    * dependency chains (exp, log, sin …) overlap with the other's.
    */
-  function emitElements(): void {
+  function emitElements(st: number): void {
     f.get(rowStart).get(c).i32Add().set(off);
     const at = (ptr: number, index: number, t: KernelType | "f64") => () =>
       f.get(ptr).get(index).i32(bytesOf(t)).i32Mul().i32Add();
+    const inStage = (j: number) => level[nIn + j] === 2 && stage[j] === st;
+    const needed = new Set<number>();
+    k.ops.forEach((o, j) => inStage(j) && o.args.forEach((a) => needed.add(a)));
+    // Outputs are written in the stage that computes their value (inputs and per-row values: the first).
+    const producedHere = (v: number) => (v >= nIn && level[v] === 2 ? stage[v - nIn] === st : st === 0);
+    k.outputs.forEach((o) => producedHere(o.value) && needed.add(o.value));
     const lanes = Array.from({ length: unroll }, () => vals.slice());
     k.inputs.forEach((inp, i) => {
-      if (inp.kind !== "full" && inp.kind !== "row") return;
+      if ((inp.kind !== "full" && inp.kind !== "row") || !needed.has(i)) return;
       const index = inp.kind === "full" ? off : c;
       const bytes = 4 * bytesOf(types[i]);
       lanes.forEach((v, u) => {
@@ -202,10 +273,29 @@ export function kernelBody(k: Kernel, unroll: number): Body {
         });
       });
     });
-    k.ops.forEach((_, j) => {
-      if (level[nIn + j] === 2) lanes.forEach((v) => emitInto(j, v));
+    // Values from earlier stages: their scratch row, element c (16 bytes per vector, masks as they are).
+    const scratchAt = (slot: number) =>
+      f.get(scratch).i32(slot).get(rowBytes).i32Mul().i32Add().get(c).i32(4).i32Mul().i32Add();
+    crossing.forEach((v, slot) => {
+      if (!needed.has(v) || stage[v - nIn] === st) return;
+      lanes.forEach((l, u) => {
+        l[v] = bind(f, () => scratchAt(slot).v128Load(16 * u));
+      });
     });
-    k.outputs.forEach((o, j) => lanes.forEach((v, u) => emitOutput(o, nIn + j, v[o.value], u, at)));
+    k.ops.forEach((_, j) => {
+      if (inStage(j)) lanes.forEach((v) => emitInto(j, v));
+    });
+    crossing.forEach((v, slot) => {
+      if (stage[v - nIn] !== st) return;
+      lanes.forEach((l, u) =>
+        scratchAt(slot)
+          .get(l[v])
+          .v128Store(16 * u),
+      );
+    });
+    k.outputs.forEach((o, j) => {
+      if (producedHere(o.value)) lanes.forEach((v, u) => emitOutput(o, nIn + j, v[o.value], u, at));
+    });
   }
 
   /** Writes vector `u` of output value v. */

@@ -8,7 +8,7 @@
 import { buildModule, I32, type ValType } from "./encoder.js";
 import { MAX_PAGES } from "./gemm-kernel.js";
 import { getPool, type Pool } from "./threads.js";
-import { kernelBody } from "./kernel-codegen.js";
+import { kernelBody, stagesOf, type Staging } from "./kernel-codegen.js";
 import { kernelKey, needsRows, perRow, valueTypes, type Kernel, type KernelType } from "../../kernel/ir.js";
 
 /** Elements per row of a flat kernel: the grain of thread splits and of partial sums. */
@@ -21,20 +21,22 @@ export type KernelData = Float32Array | Uint8Array;
 /** Compiled kernels by structure (equal kernels from different programs share one module). */
 const registered = new Map<string, number>();
 /** The same, by kernel object: a program's kernel is looked up without re-serialising it on every call. */
-const byObject = new WeakMap<Kernel, Map<number, number>>();
+const byObject = new WeakMap<Kernel, Map<string, number>>();
 
-function kernelId(pool: Pool, k: Kernel, unroll: number): number {
+/** The compiled variant of a kernel for rows of `cols` elements: vectors per step, and stages. */
+function kernelId(pool: Pool, k: Kernel, unroll: number, staging: Staging): number {
   let ids = byObject.get(k);
   if (ids === undefined) byObject.set(k, (ids = new Map()));
-  let id = ids.get(unroll);
+  const variant = `${unroll}:${staging.stage.join(",")}`;
+  let id = ids.get(variant);
   if (id !== undefined) return id;
-  const key = `${unroll}:${kernelKey(k)}`;
+  const key = `${variant}:${kernelKey(k)}`;
   id = registered.get(key);
   if (id === undefined) {
-    const params = new Array<ValType>(k.inputs.length + k.outputs.length + 5).fill(I32);
+    const params = new Array<ValType>(k.inputs.length + k.outputs.length + 6).fill(I32);
     const shared = pool.memory.buffer instanceof SharedArrayBuffer;
     const bytes = buildModule(
-      [{ name: "run", params, results: [I32], body: kernelBody(k, unroll) }],
+      [{ name: "run", params, results: [I32], body: kernelBody(k, unroll, staging) }],
       1,
       shared,
       MAX_PAGES,
@@ -42,7 +44,7 @@ function kernelId(pool: Pool, k: Kernel, unroll: number): number {
     id = pool.register(bytes);
     registered.set(key, id);
   }
-  ids.set(unroll, id);
+  ids.set(variant, id);
   return id;
 }
 
@@ -76,7 +78,9 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
   const pool = getPool();
   if (pool === null) return false;
   const space = iterationSpace(k, rows, cols);
-  const id = kernelId(pool, k, unrollFor(k, space.cols));
+  const staging = stagesOf(k, space.cols);
+  const id = kernelId(pool, k, unrollFor(k, space.cols), staging);
+  const parts = threadsFor(pool, k, space.n, space.rows);
 
   // Layout: every buffer 16-byte aligned, padded to whole vectors.
   const inputBytes = k.inputs.map((inp, i) => {
@@ -94,6 +98,9 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
     offsets.push(end);
     end += b;
   }
+  // Then every thread's scratch rows for the values that cross stages.
+  const scratch = end;
+  end += parts * staging.crossing.length * pad16(space.cols) * 4;
   const have = pool.memory.buffer.byteLength;
   if (have < end) pool.memory.grow(Math.ceil((end - have) / 65536));
   const buffer = pool.memory.buffer;
@@ -114,11 +121,10 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
     }
   });
 
-  const parts = threadsFor(pool, k, space.n, space.rows);
-  new Int32Array(buffer, 0, 1)[0] = 0; // the row counter
+  new Int32Array(buffer, 0, 2).fill(0); // the row counter and the thread counter
   // Rows taken at a time: about eight grabs per thread, so that a thread slowed by other work takes fewer.
   const chunk = Math.max(1, Math.floor(space.rows / (8 * parts)));
-  const args = [...offsets, 0, space.rows, space.cols, space.n, chunk];
+  const args = [...offsets, 0, space.rows, space.cols, space.n, chunk, scratch];
   const argLists = Array.from({ length: parts }, () => args);
   if (pool.runKernel(id, argLists).some((flag) => flag !== 0)) return false;
 

@@ -1244,6 +1244,12 @@ describe("shape functions", () => {
       ],
     );
     expectArray(np.take(np.arange(4), np.array([3, 0], "int32")), [3, 0], "int32");
+    // The axis may also come in a trailing options object, as every optional parameter may.
+    expectArray(np.take(m, [2, -3], { axis: 1 }), [
+      [3, 1],
+      [6, 4],
+    ]);
+    expectArray(np.takeAlongAxis(m, np.array([[1], [0]]), { axis: 1 }), [[2], [4]]);
     const y = np.array([
       [10, 30, 20],
       [60, 40, 50],

@@ -303,8 +303,12 @@ function padAxisMode(x: NdArray, axis: number, lo: number, hi: number, mode: str
   return take(x, idx, axis);
 }
 
+/** An optional axis given positionally or as `{ axis }`. */
+type AxisArg = [] | [number | null] | [{ axis?: number | null }];
+
 /** `jnp.take(x, indices, axis)`: flattened when axis is null. Indices are clamped into range. */
-export function take(x: ArrayLike, indices: ArrayLike, axis: number | null = null): NdArray {
+export function take(x: ArrayLike, indices: ArrayLike, ...args: AxisArg): NdArray {
+  let axis = parseOptional<{ axis: number | null }>(["axis"], args).axis ?? null;
   let a = asArray(x);
   if (axis === null) {
     a = st.reshape(a, [a.size]);
@@ -325,7 +329,12 @@ export function normalizeIndex(idx: NdArray, n: number): NdArray {
   return ew.selectN(ew.lt(i, ew.scalarLike(0, i)), [i, ew.add(i, ew.scalarLike(n, i))]);
 }
 
-export function takeAlongAxis(x: ArrayLike, indices: ArrayLike, axis: number | null): NdArray {
+export function takeAlongAxis(
+  x: ArrayLike,
+  indices: ArrayLike,
+  axisOrOptions: number | null | { axis: number | null },
+): NdArray {
+  let axis = parseOptional<{ axis: number | null }>(["axis"], [axisOrOptions]).axis ?? null;
   let a = asArray(x);
   let idx = asArray(indices, "int32");
   if (axis === null) {

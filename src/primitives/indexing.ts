@@ -57,43 +57,55 @@ function checkIndices(op: string, x: ShapedArray, idx: ShapedArray, axes: number
   }
 }
 
-/** For each batch position b and each rest position r: calls visit(b·R + r, offset in x). */
-function forEachGathered(
+/**
+ * Where a gather reads (or a scatter writes): for each batch position b, the
+ * offset in x of its indexed element (indices clamped into range, or -1 for an
+ * out-of-range position when not clamping), and for each position r of the
+ * non-indexed ("rest") axes, its offset from there. Element (b, r) is x[base[b] + rest[r]].
+ */
+function gatherPlan(
   xShape: readonly number[],
   idx: NdArray,
   axes: number[],
-  visit: (outPos: number, xPos: number | -1) => void,
   clamp: boolean,
-): void {
+): { bases: Float64Array; rest: Int32Array } {
   const xStrides = stridesOf(xShape);
-  const rest = restAxes(xShape.length, axes);
-  const restShape = rest.map((i) => xShape[i]);
+  const restAx = restAxes(xShape.length, axes);
+  const restShape = restAx.map((i) => xShape[i]);
   const restStrides = stridesOf(restShape);
   const R = shapeSize(restShape);
   const k = axes.length;
   const nb = shapeSize(idx.aval.shape.slice(0, -1));
   const id = idx._data!;
-  const restOffsets = new Int32Array(R);
+  const rest = new Int32Array(R);
   for (let r = 0; r < R; r++) {
     let off = 0;
-    for (let j = 0; j < rest.length; j++) off += (Math.floor(r / restStrides[j]) % restShape[j]) * xStrides[rest[j]];
-    restOffsets[r] = off;
+    for (let j = 0; j < restAx.length; j++)
+      off += (Math.floor(r / restStrides[j]) % restShape[j]) * xStrides[restAx[j]];
+    rest[r] = off;
   }
+  const bases = new Float64Array(nb);
   for (let b = 0; b < nb; b++) {
     let base = 0;
-    let valid = true;
     for (let j = 0; j < k; j++) {
       let i = id[b * k + j];
       const n = xShape[axes[j]];
       if (i < 0 || i >= n) {
-        if (clamp) i = Math.min(Math.max(i, 0), n - 1);
-        else valid = false;
+        if (!clamp) {
+          base = -1;
+          break;
+        }
+        i = Math.min(Math.max(i, 0), n - 1);
       }
       base += i * xStrides[axes[j]];
     }
-    for (let r = 0; r < R; r++) visit(b * R + r, valid ? base + restOffsets[r] : -1);
+    bases[b] = base;
   }
+  return { bases, rest };
 }
+
+/** True if the rest offsets are 0, 1, 2, …: each batch position reads one contiguous run. */
+const contiguous = (rest: Int32Array): boolean => rest.every((o, r) => o === r);
 
 export const gatherP: Primitive = definePrimitive<GatherParams>({
   name: "gather",
@@ -105,7 +117,16 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
     const shape = gatherShape(x.aval.shape, idx.aval.shape, axes);
     const out = allocate(x.dtype, shapeSize(shape));
     const src = x._data!;
-    forEachGathered(x.aval.shape, idx, axes, (o, p) => (out[o] = src[p]), true);
+    const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, true);
+    const R = rest.length;
+    if (R === 1) {
+      const r0 = rest[0];
+      for (let b = 0; b < bases.length; b++) out[b] = src[bases[b] + r0];
+    } else if (contiguous(rest)) {
+      for (let b = 0; b < bases.length; b++) out.set(src.subarray(bases[b], bases[b] + R), b * R);
+    } else {
+      for (let b = 0; b < bases.length; b++) for (let r = 0; r < R; r++) out[b * R + r] = src[bases[b] + rest[r]];
+    }
     return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
   },
   jvp: ([x, idx], [t], p) => [gather(x, idx, p.axes), gather(t as NdArray, idx, p.axes)],
@@ -166,16 +187,16 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
   impl([x, idx, u], { axes, mode }) {
     const out = x._data!.slice();
     const src = u._data!;
+    const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, false);
+    const R = rest.length;
     const combine = COMBINE[mode];
-    forEachGathered(
-      x.aval.shape,
-      idx,
-      axes,
-      (o, p) => {
-        if (p >= 0) out[p] = combine(out[p], src[o]);
-      },
-      false,
-    );
+    for (let b = 0; b < bases.length; b++) {
+      const base = bases[b];
+      if (base < 0) continue; // out of range: dropped
+      if (mode === "add") for (let r = 0; r < R; r++) out[base + rest[r]] += src[b * R + r];
+      else if (mode === "set") for (let r = 0; r < R; r++) out[base + rest[r]] = src[b * R + r];
+      else for (let r = 0; r < R; r++) out[base + rest[r]] = combine(out[base + rest[r]], src[b * R + r]);
+    }
     return new NdArray(x.aval, out);
   },
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),

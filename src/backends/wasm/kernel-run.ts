@@ -34,7 +34,7 @@ function kernelId(pool: Pool, k: Kernel, unroll: number, staging: Staging): numb
   id = registered.get(key);
   if (id === undefined) {
     const params = new Array<ValType>(k.inputs.length + k.outputs.length + 6).fill(I32);
-    const shared = pool.memory.buffer instanceof SharedArrayBuffer;
+    const shared = typeof SharedArrayBuffer !== "undefined" && pool.memory.buffer instanceof SharedArrayBuffer;
     const bytes = buildModule(
       [{ name: "run", params, results: [I32], body: kernelBody(k, unroll, staging) }],
       1,

@@ -1,20 +1,25 @@
 /**
- * Worker threads for the wasm kernels, in Node (`worker_threads`): each worker
- * runs the gemm driver (or another registered kernel) on the shared memory,
- * woken through a shared control block (Atomics). The main thread takes a
- * share of the work too and then waits for the others, so a call is
- * synchronous. Where threads are not available (no worker_threads, no shared
- * memory, or a browser main thread, which may not block), everything runs on
- * the calling thread.
+ * Worker threads for the wasm kernels: `worker_threads` in Node, module Web
+ * Workers in browsers (only where the page is cross-origin isolated, which
+ * shared memory needs). Each worker runs the gemm driver (or another registered
+ * kernel) on the shared memory, woken through a shared control block
+ * (Atomics). The calling thread takes a share of the work too and then waits
+ * for the others, so a call is synchronous: with `Atomics.wait` where it may
+ * block, by polling `Atomics.load` on a browser's main thread, which may not.
+ * Where threads are not available (no shared memory, no workers, a page that
+ * is not cross-origin isolated), everything runs on the calling thread.
  */
-import { createRequire } from "node:module";
 import { gemmModuleBytes, MAX_PAGES, type GemmFn } from "./gemm-kernel.js";
 
 export interface Pool {
   memory: WebAssembly.Memory;
   /** The calling thread's gemm driver (float32 or float64, by its last argument). */
   gemm: GemmFn;
-  /** Number of worker threads (besides the calling thread). */
+  /**
+   * Number of worker threads (besides the calling thread). In a browser, the
+   * workers started so far: they start in the background, and until then their
+   * work would run on the calling thread anyway. Tests may set it (fewer parts).
+   */
   workers: number;
   /**
    * Runs the gemm driver once per argument list: the first here, list i on worker
@@ -32,6 +37,11 @@ export interface Pool {
   register(bytes: Uint8Array<ArrayBuffer>): number;
   /** Runs kernel `id` once per argument list (the first here, the others on workers); returns each result. */
   runKernel(id: number, argLists: number[][]): number[];
+  /**
+   * For tests: what the last `run` or `runKernel` did on each thread; `[0]` is the
+   * calling thread, `[i]` worker i-1, which is undefined where that worker ran nothing.
+   */
+  readonly last: { kernel: number; results: (number | undefined)[] };
 }
 
 /** Int32 words per worker in the control block: [state, ready, kernel, result, ...arguments]. */
@@ -39,39 +49,157 @@ const SLOT = 24;
 const MAX_ARGS = SLOT - 4;
 /** States of a slot (see gemm-worker.js). */
 const [IDLE, POSTED, DONE, FAILED] = [0, 1, 2, 5];
+/** Most worker threads. */
+const MAX_WORKERS = 7;
 
 type KernelFn = (...args: number[]) => number;
 
+/** Node's built-in modules, without a static `node:` import (which a browser could not load). */
+function nodeBuiltin<T>(name: string): T {
+  const get = (globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+  if (get !== undefined) return get(name) as T;
+  if (nodeRequire === null) throw new Error(`node:${name} is not available yet`);
+  return nodeRequire(name) as T;
+}
+
+/** A `require` for Nodes without `process.getBuiltinModule` (before 20.16): loaded with the module. */
+let nodeRequire: ((id: string) => unknown) | null = null;
+if (isNode() && typeof process.getBuiltinModule !== "function") {
+  const specifier = "node:module";
+  import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).then(
+    (m: typeof import("node:module")) => void (nodeRequire = m.createRequire(import.meta.url)),
+    () => {},
+  );
+}
+
+function isNode(): boolean {
+  return typeof process !== "undefined" && !!process.versions?.node;
+}
+
 function cpuCount(): number {
-  const os = createRequire(import.meta.url)("node:os") as {
-    availableParallelism?: () => number;
-    cpus: () => unknown[];
-  };
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>("os");
   return os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 }
 
-function singleThread(): Pool {
+export function singleThread(): Pool {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
   const gemm = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(false)), { env: { memory } }).exports
     .gemm as GemmFn;
   const kernels: KernelFn[] = [];
+  const last = { kernel: -1, results: [] as (number | undefined)[] };
+  const record = (kernel: number, results: number[]) => {
+    last.kernel = kernel;
+    last.results = [results.reduce((a, b) => a + Math.max(b, 0), 0)];
+    return results;
+  };
   return {
     memory,
     gemm,
     workers: 0,
-    run: (argLists) => argLists.map((args) => gemm(...args)),
+    run: (argLists) =>
+      record(
+        -1,
+        argLists.map((args) => gemm(...args)),
+      ),
     register(bytes) {
       const run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.run as KernelFn;
       return kernels.push(run) - 1;
     },
-    runKernel: (id, argLists) => argLists.map((args) => kernels[id](...args)),
+    runKernel: (id, argLists) =>
+      record(
+        id,
+        argLists.map((args) => kernels[id](...args)),
+      ),
+    last,
   };
 }
 
-function threaded(count: number): Pool {
-  const { Worker, MessageChannel } = createRequire(import.meta.url)(
-    "node:worker_threads",
-  ) as typeof import("node:worker_threads");
+/** How the calling thread waits for worker `slot`'s state word at `ctl[base]` to leave POSTED/running. */
+export type Waiter = (ctl: Int32Array, base: number) => number;
+
+/** Blocks with `Atomics.wait` (Node, browser workers). */
+export const blockingWait: Waiter = (ctl, base) => {
+  let s = Atomics.load(ctl, base);
+  for (; s !== DONE && s !== FAILED; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
+  return s;
+};
+
+/**
+ * Polls with `Atomics.load` (a browser's main thread, which may not block). The
+ * wait is short: the calling thread has done its own share first, and work is
+ * only ever posted to a worker that is running and has the kernel.
+ */
+export const pollingWait: Waiter = (ctl, base) => {
+  let s = Atomics.load(ctl, base);
+  while (s !== DONE && s !== FAILED) s = Atomics.load(ctl, base);
+  return s;
+};
+
+/** Whether this thread may block in `Atomics.wait` (a browser's main thread may not). */
+export function canBlock(): boolean {
+  try {
+    // The value differs, so this returns at once where waiting is allowed, and throws where it is not.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The calling side of a pool: posts argument lists to the workers' slots, runs
+ * its own (and those of workers that cannot take them), then waits for the rest.
+ * `ready(i, id)`: whether worker i is running and can run kernel `id` (-1: gemm).
+ */
+function dispatcher(ctl: Int32Array, ready: (i: number, id: number) => boolean, wait: Waiter) {
+  const last = { kernel: -1, results: [] as (number | undefined)[] };
+  /**
+   * Runs kernel `id` (-1: gemm) once per argument list, the first here (with `here`), the
+   * others on workers. With `callOff`, a list that no worker has started by the time this
+   * thread is done is dropped (its result is -1): the gemm lists share their work.
+   */
+  function dispatch(id: number, argLists: number[][], here: (args: number[]) => number, callOff: boolean): number[] {
+    const results = new Array<number>(argLists.length).fill(-1);
+    const posted: [number, number][] = [];
+    const local: number[] = [0];
+    argLists.slice(1).forEach((args, i) => {
+      if (!ready(i, id) || args.length > MAX_ARGS) return void local.push(i + 1);
+      const base = i * SLOT;
+      ctl[base + 2] = id;
+      ctl.fill(0, base + 4, base + SLOT);
+      ctl.set(args, base + 4);
+      Atomics.store(ctl, base, POSTED);
+      Atomics.notify(ctl, base);
+      posted.push([base, i + 1]);
+    });
+    let error: unknown = null;
+    try {
+      for (const k of local) results[k] = here(argLists[k]);
+    } catch (e) {
+      error = e; // the workers are still joined: their slots must be idle for the next call
+    }
+    let failed = false;
+    const byThread: (number | undefined)[] = [0];
+    for (const k of local) byThread[0]! += Math.max(results[k], 0);
+    for (const [base, k] of posted) {
+      if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
+      const s = wait(ctl, base);
+      failed ||= s === FAILED;
+      results[k] = ctl[base + 3];
+      byThread[base / SLOT + 1] = results[k];
+      Atomics.store(ctl, base, IDLE);
+    }
+    last.kernel = id;
+    last.results = byThread;
+    if (error !== null) throw error;
+    if (failed) throw new Error("a wasm kernel failed on a worker thread");
+    return results;
+  }
+  return { dispatch, last };
+}
+
+function nodeThreaded(count: number): Pool {
+  const { Worker, MessageChannel } = nodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const module = new WebAssembly.Module(gemmModuleBytes(true));
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn;
@@ -94,45 +222,9 @@ function threaded(count: number): Pool {
     worker.on("error", () => {});
   }
   // Workers start in the background: until one says it is ready, its share runs here.
+  // A Node worker fetches a kernel module it lacks from its port itself (receiveMessageOnPort).
   const ready = (i: number) => i < count && Atomics.load(ctl, i * SLOT + 1) === 1;
-  /**
-   * Runs kernel `id` (-1: gemm) once per argument list, the first here (with `here`), the
-   * others on workers. With `callOff`, a list that no worker has started by the time this
-   * thread is done is dropped (its result is -1): the gemm lists share their work.
-   */
-  function dispatch(id: number, argLists: number[][], here: (args: number[]) => number, callOff: boolean): number[] {
-    const results = new Array<number>(argLists.length).fill(-1);
-    const posted: [number, number][] = [];
-    const local: number[] = [0];
-    argLists.slice(1).forEach((args, i) => {
-      if (!ready(i) || args.length > MAX_ARGS) return void local.push(i + 1);
-      const base = i * SLOT;
-      ctl[base + 2] = id;
-      ctl.fill(0, base + 4, base + SLOT);
-      ctl.set(args, base + 4);
-      Atomics.store(ctl, base, POSTED);
-      Atomics.notify(ctl, base);
-      posted.push([base, i + 1]);
-    });
-    let error: unknown = null;
-    try {
-      for (const k of local) results[k] = here(argLists[k]);
-    } catch (e) {
-      error = e; // the workers are still joined: their slots must be idle for the next call
-    }
-    let failed = false;
-    for (const [base, k] of posted) {
-      if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
-      let s = Atomics.load(ctl, base);
-      for (; s !== DONE && s !== FAILED; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
-      failed ||= s === FAILED;
-      results[k] = ctl[base + 3];
-      Atomics.store(ctl, base, IDLE);
-    }
-    if (error !== null) throw error;
-    if (failed) throw new Error("a wasm kernel failed on a worker thread");
-    return results;
-  }
+  const { dispatch, last } = dispatcher(ctl, ready, blockingWait);
   return {
     memory,
     gemm,
@@ -145,12 +237,117 @@ function threaded(count: number): Pool {
       return id;
     },
     runKernel: (id, argLists) => dispatch(id, argLists, (args) => kernels[id](...args), false),
+    last,
   };
 }
 
-function canUseThreads(): boolean {
-  const isNode = typeof process !== "undefined" && !!process.versions?.node;
-  return isNode && typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined";
+/** What the browser pool needs of a `Worker`. */
+export interface WorkerLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: "error", listener: () => void): void;
+  terminate(): void;
+}
+
+/**
+ * A pool of `count` browser workers (`gemm-worker-web.js`), each created by
+ * `spawn`. The workers get the gemm module, the memory and the control block
+ * in a message, and every kernel module in a message after it; a worker
+ * receives messages only between jobs, so it counts the modules it has
+ * (`have`, beside the number registered) and is given a kernel's work only
+ * once it has that kernel. `wait`: how the calling thread waits.
+ */
+export function webThreaded(count: number, spawn: () => WorkerLike, wait: Waiter): Pool & { close(): void } {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const module = new WebAssembly.Module(gemmModuleBytes(true));
+  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn;
+  const kernels: KernelFn[] = [];
+  const control = new SharedArrayBuffer(4 * SLOT * count);
+  const ctl = new Int32Array(control);
+  // [kernels registered, then each worker's count of kernels instantiated]
+  const counts = new Int32Array(new SharedArrayBuffer(4 * (count + 1)));
+  const workers: WorkerLike[] = [];
+  try {
+    for (let slot = 0; slot < count; slot++) {
+      const worker = spawn();
+      workers.push(worker);
+      // A worker that cannot start (its file missing from a bundle, a Content-Security-Policy)
+      // never says it is ready, and its share of the work runs on the calling thread.
+      worker.addEventListener("error", () => {});
+      worker.postMessage({ module, memory, control, counts, slot, slotSize: SLOT });
+    }
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw e;
+  }
+  const ready = (i: number, id: number) =>
+    i < count && Atomics.load(ctl, i * SLOT + 1) === 1 && (id < 0 || Atomics.load(counts, i + 1) > id);
+  const { dispatch, last } = dispatcher(ctl, ready, wait);
+  let started = 0;
+  let override: number | null = null;
+  return {
+    memory,
+    gemm,
+    get workers() {
+      if (override !== null) return override;
+      // Counted until all have started (then never again).
+      if (started < count) started = workers.filter((_, i) => Atomics.load(ctl, i * SLOT + 1) === 1).length;
+      return started;
+    },
+    set workers(n: number) {
+      override = n;
+    },
+    run: (argLists) => dispatch(-1, argLists, (args) => gemm(...(args as Parameters<GemmFn>)), true),
+    register(bytes) {
+      const module = new WebAssembly.Module(bytes);
+      const id = kernels.push(new WebAssembly.Instance(module, { env: { memory } }).exports.run as KernelFn) - 1;
+      for (const worker of workers) worker.postMessage({ id, module });
+      Atomics.store(counts, 0, kernels.length);
+      // Wake idle workers: they go back to their event loop to receive the module.
+      for (let i = 0; i < count; i++) Atomics.notify(ctl, i * SLOT);
+      return id;
+    },
+    runKernel: (id, argLists) => dispatch(id, argLists, (args) => kernels[id](...args), false),
+    last,
+    close() {
+      for (let i = 0; i < count; i++) {
+        Atomics.store(ctl, i * SLOT, 3);
+        Atomics.notify(ctl, i * SLOT);
+      }
+      for (const w of workers) w.terminate();
+    },
+  };
+}
+
+/** Which pool this environment gets: Node workers, browser workers (how many, how to wait) or none. */
+export type PoolPlan = { kind: "node"; workers: number } | { kind: "web"; workers: number; wait: Waiter } | null;
+
+/** The globals the choice reads (`globalThis` but for tests). */
+export interface Environment {
+  process?: { versions?: { node?: string } };
+  window?: unknown;
+  WorkerGlobalScope?: unknown;
+  crossOriginIsolated?: boolean;
+  SharedArrayBuffer?: unknown;
+  Atomics?: unknown;
+  Worker?: unknown;
+  navigator?: { hardwareConcurrency?: number };
+}
+
+/**
+ * Chooses the pool: Node's worker_threads; in a browser page or worker that is
+ * cross-origin isolated, with shared memory and `Worker`, hardwareConcurrency - 1
+ * Web Workers (at most 7); otherwise none (one thread).
+ */
+export function planPool(env: Environment = globalThis as Environment, blocks: () => boolean = canBlock): PoolPlan {
+  if (typeof env.SharedArrayBuffer === "undefined" || typeof env.Atomics === "undefined") return null;
+  if (env.process?.versions?.node) {
+    const workers = Math.min(cpuCount(), MAX_WORKERS + 1) - 1;
+    return workers > 0 ? { kind: "node", workers } : null;
+  }
+  const browser = typeof env.window !== "undefined" || typeof env.WorkerGlobalScope !== "undefined";
+  if (!browser || env.crossOriginIsolated !== true || typeof env.Worker !== "function") return null;
+  const workers = Math.min((env.navigator?.hardwareConcurrency ?? 1) - 1, MAX_WORKERS);
+  return workers > 0 ? { kind: "web", workers, wait: blocks() ? blockingWait : pollingWait } : null;
 }
 
 let pool: Pool | null | undefined;
@@ -159,8 +356,13 @@ let pool: Pool | null | undefined;
 export function getPool(): Pool | null {
   if (pool !== undefined) return pool;
   try {
-    const extra = canUseThreads() ? Math.min(cpuCount(), 8) - 1 : 0;
-    pool = extra > 0 ? threaded(extra) : singleThread();
+    const plan = planPool();
+    if (plan === null) pool = singleThread();
+    else if (plan.kind === "node") pool = nodeThreaded(plan.workers);
+    else {
+      const spawn = () => new Worker(new URL("./gemm-worker-web.js", import.meta.url), { type: "module" });
+      pool = webThreaded(plan.workers, spawn, plan.wait);
+    }
   } catch {
     try {
       pool = singleThread();

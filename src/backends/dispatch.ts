@@ -17,6 +17,8 @@ import {
   type WasmUnaryOp,
 } from "./wasm/elementwise.js";
 import { runKernel } from "./wasm/kernel-run.js";
+import { radixSortLines, type RadixKeyType } from "./wasm/sort.js";
+import { wasmCumulative, type CumulativeOp } from "./wasm/cumulative.js";
 import { matrixOf } from "../kernel/lower.js";
 import type { Kernel, ReduceOver } from "../kernel/ir.js";
 
@@ -90,4 +92,49 @@ export function wasmReduce(reducer: "sum" | "max", x: NdArray, axes: number[]): 
   const out = new Float32Array(over === "all" ? 1 : over === "rows" ? cols : rows);
   if (!runKernel(kernel, [x._data as Float32Array], [out], rows, cols)) return null;
   return new NdArray(new ShapedArray(shape, "float32", x.aval.weakType), out);
+}
+
+const RADIX_KEYS = new Set<string>(["float32", "int32", "uint32"]);
+
+/**
+ * The `sort` primitive on the wasm platform, when every key operand is float32,
+ * int32 or uint32 (any carried operands): a stable radix sort with the reference's
+ * order (NaN last, -0 equal to +0). Null for the reference kernel.
+ */
+export function wasmSort(xs: NdArray[], dimension: number, numKeys: number): NdArray[] | null {
+  const x = xs[0];
+  if (config.values.platform !== "wasm" || x.size < wasmThresholds.elementwise || x.size === 0) return null;
+  if (numKeys < 1 || numKeys > xs.length || xs.slice(0, numKeys).some((k) => !RADIX_KEYS.has(k.dtype))) return null;
+  const shape = x.aval.shape;
+  const n = shape[dimension];
+  const inner = shape.slice(dimension + 1).reduce((a, b) => a * b, 1);
+  const outer = x.size / (n * inner);
+  const outs = xs.map((a) => outputBuffer(a.dtype, a.size));
+  radixSortLines(
+    xs.slice(0, numKeys).map((k) => k.dtype as RadixKeyType),
+    xs.map((a) => a._data!),
+    outs,
+    outer,
+    n,
+    inner,
+  );
+  sortCalls.radix++;
+  return xs.map((a, j) => new NdArray(a.aval, outs[j]));
+}
+
+/** How many times the fast sort and cumulative kernels ran (tests check the paths are taken). */
+export const sortCalls = { radix: 0, cumulative: 0 };
+
+/** cumsum/cumprod/cummax/cummin of a float32 array (or int32 but cumprod) on the wasm platform, or null. */
+export function wasmCumulativeOp(op: CumulativeOp, x: NdArray, axis: number, reverse: boolean): NdArray | null {
+  if (x.dtype !== "float32" && (x.dtype !== "int32" || op === "cumprod")) return null;
+  if (!useWasm(x.size) || x.size === 0) return null;
+  const shape = x.aval.shape;
+  const n = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const outer = x.size / (n * inner);
+  const out = outputBuffer(x.dtype, x.size) as Float32Array | Int32Array;
+  if (!wasmCumulative(op, x._data as Float32Array | Int32Array, out, outer, n, inner, reverse)) return null;
+  sortCalls.cumulative++;
+  return new NdArray(x.aval, out);
 }

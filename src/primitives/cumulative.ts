@@ -6,6 +6,8 @@
 import { stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
+import { wasmCumulativeOp } from "../backends/dispatch.js";
+import type { CumulativeOp } from "../backends/wasm/cumulative.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace } from "../core/trace.js";
 import { jvpFlat } from "../transforms/jvp.js";
@@ -67,7 +69,7 @@ function defineCumulative(
   const prim: Primitive = definePrimitive<CumParams>({
     name,
     abstractEval: ([x]) => x,
-    impl: ([x], p) => cumKernel(x, p, combine),
+    impl: ([x], p) => wasmCumulativeOp(name as CumulativeOp, x, p.axis, p.reverse) ?? cumKernel(x, p, combine),
     jvp:
       lax === null
         ? ([x], [t], p) => [cumulative(prim, x, p), cumulative(prim, t as NdArray, p)]

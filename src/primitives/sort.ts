@@ -8,6 +8,7 @@ import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ShapeError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
+import { wasmSort } from "../backends/dispatch.js";
 import { bind, Zero, type MaybeZero } from "../core/trace.js";
 import { moveAxis } from "./batching.js";
 import { iota } from "./iota.js";
@@ -62,7 +63,7 @@ export const sortP: Primitive = defineMultiPrimitive<SortParams>({
     }
     return avals;
   },
-  impl: sortKernel,
+  impl: (xs, p) => wasmSort(xs, p.dimension, p.numKeys) ?? sortKernel(xs, p),
   /** Sort with an iota alongside to learn the permutation, then permute the tangents with it. */
   jvp(xs, ts, p) {
     const shape = xs[0].aval.shape;

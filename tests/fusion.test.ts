@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { config, grad, jit, jvp, makeJaxpr, numpy as np, valueAndGrad, vmap, type Array } from "../src/index.js";
+import { onCpu } from "./helpers/platform.js";
 import { evalJaxpr, Jaxpr } from "../src/ir/jaxpr.js";
 import { fuseKernels } from "../src/kernel/fusion.js";
 import { getPool } from "../src/backends/wasm/threads.js";
@@ -18,14 +19,6 @@ const close = (a: Array, b: Array, rel = REL) => {
   const q = b.dataSync() as Float32Array;
   expect(p.length).toBe(q.length);
   p.forEach((v, i) => expect(Math.abs(v - q[i])).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(q[i]))));
-};
-const onCpu = <T>(f: () => T): T => {
-  config.update("platform", "cpu");
-  try {
-    return f();
-  } finally {
-    config.update("platform", "wasm");
-  }
 };
 const fused = (f: (x: Array) => Array, arg: Array): Jaxpr => {
   const j = makeJaxpr(f)(arg).jaxpr;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { config, grad, jit, lax, makeJaxpr, nn, numpy as np, valueAndGrad, type Array } from "../src/index.js";
+import { onCpu } from "./helpers/platform.js";
 import { Jaxpr } from "../src/ir/jaxpr.js";
 import { foldTransposedDots, optimize } from "../src/ir/passes.js";
 import { fuseKernels } from "../src/kernel/fusion.js";
@@ -18,15 +19,6 @@ const values = (shape: number[], seed = 1): Array => {
     return 4 * (s - Math.floor(s)) - 2;
   });
   return np.asArray(data).reshape(shape);
-};
-
-const onCpu = <T>(f: () => T): T => {
-  config.update("platform", "cpu");
-  try {
-    return f();
-  } finally {
-    config.update("platform", "wasm");
-  }
 };
 
 const bits = (a: Array) => globalThis.Array.from(a.dataSync());

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { config, lax, numpy as jnp } from "../src/index.js";
+import { onCpu } from "./helpers/platform.js";
 import { NdArray } from "../src/core/array.js";
 import { ShapedArray } from "../src/core/aval.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
@@ -73,13 +74,7 @@ function bits(x: NdArray): Uint32Array {
  * reference's result carries depends on how V8 compiled it at the time.
  */
 function sameOnBoth(f: () => NdArray[], counter: "radix" | "cumulative", label = "", nanPayloads = true): void {
-  config.update("platform", "cpu");
-  let want: NdArray[];
-  try {
-    want = f();
-  } finally {
-    config.update("platform", "wasm");
-  }
+  const want = onCpu(f);
   const before = sortCalls[counter];
   const got = f();
   expect(sortCalls[counter]).toBeGreaterThan(before);

@@ -4,7 +4,9 @@ import { defineConfig, globalIgnores } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 const TS_FILES = ["**/*.ts", "**/*.mts", "**/*.cts"];
-const PROJECT_TS = ["src", "tests", "bench", "examples", "scripts"].flatMap((dir) => TS_FILES.map((glob) => `${dir}/${glob}`));
+const PROJECT_TS = ["src", "tests", "bench", "examples", "scripts"].flatMap((dir) =>
+  TS_FILES.map((glob) => `${dir}/${glob}`),
+);
 
 const unusedVarsOptions = {
   args: "after-used",

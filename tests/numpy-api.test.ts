@@ -1213,6 +1213,22 @@ describe("shape functions", () => {
     expectArray(grad((u: NdArray) => np.sum(np.multiply(np.sort(u), w)))(np.array([3, 1, 2])), [3, 1, 2]);
   });
 
+  it("power follows JAX (C's pow) where JS Math.pow differs: 1**y = 1, (-1)**±inf = 1, x**0 = 1", () => {
+    const x = [1, 1, 1, -1, -1, NaN, 2];
+    const y = [NaN, Infinity, -Infinity, Infinity, -Infinity, 0, 0.5];
+    const want = [1, 1, 1, 1, 1, 1, Math.fround(Math.SQRT2)];
+    expect(globalThis.Array.from(np.power(np.array(x), np.array(y)).dataSync())).toEqual(want);
+    // The same on the wasm kernel (arrays large enough for it) and on the cpu reference.
+    const big = (v: number[]) => np.tile(np.array(v), [64]);
+    for (const platform of ["wasm", "cpu"] as const) {
+      config.update("platform", platform);
+      const got = np.power(big(x), big(y)).dataSync();
+      expect(globalThis.Array.from(got.slice(0, 7))).toEqual(want);
+      expect(globalThis.Array.from(got.slice(448 - 7))).toEqual(want);
+    }
+    config.update("platform", "wasm");
+  });
+
   it("take (axis null and axis, negative indices) and takeAlongAxis", () => {
     const m = np.array([
       [1, 2, 3],

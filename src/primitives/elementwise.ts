@@ -204,7 +204,16 @@ function intPow(x: number, y: number): number {
   return result;
 }
 
-export const powP = defineBinary({ name: "pow", fn: Math.pow, intFn: intPow, kinds: ["float", "int"], jvp: powJvp });
+/**
+ * x**y as C's pow and JAX (XLA) compute it, which differs from JS Math.pow in two
+ * places: 1**y = 1 for every y (NaN and ±∞ included), and (−1)**±∞ = 1.
+ */
+export function powFloat(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
+export const powP = defineBinary({ name: "pow", fn: powFloat, intFn: intPow, kinds: ["float", "int"], jvp: powJvp });
 
 /** max/min: the derivative goes to the chosen operand, split in half at ties (as JAX). */
 function chooserJvp(pick: (x: NdArray, y: NdArray) => NdArray) {

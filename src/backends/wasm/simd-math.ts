@@ -667,8 +667,10 @@ export function emitPow(f: Body, x: number, y: number): number {
   const m = f.local(V128);
   f.get(x).f32x4Const(0).f32x4Lt().get(x).f32x4Const(-Infinity).f32x4Ne().v128And().get(yInt).v128AndNot().set(m);
   override(f, res, NaN, m);
-  // y = ±0: 1, even for a NaN x.
-  f.get(y).f32x4Const(0).f32x4Eq().set(m);
+  // y = ±0: 1, even for a NaN x; and, as C and JAX (not JS Math.pow): x = 1 gives 1 for every y, (−1)**±∞ = 1.
+  f.get(y).f32x4Const(0).f32x4Eq();
+  f.get(x).f32x4Const(1).f32x4Eq().v128Or();
+  f.get(x).f32x4Const(-1).f32x4Eq().get(y).f32x4Abs().f32x4Const(Infinity).f32x4Eq().v128And().v128Or().set(m);
   override(f, res, 1, m);
   return res;
 }

@@ -373,15 +373,34 @@ function packScalar({ size }: GemmShape): Asm {
 }
 
 /**
- * packA(src, rs, cs, mb, kb, dst): A[0:mb, 0:kb] (element (i, kk) at src + i·rs + kk·cs
- * bytes) into panels of MR rows: panel q holds, for each kk, rows MR·q..MR·q+MR-1
- * of column kk (zeros past mb).
+ * The argument positions of a packing function (see `packPanels`): strides in
+ * bytes between the elements of a panel (`laneStride`) and between steps of k
+ * (`kStride`); panels start at every `width` elements below `count`, and
+ * elements from `limit` on are zeros.
  */
-function packA(shape: GemmShape, base: number): Asm {
-  const { size, MR } = shape;
+interface PanelArgs {
+  params: number;
+  src: number;
+  laneStride: number;
+  kStride: number;
+  count: number;
+  limit: number;
+  kb: number;
+  dst: number;
+}
+
+/**
+ * The generator of packA and packB (B's panels are those of Bᵀ): panel q holds,
+ * for each kk < kb, elements width·q..width·q+width-1 along the panel dimension
+ * (zeros from `limit` on), element l at src + l·laneStride + kk·kStride bytes.
+ * Full panels with a contiguous dimension take a SIMD path (for the first
+ * `k0` steps of k); the rest goes to packScalar.
+ */
+function packPanels(shape: GemmShape, width: number, base: number, args: PanelArgs): Asm {
+  const { size } = shape;
   const L = 16 / size; // lanes of a v128
-  const f = new Asm(6);
-  const [src, rs, cs, mb, kb, dst] = [0, 1, 2, 3, 4, 5];
+  const f = new Asm(args.params);
+  const { src, laneStride, kStride, count, limit, kb, dst } = args;
   const q = f.local(I32);
   const s = f.local(I32);
   const d = f.local(I32);
@@ -390,100 +409,84 @@ function packA(shape: GemmShape, base: number): Asm {
   const kk = f.local(I32);
   const x = f.local(I32);
   const e = f.local(I32);
-  const rows = Array.from({ length: MR }, () => f.local(I32));
+  const lines = Array.from({ length: width }, () => f.local(I32));
   const v = Array.from({ length: L }, () => f.local(V128));
   const t = Array.from({ length: L }, () => f.local(V128));
+  const contiguous = (stride: number) => f.get(stride).i32(size).eqI32();
+  /** For kk from 0 below `end` (a local) by `step`: body() writes `step` rows of the panel at e (from d on). */
+  const overK = (end: number, step: number, body: () => void) => {
+    f.get(d).set(e);
+    f.forLoop(
+      kk,
+      () => f.i32(0),
+      () => f.get(end),
+      step,
+      () => {
+        body();
+        f.get(e)
+          .i32(step * width * size)
+          .i32Add()
+          .set(e);
+      },
+    );
+  };
+  // Contiguous in k (row-major A, transposed B): width/L blocks of L×L per L kk, transposed.
+  const transposed = () => {
+    f.get(kb).i32(-L).andI32().set(k0);
+    for (let l = 0; l < width; l++) f.get(s).get(laneStride).i32(l).i32Mul().i32Add().set(lines[l]);
+    overK(k0, L, () => {
+      for (let g = 0; g < width / L; g++) {
+        for (let r = 0; r < L; r++) {
+          f.get(lines[g * L + r])
+            .v128Load(0)
+            .set(v[r]);
+          f.get(lines[g * L + r])
+            .i32(16)
+            .i32Add()
+            .set(lines[g * L + r]);
+        }
+        transpose(f, size, v, t, (i, emit) => {
+          f.get(e);
+          emit();
+          f.v128Store(i * width * size + 16 * g);
+        });
+      }
+    });
+  };
+  // Contiguous along the panel (transposed A, row-major B): width elements per kk, copied as v128.
+  const copied = () => {
+    f.get(kb).set(k0);
+    f.get(s).set(x);
+    overK(kb, 1, () => {
+      for (let h = 0; h < (width * size) / 16; h++)
+        f.get(e)
+          .get(x)
+          .v128Load(16 * h)
+          .v128Store(16 * h);
+      f.sum(x, kStride).set(x);
+    });
+  };
   f.forLoop(
     q,
     () => f.i32(0),
-    () => f.get(mb),
-    MR,
+    () => f.get(count),
+    width,
     () => {
-      f.get(src).mul(q, rs).i32Add().set(s);
+      f.get(src).mul(q, laneStride).i32Add().set(s);
       f.get(dst).mul(q, kb).mulConst(size).i32Add().set(d);
       f.minU(
-        () => f.i32(MR),
-        () => f.get(mb).get(q).i32Sub(),
+        () => f.i32(width),
+        () => f.get(limit).get(q).i32Sub(),
       ).set(valid);
       f.i32(0).set(k0);
       f.get(valid)
-        .i32(MR)
+        .i32(width)
         .eqI32()
-        .ifThenElse(() =>
-          f
-            .get(cs)
-            .i32(size)
-            .eqI32()
-            .ifThenElse(
-              () => {
-                // Rows contiguous in k (row-major A): L×L blocks, transposed.
-                f.get(kb).i32(-L).andI32().set(k0);
-                for (let r = 0; r < MR; r++) f.get(s).get(rs).i32(r).i32Mul().i32Add().set(rows[r]);
-                f.get(d).set(e);
-                f.forLoop(
-                  kk,
-                  () => f.i32(0),
-                  () => f.get(k0),
-                  L,
-                  () => {
-                    for (let g = 0; g < MR / L; g++) {
-                      for (let r = 0; r < L; r++) {
-                        f.get(rows[g * L + r])
-                          .v128Load(0)
-                          .set(v[r]);
-                        f.get(rows[g * L + r])
-                          .i32(16)
-                          .i32Add()
-                          .set(rows[g * L + r]);
-                      }
-                      transpose(f, size, v, t, (i, emit) => {
-                        f.get(e);
-                        emit();
-                        f.v128Store(i * MR * size + 16 * g);
-                      });
-                    }
-                    f.get(e)
-                      .i32(L * MR * size)
-                      .i32Add()
-                      .set(e);
-                  },
-                );
-              },
-              () =>
-                f
-                  .get(rs)
-                  .i32(size)
-                  .eqI32()
-                  .ifThenElse(() => {
-                    // Columns contiguous in m (transposed A): MR elements per kk, copied as v128.
-                    f.get(kb).set(k0);
-                    f.get(s).set(x);
-                    f.get(d).set(e);
-                    f.forLoop(
-                      kk,
-                      () => f.i32(0),
-                      () => f.get(kb),
-                      1,
-                      () => {
-                        for (let h = 0; h < (MR * size) / 16; h++)
-                          f.get(e)
-                            .get(x)
-                            .v128Load(16 * h)
-                            .v128Store(16 * h);
-                        f.sum(x, cs).set(x);
-                        f.get(e)
-                          .i32(MR * size)
-                          .i32Add()
-                          .set(e);
-                      },
-                    );
-                  }),
-            ),
-        );
+        .ifThenElse(() => contiguous(kStride).ifThenElse(transposed, () => contiguous(laneStride).ifThenElse(copied)));
       f.get(s)
-        .get(rs)
-        .get(cs)
-        .i32(MR)
+        .get(laneStride)
+        .get(kStride)
+        .i32(width)
         .get(valid)
         .get(k0)
         .get(kb)
@@ -495,125 +498,41 @@ function packA(shape: GemmShape, base: number): Asm {
 }
 
 /**
+ * packA(src, rs, cs, mb, kb, dst): A[0:mb, 0:kb] (element (i, kk) at src + i·rs + kk·cs
+ * bytes) into panels of MR rows: panel q holds, for each kk, rows MR·q..MR·q+MR-1
+ * of column kk (zeros past mb).
+ */
+function packA(shape: GemmShape, base: number): Asm {
+  const [src, rs, cs, mb, kb, dst] = [0, 1, 2, 3, 4, 5];
+  return packPanels(shape, shape.MR, base, {
+    params: 6,
+    src,
+    laneStride: rs,
+    kStride: cs,
+    count: mb,
+    limit: mb,
+    kb,
+    dst,
+  });
+}
+
+/**
  * packB(src, rs, cs, nvalid, jn, kb, dst): B[0:kb, 0:jn] (element (kk, j) at
  * src + kk·rs + j·cs bytes) into panels of NR columns: panel p holds, for each kk,
  * columns NR·p..NR·p+NR-1 of row kk (zeros past nvalid).
  */
 function packB(shape: GemmShape, base: number): Asm {
-  const { size, NR } = shape;
-  const L = 16 / size; // lanes of a v128
-  const f = new Asm(7);
   const [src, rs, cs, nvalid, jn, kb, dst] = [0, 1, 2, 3, 4, 5, 6];
-  const p = f.local(I32);
-  const s = f.local(I32);
-  const d = f.local(I32);
-  const valid = f.local(I32);
-  const k0 = f.local(I32);
-  const kk = f.local(I32);
-  const x = f.local(I32);
-  const e = f.local(I32);
-  const cols = Array.from({ length: NR }, () => f.local(I32));
-  const v = Array.from({ length: L }, () => f.local(V128));
-  const t = Array.from({ length: L }, () => f.local(V128));
-  f.forLoop(
-    p,
-    () => f.i32(0),
-    () => f.get(jn),
-    NR,
-    () => {
-      f.get(src).mul(p, cs).i32Add().set(s);
-      f.get(dst).mul(p, kb).mulConst(size).i32Add().set(d);
-      f.minU(
-        () => f.i32(NR),
-        () => f.get(nvalid).get(p).i32Sub(),
-      ).set(valid);
-      f.i32(0).set(k0);
-      f.get(valid)
-        .i32(NR)
-        .eqI32()
-        .ifThenElse(() =>
-          f
-            .get(cs)
-            .i32(size)
-            .eqI32()
-            .ifThenElse(
-              () => {
-                // Rows contiguous in n (row-major B): NR elements per kk, copied as v128.
-                f.get(kb).set(k0);
-                f.get(s).set(x);
-                f.get(d).set(e);
-                f.forLoop(
-                  kk,
-                  () => f.i32(0),
-                  () => f.get(kb),
-                  1,
-                  () => {
-                    for (let h = 0; h < (NR * size) / 16; h++)
-                      f.get(e)
-                        .get(x)
-                        .v128Load(16 * h)
-                        .v128Store(16 * h);
-                    f.sum(x, rs).set(x);
-                    f.get(e)
-                      .i32(NR * size)
-                      .i32Add()
-                      .set(e);
-                  },
-                );
-              },
-              () =>
-                f
-                  .get(rs)
-                  .i32(size)
-                  .eqI32()
-                  .ifThenElse(() => {
-                    // Columns contiguous in k (transposed B): NR/L blocks of L×L per L kk, transposed.
-                    f.get(kb).i32(-L).andI32().set(k0);
-                    for (let j = 0; j < NR; j++) f.get(s).get(cs).i32(j).i32Mul().i32Add().set(cols[j]);
-                    f.get(d).set(e);
-                    f.forLoop(
-                      kk,
-                      () => f.i32(0),
-                      () => f.get(k0),
-                      L,
-                      () => {
-                        for (let h = 0; h < NR / L; h++) {
-                          for (let r = 0; r < L; r++) {
-                            f.get(cols[L * h + r])
-                              .v128Load(0)
-                              .set(v[r]);
-                            f.get(cols[L * h + r])
-                              .i32(16)
-                              .i32Add()
-                              .set(cols[L * h + r]);
-                          }
-                          transpose(f, size, v, t, (i, emit) => {
-                            f.get(e);
-                            emit();
-                            f.v128Store(i * NR * size + 16 * h);
-                          });
-                        }
-                        f.get(e)
-                          .i32(L * NR * size)
-                          .i32Add()
-                          .set(e);
-                      },
-                    );
-                  }),
-            ),
-        );
-      f.get(s)
-        .get(cs)
-        .get(rs)
-        .i32(NR)
-        .get(valid)
-        .get(k0)
-        .get(kb)
-        .get(d)
-        .callFn(base + PACK_SCALAR);
-    },
-  );
-  return f;
+  return packPanels(shape, shape.NR, base, {
+    params: 7,
+    src,
+    laneStride: cs,
+    kStride: rs,
+    count: jn,
+    limit: nvalid,
+    kb,
+    dst,
+  });
 }
 
 /**

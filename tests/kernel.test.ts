@@ -312,6 +312,25 @@ describe("compiled programs reuse the buffers of their intermediates", () => {
   });
 });
 
+describe("buffer reuse leaves every returned array intact", () => {
+  it("an intermediate returned twice, an input returned as it is, results of earlier calls", () => {
+    const x = values([1 << 15]);
+    const f = jit((v: Array) => {
+      const y = np.exp(np.sin(v));
+      const dead = np.multiply(np.tanh(y), 3); // dies inside the program: its buffer is pooled
+      return [y, y, v, np.add(dead, 1)];
+    });
+    const first = f(x);
+    const firstBits = first.map(bits);
+    for (let i = 0; i < 3; i++) {
+      const again = f(x);
+      again.forEach((r, k) => expect(bits(r)).toEqual(firstBits[k]));
+    }
+    first.forEach((r, k) => expect(bits(r)).toEqual(firstBits[k]));
+    expect(bits(first[2])).toEqual(bits(x));
+  });
+});
+
 describe("runProgram", () => {
   it("pools the buffers of dead intermediates and hands them to later kernels", () => {
     const x = values([1 << 15]);

@@ -189,6 +189,44 @@ describe("eager sums and maxima on the wasm kernels", () => {
   );
 });
 
+describe("eager comparisons, selects and broadcast arithmetic on one-operation kernels", () => {
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 3e38, 1e-45];
+  const withSpecials = (shape: number[], seed: number) => {
+    const data = values(shape, seed).dataSync() as Float32Array;
+    specials.forEach((v, i) => (data[(i * 37) % data.length] = v));
+    return np.asArray(data).reshape(shape);
+  };
+  it.each([[[300]], [[20, 16]], [[33, 12]], [[4, 6, 16]]])(
+    "agree bit for bit with the cpu platform over %j",
+    (shape) => {
+      const x = withSpecials(shape, 5);
+      const y = withSpecials(shape, 6);
+      const row = values([shape[shape.length - 1]], 7);
+      const col = values([...shape.slice(0, -1), 1], 8);
+      const cases = (a: Array, b: Array) => [
+        np.less(a, b),
+        np.lessEqual(a, 0),
+        np.greater(a, row),
+        np.greaterEqual(col, a),
+        np.equal(a, b),
+        np.notEqual(a, a),
+        np.where(np.less(a, b), a, b),
+        np.where(np.isnan(a), 0, a),
+        np.add(a, row),
+        np.multiply(a, col),
+        np.subtract(row, a),
+      ];
+      const got = cases(x, y);
+      const want = onCpu(() => cases(x, y));
+      got.forEach((g, i) => {
+        expect(g.dtype).toBe(want[i].dtype);
+        expect(g.shape).toEqual(want[i].shape);
+        expect(bits(g)).toEqual(bits(want[i]));
+      });
+    },
+  );
+});
+
 describe("what jit compiles", () => {
   it("folds constants: arithmetic on literals is done once, at compile time", () => {
     const f = (a: Array) => np.multiply(a, np.add(np.multiply(np.array(2), 3), 1));

@@ -19,8 +19,8 @@ import {
 import { runKernel } from "./wasm/kernel-run.js";
 import { radixSortLines, type RadixKeyType } from "./wasm/sort.js";
 import { wasmCumulative, type CumulativeOp } from "./wasm/cumulative.js";
-import { matrixOf } from "../kernel/lower.js";
-import type { Kernel, ReduceOver } from "../kernel/ir.js";
+import { inputKind, matrixOf } from "../kernel/lower.js";
+import type { Kernel, KernelInput, KernelOp, ReduceOver } from "../kernel/ir.js";
 
 /**
  * Sizes below which the plain-JS kernels run even on the wasm platform, where a JS loop
@@ -137,4 +137,49 @@ export function wasmCumulativeOp(op: CumulativeOp, x: NdArray, axis: number, rev
   if (!wasmCumulative(op, x._data as Float32Array | Int32Array, out, outer, n, inner, reverse)) return null;
   sortCalls.cumulative++;
   return new NdArray(x.aval, out);
+}
+
+const COMPARES = new Set(["lt", "le", "gt", "ge", "eq", "ne"]);
+/** One-operation kernels by operation and operand kinds (kept, so that their compiled modules are found by object). */
+const singleOpKernels = new Map<string, Kernel>();
+
+function singleOpKernel(op: KernelOp["op"], inputs: KernelInput[]): Kernel {
+  const key = `${op}:${inputs.map((i) => `${i.kind}/${i.type}`).join(",")}`;
+  let k = singleOpKernels.get(key);
+  if (k === undefined) {
+    const args = inputs.map((_, i) => i);
+    k = { inputs, ops: [{ op, args } as KernelOp], outputs: [{ value: inputs.length, kind: "store" }] };
+    singleOpKernels.set(key, k);
+  }
+  return k;
+}
+
+/**
+ * One elementwise operation as a kernel, for the cases the dedicated kernels
+ * above do not take: float32 comparisons, `select_n` with a boolean predicate
+ * and float32 cases, and float32 arithmetic whose operands broadcast by rows or
+ * columns (a bias). Null when the operands do not fit (then the reference runs).
+ */
+export function wasmKernelOp(op: string, args: NdArray[], outShape: readonly number[]): NdArray | null {
+  const size = outShape.reduce((a, b) => a * b, 1);
+  if (!useWasm(size)) return null;
+  const isSelect = op === "select_n";
+  const floats = isSelect ? args.slice(1) : args;
+  if (floats.some((a) => a.dtype !== "float32")) return null;
+  if (isSelect && (args.length !== 3 || args[0].dtype !== "bool")) return null;
+  if (!isSelect && !COMPARES.has(op) && !BINARY.has(op)) return null;
+  const kinds = args.map((a) => inputKind(a.aval.shape, outShape));
+  if (kinds.some((k) => k === null)) return null;
+  const [rows, cols] = matrixOf(outShape);
+  if (kinds.some((k) => k === "row" || k === "col") && cols % 4 !== 0) return null;
+  const inputs = args.map(
+    (a, i) => ({ kind: kinds[i]!, type: a.dtype === "bool" ? "bool" : "float32" }) as KernelInput,
+  );
+  const kernel = singleOpKernel((isSelect ? "select" : op) as KernelOp["op"], inputs);
+  const outDtype = COMPARES.has(op) ? "bool" : "float32";
+  const out = outputBuffer(outDtype, size) as Float32Array | Uint8Array;
+  const data = args.map((a) => a._data as Float32Array | Uint8Array);
+  if (!runKernel(kernel, data, [out], rows, cols)) return null;
+  const weak = outDtype === "float32" && floats.every((a) => a.aval.weakType);
+  return new NdArray(new ShapedArray(outShape, outDtype, weak), out);
 }

@@ -10,7 +10,7 @@ import { DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { mapBinary, mapSelect, mapUnary, type Scalar2 } from "../backends/cpu/elementwise.js";
-import { wasmBinary } from "../backends/dispatch.js";
+import { wasmBinary, wasmKernelOp } from "../backends/dispatch.js";
 import { alignElementwise } from "./batching.js";
 import { broadcastShapes } from "./shapes.js";
 import { broadcastTo, reshape } from "./structural.js";
@@ -82,7 +82,11 @@ function defineBinary(spec: BinarySpec): Primitive {
       const fn = spec.intFn && !isFloat(x.dtype) ? spec.intFn : spec.fn;
       const dtype = spec.outDtype ?? x.dtype;
       const weak = !spec.outDtype && x.weakType && y.weakType;
-      return wasmBinary(spec.name, x, y, weak) ?? mapBinary(x, y, fn, shape, dtype, weak);
+      return (
+        wasmBinary(spec.name, x, y, weak) ??
+        wasmKernelOp(spec.name, [x, y], shape) ??
+        mapBinary(x, y, fn, shape, dtype, weak)
+      );
     },
     jvp: spec.jvp
       ? ([x, y], [tx, ty]) => {
@@ -335,7 +339,7 @@ export const selectNP: Primitive = definePrimitive({
   },
   impl([pred, ...cases]) {
     const shape = broadcastShapes("select_n", pred.aval.shape, ...cases.map((c) => c.aval.shape));
-    return mapSelect(pred, cases, shape);
+    return wasmKernelOp("select_n", [pred, ...cases], shape) ?? mapSelect(pred, cases, shape);
   },
   jvp([pred, ...cases], [, ...tangents]) {
     const out = selectN(pred, cases);

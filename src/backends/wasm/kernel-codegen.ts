@@ -1,26 +1,28 @@
 /**
  * Compiles a kernel (src/kernel/ir.ts) into one WebAssembly SIMD function:
  *
- *   run(buf₀, …, bufₖ, counter, rows, cols, n, chunk) → i32
+ *   run(buf₀, …, bufₖ, counter, rows, cols, n, chunk, scratch) → i32
  *
  * with one pointer per input, then one per output, then a shared row counter,
- * the number of rows, the row length, the total element count, and how many
- * rows to take at a time: every thread calls the same function, which takes
- * `chunk` rows from the counter (an atomic add) until none is left, so a thread
- * slowed by other work simply takes fewer rows. Row r covers elements
- * [r·cols, min((r+1)·cols, n)); a flat kernel (no row structure) is run with
- * cols = a fixed block length, so its last row is partial. The loop reads four
- * lanes at a time; buffers are padded to a multiple of four elements.
+ * the number of rows, the row length, the total element count, how many rows
+ * to take at a time, and the threads' scratch area (see `stagesOf`). Every
+ * thread calls the same function, which takes `chunk` rows from the counter
+ * (an atomic add) until none is left, so a thread slowed by other work simply
+ * takes fewer rows. Row r covers elements [r·cols, min((r+1)·cols, n)); a flat
+ * kernel (no row structure) is run with cols = a fixed block length, so its
+ * last row is partial. A loop step handles `unroll` vectors of four lanes;
+ * buffers are padded to whole steps.
  *
  * Values are computed where they first vary: operations on scalars only run
  * once before the loop, those on per-row values once per row. Booleans are
  * lane masks inside the loop and bytes (0 or 1) in memory.
  *
  * Output buffers: a stored value is an array like the inputs; a reduction over
- * every element or over the columns writes one partial result per row (two f64x2 sums, 32 bytes,
- * or one f32x4 maximum, 16 bytes), which the driver combines in row order; a
- * reduction over rows accumulates into one float64 (sum) or float32 (max) per
- * column, which the driver initialises. Sums are accumulated in float64.
+ * every element or over the columns writes one partial result per row (two
+ * f64x2 sums, 32 bytes, or one f32x4 maximum, 16 bytes), which the driver
+ * combines in row order; a reduction over rows accumulates into one float64
+ * (sum) or float32 (max) per column, which the driver initialises. Sums are
+ * accumulated in float64.
  *
  * The result is 1 when a sin/cos lane fell outside the range the vector code
  * reduces accurately (the caller then evaluates the region op by op).
@@ -79,6 +81,14 @@ const EXPENSIVE = new Set(["exp", "expm1", "log", "log1p", "sin", "cos", "tan", 
 /** Rows longer than this are not split into stages (their staged values would not stay in the L1 cache). */
 const MAX_STAGED_COLS = 8192;
 
+/** How a kernel's per-element operations are split into loops (see `stagesOf`). */
+export interface Staging {
+  /** Each operation's stage (per-element operations; others 0). */
+  stage: number[];
+  /** The values computed in one stage and read in a later one. */
+  crossing: number[];
+}
+
 /**
  * Loop fission. A long chain of expensive operations in one loop body runs
  * slower than the same operations in separate loops (the out-of-order window
@@ -88,13 +98,6 @@ const MAX_STAGED_COLS = 8192;
  * cross stages go through a per-thread scratch row, which stays in the L1 cache.
  * Returns each per-element operation's stage and the values that cross stages.
  */
-export interface Staging {
-  /** Each operation's stage (per-element operations; others 0). */
-  stage: number[];
-  /** The values computed in one stage and read in a later one. */
-  crossing: number[];
-}
-
 export function stagesOf(k: Kernel, cols: number): Staging {
   const level = levelsOf(k);
   const nIn = k.inputs.length;

@@ -68,7 +68,7 @@ function gatherPlan(
   idx: NdArray,
   axes: number[],
   clamp: boolean,
-): { bases: Float64Array; rest: Int32Array } {
+): { bases: Int32Array; rest: Int32Array } {
   const xStrides = stridesOf(xShape);
   const restAx = restAxes(xShape.length, axes);
   const restShape = restAx.map((i) => xShape[i]);
@@ -84,20 +84,22 @@ function gatherPlan(
       off += (Math.floor(r / restStrides[j]) % restShape[j]) * xStrides[restAx[j]];
     rest[r] = off;
   }
-  const bases = new Float64Array(nb);
+  const bases = new Int32Array(nb); // element offsets: arrays have fewer than 2³¹ elements
+  const sizes = axes.map((a) => xShape[a]);
+  const strides = axes.map((a) => xStrides[a]);
   for (let b = 0; b < nb; b++) {
     let base = 0;
     for (let j = 0; j < k; j++) {
       let i = id[b * k + j];
-      const n = xShape[axes[j]];
+      const n = sizes[j];
       if (i < 0 || i >= n) {
         if (!clamp) {
           base = -1;
           break;
         }
-        i = Math.min(Math.max(i, 0), n - 1);
+        i = i < 0 ? 0 : n - 1;
       }
-      base += i * xStrides[axes[j]];
+      base += i * strides[j];
     }
     bases[b] = base;
   }
@@ -117,6 +119,16 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
     const shape = gatherShape(x.aval.shape, idx.aval.shape, axes);
     const out = allocate(x.dtype, shapeSize(shape));
     const src = x._data!;
+    if (x.ndim === 1) {
+      // One element per index (np.take of a flat array, x[idx]): clamp and read, in one pass.
+      const id = idx._data!;
+      const last = x.size - 1;
+      for (let b = 0; b < id.length; b++) {
+        const i = id[b];
+        out[b] = src[i < 0 ? 0 : i > last ? last : i];
+      }
+      return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
+    }
     const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, true);
     const R = rest.length;
     if (R === 1) {

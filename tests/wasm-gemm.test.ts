@@ -33,13 +33,82 @@ function reference(a: MatrixView, b: MatrixView, m: number, k: number, n: number
 }
 
 /** Checks out[offset + i] against the reference, within (k+1)·2⁻²⁴·Σ|a·b| (+1 for rounding the result). */
-function expectClose(out: Float32Array, offset: number, ref: { c: Float64Array; mag: Float64Array }, k: number) {
+const expectClose = (out: Float32Array, offset: number, ref: Reference, k: number) =>
+  expectWithin(2 ** -24, out, offset, ref, k);
+
+/** out[offset + i] within (k+1)·eps·Σ|a·b| of the reference (the bound of a k-term sum rounding with eps). */
+function expectWithin(eps: number, out: Float32Array | Float64Array, offset: number, ref: Reference, k: number) {
   let worst = 0;
   ref.c.forEach((w, i) => {
-    const tol = (k + 1) * 2 ** -24 * ref.mag[i] * 1.001 + 1e-30;
+    const tol = (k + 1) * eps * ref.mag[i] * 1.001 + 1e-300;
     worst = Math.max(worst, Math.abs(out[offset + i] - w) / tol);
   });
   expect(worst).toBeLessThanOrEqual(1);
+}
+
+/** A reference product: values and, per element, Σ|a·b| (the scale of the rounding error). */
+type Reference = { c: Float64Array; mag: Float64Array };
+
+/**
+ * Runs products of several layouts with 1, 2, 3 and 5 parts and any tiling (the
+ * tile counter hands tiles to whichever thread asks), checks the first against
+ * the reference and every other for the same bits; returns how many tiles the
+ * workers took and which precisions the drivers ran.
+ */
+async function runWithAnyParts(p: {
+  fill: (n: number, seed: number) => Float32Array | Float64Array;
+  gemm: typeof sgemm;
+  reference: (a: MatrixView, b: MatrixView, m: number, k: number, n: number) => Reference;
+  eps: number;
+  kc: number;
+  mc: number;
+  narrowN: number;
+}): Promise<{ workerTiles: number; precisions: Set<number> }> {
+  const pool = getPool()!;
+  expect(pool.workers).toBeGreaterThanOrEqual(1); // Node with 2+ cores: worker threads
+  await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
+  gemmTuning.parallelMinWork = 0;
+  const realRun = pool.run;
+  let workerTiles = 0;
+  const precisions = new Set<number>();
+  pool.run = (argLists) => {
+    for (const args of argLists) precisions.add(args[18]);
+    const tiles = realRun(argLists);
+    workerTiles += tiles.slice(1, pool.workers + 1).reduce((s, x) => s + Math.max(x, 0), 0);
+    return tiles;
+  };
+  try {
+    // Wide C (tiles of columns), narrow C (tiles of rows), a batch, transposed operands, k across blocks.
+    const cases: [number, number, number, number, boolean, boolean][] = [
+      [256, 2 * p.kc + 7, 256, 1, false, false],
+      [p.mc * 3 + 1, 300, p.narrowN, 1, true, false],
+      [64, 100, 40, 6, false, true],
+      [100, p.kc + 1, 130, 1, true, true],
+    ];
+    for (const [m, k, n, batch, ta, tb] of cases) {
+      const as = Array.from({ length: batch }, (_, t) => view(p.fill(m * k, 5 + t), m, k, ta));
+      const bs = Array.from({ length: batch }, (_, t) => view(p.fill(k * n, 6 + t), k, n, tb));
+      // The batch as one view: the elements of each one after the other.
+      const joined = (vs: MatrixView[], size: number): MatrixView => {
+        const data = p.fill(vs.length * size, 0);
+        vs.forEach((v, t) => data.set(v.data, t * size));
+        return { ...vs[0], data, batchStride: size };
+      };
+      const a = joined(as, m * k);
+      const b = joined(bs, k * n);
+      const results = [1, 2, 3, 5].map((parts) => {
+        gemmTuning.parts = parts;
+        const c = p.fill(batch * m * n, 0);
+        p.gemm(a, b, m, k, n, c, 0, batch);
+        return c;
+      });
+      expectWithin(p.eps, results[0], 0, p.reference(as[0], bs[0], m, k, n), k);
+      for (const r of results.slice(1)) expect(Array.from(r)).toEqual(Array.from(results[0]));
+    }
+  } finally {
+    pool.run = realRun;
+  }
+  return { workerTiles, precisions };
 }
 
 /** The same matrix (row-major data `d`, rows×cols) as a row-major view, or stored transposed (read with strides). */
@@ -171,48 +240,15 @@ describe("wasm sgemm", () => {
   });
 
   it("gives the same bits with any number of threads and any tiling (each element is summed by one thread, in order)", async () => {
-    const pool = getPool()!;
-    expect(pool.workers).toBeGreaterThanOrEqual(1); // Node with 2+ cores: worker threads
-    await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
-    gemmTuning.parallelMinWork = 0;
-    const realRun = pool.run;
-    let workerTiles = 0;
-    pool.run = (argLists) => {
-      const tiles = realRun(argLists);
-      workerTiles += tiles.slice(1, pool.workers + 1).reduce((s, x) => s + Math.max(x, 0), 0);
-      return tiles;
-    };
-    try {
-      // Wide C (tiles of columns), narrow C (tiles of rows), a batch, transposed operands, k across blocks.
-      const cases: [number, number, number, number, boolean, boolean][] = [
-        [256, 2 * KC + 7, 256, 1, false, false],
-        [MC * 3 + 1, 300, 8, 1, true, false],
-        [64, 100, 40, 6, false, true],
-        [100, KC + 1, 130, 1, true, true],
-      ];
-      for (const [m, k, n, batch, ta, tb] of cases) {
-        const as = Array.from({ length: batch }, (_, t) => view(fill(m * k, 5 + t), m, k, ta));
-        const bs = Array.from({ length: batch }, (_, t) => view(fill(k * n, 6 + t), k, n, tb));
-        // The batch as one view: the elements of each one after the other.
-        const joined = (vs: MatrixView[], size: number): MatrixView => {
-          const data = new Float32Array(vs.length * size);
-          vs.forEach((v, t) => data.set(v.data, t * size));
-          return { ...vs[0], data, batchStride: size };
-        };
-        const a = joined(as, m * k);
-        const b = joined(bs, k * n);
-        const results = [1, 2, 3, 5].map((parts) => {
-          gemmTuning.parts = parts;
-          const c = new Float32Array(batch * m * n);
-          sgemm(a, b, m, k, n, c, 0, batch);
-          return c;
-        });
-        expectClose(results[0], 0, reference(as[0], bs[0], m, k, n), k);
-        for (const r of results.slice(1)) expect(Array.from(r)).toEqual(Array.from(results[0]));
-      }
-    } finally {
-      pool.run = realRun;
-    }
+    const { workerTiles } = await runWithAnyParts({
+      fill,
+      gemm: sgemm,
+      reference,
+      eps: 2 ** -24,
+      kc: KC,
+      mc: MC,
+      narrowN: 8,
+    });
     expect(workerTiles).toBeGreaterThan(0); // the workers took part
   });
 
@@ -338,14 +374,8 @@ function reference64(a: MatrixView, b: MatrixView, m: number, k: number, n: numb
  * 2⁻⁵³; +1 for the reference's own rounding. (A float32 product or sum anywhere
  * would be off by about 2⁻²⁴·Σ|a·b|, some 10⁹ times more.)
  */
-function expectClose64(out: Float64Array, offset: number, ref: { c: Float64Array; mag: Float64Array }, k: number) {
-  let worst = 0;
-  ref.c.forEach((w, i) => {
-    const tol = (k + 1) * 2 ** -53 * ref.mag[i] * 1.001 + 1e-300;
-    worst = Math.max(worst, Math.abs(out[offset + i] - w) / tol);
-  });
-  expect(worst).toBeLessThanOrEqual(1);
-}
+const expectClose64 = (out: Float64Array, offset: number, ref: Reference, k: number) =>
+  expectWithin(2 ** -53, out, offset, ref, k);
 
 describe("wasm dgemm (float64)", () => {
   const { KC: KC64, MC: MC64, NC: NC64, NR: NR64, MR: MR64 } = F64_GEMM;
@@ -462,49 +492,15 @@ describe("wasm dgemm (float64)", () => {
   });
 
   it("gives the same bits with 1, 2, 3 or 5 parts and any tiling; the workers run the float64 driver", async () => {
-    const pool = getPool()!;
-    expect(pool.workers).toBeGreaterThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // workers started
-    gemmTuning.parallelMinWork = 0;
-    const realRun = pool.run;
-    let workerTiles = 0;
-    const precisions = new Set<number>();
-    pool.run = (argLists) => {
-      for (const args of argLists) precisions.add(args[18]);
-      const tiles = realRun(argLists);
-      workerTiles += tiles.slice(1, pool.workers + 1).reduce((s, x) => s + Math.max(x, 0), 0);
-      return tiles;
-    };
-    try {
-      // Wide C (tiles of columns), narrow C (tiles of rows), a batch, transposed operands, k across blocks.
-      const cases: [number, number, number, number, boolean, boolean][] = [
-        [256, 2 * KC64 + 7, 256, 1, false, false],
-        [MC64 * 3 + 1, 300, 4, 1, true, false],
-        [64, 100, 40, 6, false, true],
-        [100, KC64 + 1, 130, 1, true, true],
-      ];
-      for (const [m, k, n, batch, ta, tb] of cases) {
-        const as = Array.from({ length: batch }, (_, t) => view(fill64(m * k, 5 + t), m, k, ta));
-        const bs = Array.from({ length: batch }, (_, t) => view(fill64(k * n, 6 + t), k, n, tb));
-        const joined = (vs: MatrixView[], size: number): MatrixView => {
-          const data = new Float64Array(vs.length * size);
-          vs.forEach((v, t) => data.set(v.data, t * size));
-          return { ...vs[0], data, batchStride: size };
-        };
-        const a = joined(as, m * k);
-        const b = joined(bs, k * n);
-        const results = [1, 2, 3, 5].map((parts) => {
-          gemmTuning.parts = parts;
-          const c = new Float64Array(batch * m * n);
-          dgemm(a, b, m, k, n, c, 0, batch);
-          return c;
-        });
-        expectClose64(results[0], 0, reference64(as[0], bs[0], m, k, n), k);
-        for (const r of results.slice(1)) expect(Array.from(r)).toEqual(Array.from(results[0]));
-      }
-    } finally {
-      pool.run = realRun;
-    }
+    const { workerTiles, precisions } = await runWithAnyParts({
+      fill: fill64,
+      gemm: dgemm,
+      reference: reference64,
+      eps: 2 ** -53,
+      kc: KC64,
+      mc: MC64,
+      narrowN: 4,
+    });
     expect(workerTiles).toBeGreaterThan(0);
     expect([...precisions]).toEqual([1]);
   });

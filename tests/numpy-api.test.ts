@@ -641,7 +641,7 @@ describe("reductions", () => {
     const kd = np.sum(x, { axis: [0, 2], keepdims: true });
     expect(kd.shape).toEqual([1, 3, 1]);
     expect(vals(kd)).toEqual(refReduce(X, [0, 2], add, 0).data);
-    expect(np.sum(x, 1, true).shape).toEqual([2, 1, 4]);
+    expect(np.sum(x, 1, null, null, true).shape).toEqual([2, 1, 4]);
     expectArray(np.sum(x, { dtype: "float32" }), 276, "float32");
     expectT(x.sum(0), refReduce(X, [0], add, 0), "int32");
     expect(() => np.sum(x, 3)).toThrow(AxisError);

@@ -157,17 +157,21 @@ export class NdArray {
   matmul(other: ArrayLike): NdArray {
     return ops.matmul(this, other);
   }
-  sum(axis?: Methods.AxisArg, options?: Methods.ReduceOptions): NdArray {
-    return ops.sum(this, axis, options);
+  /** `x.sum(...)`: {@link numpy.sum} with this array first. */
+  sum(...args: Methods.SumArgs): NdArray {
+    return ops.sum(this, ...args);
   }
-  mean(axis?: Methods.AxisArg, options?: Methods.ReduceOptions): NdArray {
-    return ops.mean(this, axis, options);
+  /** `x.mean(...)`: {@link numpy.mean} with this array first. */
+  mean(...args: Methods.MeanArgs): NdArray {
+    return ops.mean(this, ...args);
   }
-  max(axis?: Methods.AxisArg, options?: Methods.ReduceOptions): NdArray {
-    return ops.max(this, axis, options);
+  /** `x.max(...)`: {@link numpy.max} with this array first. */
+  max(...args: Methods.ExtremeArgs): NdArray {
+    return ops.max(this, ...args);
   }
-  min(axis?: Methods.AxisArg, options?: Methods.ReduceOptions): NdArray {
-    return ops.min(this, axis, options);
+  /** `x.min(...)`: {@link numpy.min} with this array first. */
+  min(...args: Methods.ExtremeArgs): NdArray {
+    return ops.min(this, ...args);
   }
   reshape(...shape: (number | Shape)[]): NdArray {
     const s = shape.length === 1 && typeof shape[0] !== "number" ? (shape[0] as Shape) : (shape as number[]);

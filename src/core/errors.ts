@@ -11,6 +11,9 @@ export class CotangentError extends Error {
   }
 }
 
+/** A value that is not an array or a number where one is expected, or an argument of the wrong type. */
+export class ArgumentTypeError extends CotangentError {}
+
 /** Shapes that do not fit together (broadcasting, reshape, matmul, ...). */
 export class ShapeError extends CotangentError {}
 

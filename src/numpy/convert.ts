@@ -6,11 +6,10 @@
 import { ShapedArray, shapeStr } from "../core/aval.js";
 import { NdArray, type ArrayLike as ArrayInput } from "../core/array.js";
 import { allocate, defaultFloat, isFloat, resultType, type DType, type TypeKey } from "../core/dtypes.js";
-import { ShapeError, CotangentError } from "../core/errors.js";
+import { ShapeError, ArgumentTypeError } from "../core/errors.js";
 import { convert } from "../primitives/elementwise.js";
 
-/** A value that is not an array or a number where one is expected. */
-export class ArgumentTypeError extends CotangentError {}
+export { ArgumentTypeError };
 
 function nestedShape(x: unknown, op: string): number[] {
   const shape: number[] = [];

@@ -3,7 +3,7 @@ import * as self from "./methods.js";
 import { installArrayMethods } from "../core/array.js";
 export { add, subtract, multiply, divide, power, negative } from "./math.js";
 export { matmul } from "./linalg.js";
-export { sum, mean, max, min, type AxisArg, type ReduceOptions } from "./reductions.js";
+export { sum, mean, max, min, type AxisArg, type ReduceOptions, type SumArgs, type MeanArgs, type ExtremeArgs } from "./reductions.js";
 export { reshape, transpose } from "./shape.js";
 export { getItem, atUpdater, AtUpdater } from "./indexing.js";
 import type { NdArray } from "../core/array.js";

@@ -189,6 +189,27 @@ export function defineOptions<S extends Record<string, Check<unknown>>>(
   return { spec, parse, parseObject };
 }
 
+/**
+ * For a function without optional parameters: any argument past the required
+ * ones is an error (JS would drop it silently). `rest` is what a `...rest`
+ * parameter collected; trailing undefineds are allowed.
+ *
+ * @example
+ * export function ravel(x: ArrayLike, ...rest: []): NdArray { noExtraArgs("ravel", rest); ... }
+ */
+export function noExtraArgs(op: string, rest: readonly unknown[]): void {
+  const extra = rest.filter((v) => v !== undefined);
+  if (extra.length === 0) return;
+  const first = extra[0];
+  if (isPlainObject(first) && Object.keys(first).length > 0) {
+    throw new OptionError(`[${op}] unknown option "${Object.keys(first)[0]}": ${op} takes no options.`);
+  }
+  throw new OptionError(
+    `[${op}] too many arguments: got ${extra.length} more than ${op} takes (the first is ${describeValue(first)}). ` +
+      `${op} takes no optional arguments.`,
+  );
+}
+
 function takeObject(spec: OptionSpec, o: Record<string, unknown>, out: Record<string, unknown>): void {
   for (const key of Object.keys(o)) {
     if (!Object.hasOwn(spec.checks, key)) throw unknownOption(spec, key);

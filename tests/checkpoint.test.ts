@@ -104,7 +104,7 @@ describe("checkpoint", () => {
     // sin appears three times forward, and twice in the recomputation: the backward pass needs
     // cos of each level's input, so the last sin is not recomputed (DCE removes it).
     expect(text.match(/= sin /g)).toHaveLength(5);
-    expect(String(makeJaxpr(checkpoint(g))(x3))).toMatch(/checkpoint\[jaxpr=\{ lambda ; a:f64\[3\]\. let/);
+    expect(String(makeJaxpr(checkpoint(g))(x3))).toMatch(/checkpoint\[\n\s+jaxpr=\{ lambda ; c:f64\[3\]\. let/);
   });
 
   it("printSavedResiduals prints one line per residual and returns the text", () => {

@@ -638,7 +638,8 @@ describe("makeJaxpr", () => {
       )(np.ones([3])),
     );
     expect(text).toMatch(
-      /b:f32\[3\] = pjit\[jaxpr=\{ lambda ; a:f32\[3\]\. let b:f32\[3\] = sin a in \(b,\) \} name=inner\] a/,
+      // JAX's layout: name first, one parameter per line, the inner jaxpr's names continuing the outer ones.
+      /b:f32\[3\] = pjit\[\n {6}name=inner\n {6}jaxpr=\{ lambda ; c:f32\[3\]\. let d:f32\[3\] = sin c in \(d,\) \}\n {4}\] a/,
     );
   });
 });

@@ -3,6 +3,7 @@
  * says what is wrong and what was expected. Where JAX has a message for the same
  * mistake, the key phrase of JAX's wording is checked as well.
  */
+import { OptionError } from "../src/core/options.js";
 import { describe, expect, it } from "vitest";
 import {
   Array as NdArray,
@@ -59,7 +60,7 @@ describe("shape errors", () => {
       /incompatible shapes for broadcasting/,
       /\(3,\) and \(4,\)/,
     );
-    expectError(() => np.multiply(ones([2, 3]), ones([3, 2])), ShapeError, /^\[mul\]/, /\(2, 3\) and \(3, 2\)/);
+    expectError(() => np.multiply(ones([2, 3]), ones([3, 2])), ShapeError, /^\[multiply\]/, /\(2, 3\) and \(3, 2\)/);
     expectError(() => ones([3]).add(ones([2])), ShapeError, /incompatible shapes for broadcasting/);
     expectError(() => np.broadcastTo(ones([3]), [4]), ShapeError, /incompatible shapes for broadcasting/);
   });
@@ -70,17 +71,13 @@ describe("shape errors", () => {
       () => np.reshape(ones([2, 3]), [4, 2]),
       ShapeError,
       /^\[reshape\]/,
-      /cannot reshape an array of size 6 into shape \(4, 2\)/,
+      /cannot reshape array of shape \(2, 3\) \(size 6\) into shape \(4, 2\)/,
       /f32\[2,3\]/,
     );
-    expectError(() => ones([2, 3]).reshape(5), ShapeError, /cannot reshape an array of size 6 into shape \(5,\)/);
-    expectError(() => np.reshape(ones([2, 3]), [-1, 4]), ShapeError, /cannot reshape an array of size 6/);
+    expectError(() => ones([2, 3]).reshape(5), ShapeError, /\(size 6\) into shape \(5,?\)/);
+    expectError(() => np.reshape(ones([2, 3]), [-1, 4]), ShapeError, /\(size 6\)/);
     expectError(() => np.reshape(ones([2, 3]), [-1, -1]), ShapeError, /only specify one unknown dimension/);
-    expectError(
-      () => jit((x: NdArray) => x.reshape(4))(ones([2, 3])),
-      ShapeError,
-      /cannot reshape an array of size 6 into shape \(4,\)/,
-    );
+    expectError(() => jit((x: NdArray) => x.reshape(4))(ones([2, 3])), ShapeError, /\(size 6\) into shape \(4,?\)/);
   });
 
   it("matmul with mismatched contracting dimensions", () => {
@@ -102,7 +99,7 @@ describe("shape errors", () => {
       () => np.concatenate([ones([2, 3]), ones([2, 4])], 0),
       ShapeError,
       /^\[concatenate\]/,
-      /along axis 0/,
+      /except on axis 0/,
       /f32\[2,3\], f32\[2,4\]/,
     );
   });
@@ -164,15 +161,22 @@ describe("axis and index errors", () => {
 
 describe("dtype errors", () => {
   it("unknown dtype names", () => {
+    // A dtype option is checked by the options mechanism: an OptionError (an ArgumentTypeError) listing the dtypes.
     expectError(
       () => np.zeros([2], "float16" as never),
-      DTypeError,
-      /^\[full\]/,
-      /unknown dtype: got "float16"/,
-      /float32, float64, int32, uint32, bool/,
+      OptionError,
+      /^\[zeros\]/,
+      /option "dtype" must be a dtype/,
+      /"float32", "float64", "int32", "uint32", "bool"/,
+      /got string "float16"/,
     );
-    expectError(() => np.ones([2]).astype("int64" as never), DTypeError, /^\[astype\]/, /unknown dtype: got "int64"/);
-    expectError(() => np.array([1, 2], "foo" as never), DTypeError, /^\[array\]/, /unknown dtype: got "foo"/);
+    expectError(
+      () => np.ones([2]).astype("int64" as never),
+      DTypeError,
+      /^\[Array.astype\]/,
+      /unknown dtype: got string "int64"/,
+    );
+    expectError(() => np.array([1, 2], "foo" as never), OptionError, /^\[array\]/, /option "dtype" must be a dtype/);
   });
 });
 
@@ -232,7 +236,8 @@ describe("grad errors", () => {
     );
     expectError(() => grad(two, { argnums: [0, 3] })(1.0, 2.0), TransformError, /argnums=\[0,3\] requires at least 4/);
     expectError(() => grad(two, { argnums: -3 })(1.0, 2.0), TransformError, /requires at least 3/);
-    expectError(() => grad(two, { argnums: 0.5 })(1.0, 2.0), TransformError, /argnums/);
+    // A non-integer argnums is refused when the transformation is made, as a wrong option type.
+    expectError(() => grad(two, { argnums: 0.5 })(1.0, 2.0), OptionError, /option "argnums" must be/);
   });
 
   it("hasAux function that does not return a pair", () => {
@@ -299,8 +304,8 @@ describe("vmap errors", () => {
     );
     expectError(
       () => vmap((x: NdArray) => x, { inAxes: 0.5 })(ones([3])),
-      TransformError,
-      /inAxes must be integers or null/,
+      OptionError,
+      /option "inAxes" must be an integer, null, or an array/,
     );
     expectError(
       () =>

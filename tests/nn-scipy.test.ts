@@ -352,7 +352,7 @@ describe("oneHot and standardize", () => {
       1e-16,
     );
     expectClose(
-      nn.standardize(np.array(rows, "float64"), -1, 0.5),
+      nn.standardize(np.array(rows, "float64"), -1, null, null, 0.5),
       rows.flatMap((r) => ref(r, 0.5)),
       F64,
       1e-16,

@@ -27,6 +27,7 @@ import {
   type DType,
 } from "../src/index.js";
 import { gather, scatter } from "../src/primitives/indexing.js";
+import { convert } from "../src/primitives/elementwise.js";
 import * as R from "./helpers/reference.js";
 import type { T } from "./helpers/reference.js";
 import {
@@ -528,7 +529,7 @@ row({
   name: "convert_element_type (to a weak type)",
   prim: "convert_element_type",
   args: [F([2, 3], -2, 2)],
-  fn: (x) => lax.convertElementType(x, x.dtype, true),
+  fn: (x) => convert(x, x.dtype, true),
   ref: (x) => x,
   diff: "smooth",
 });
@@ -1069,7 +1070,8 @@ row({
   name: "scatter x.at[idx].mul(u) (distinct indices)",
   prim: "scatter",
   args: [F([5], -2, 2), I([3], 0, 5, { distinct: true }), F([3], -2, 2)],
-  fn: (x, i, u) => x.at(i).mul(u),
+  // The gradient wrt u needs JAX's promise of unique indices (scatter_mul's rule).
+  fn: (x, i, u) => x.at(i).mul(u, { uniqueIndices: true }),
   ref: (x, i, u) =>
     scatterRows(
       x,
@@ -1161,7 +1163,7 @@ row({
   name: "sort two operands by the first",
   prim: "sort",
   args: [F([2, 5], -2, 2), F([2, 5], -2, 2)],
-  fn: (k, v) => lax.sort([k, v], 1, 1),
+  fn: (k, v) => lax.sort([k, v], 1, true, 1),
   ref: (k, v) => sortRef([k, v], 1, 1),
   diff: "kinked",
 });
@@ -1169,7 +1171,7 @@ row({
   name: "sort by two keys (int32 key with ties, then float key)",
   prim: "sort",
   args: [I([6], 0, 3), F([6], -2, 2), F([6], -2, 2)],
-  fn: (k1, k2, v) => lax.sort([k1, k2, v], 0, 2),
+  fn: (k1, k2, v) => lax.sort([k1, k2, v], 0, true, 2),
   ref: (k1, k2, v) => sortRef([k1, k2, v], 0, 2),
   diff: "kinked",
   out: (d) => ["int32", d, d],

@@ -128,9 +128,9 @@ describe("sort on the wasm platform", () => {
       const u = make(new Uint32Array(intData(size, 7 * c + 3, 50).buffer), "uint32", shape);
       const v = make(floatData(size, 7 * c + 4), "float32", shape);
       const w = make(Float64Array.from(floatData(size, 7 * c + 5)), "float64", shape);
-      sameOnBoth(() => lax.sort([k, v, w], axis, 1), "radix");
-      sameOnBoth(() => lax.sort([big, k], axis, 1), "radix");
-      sameOnBoth(() => lax.sort([u, v], axis, 1), "radix");
+      sameOnBoth(() => lax.sort([k, v, w], axis, true, 1), "radix");
+      sameOnBoth(() => lax.sort([big, k], axis, true, 1), "radix");
+      sameOnBoth(() => lax.sort([u, v], axis, true, 1), "radix");
     });
     it(`lexicographic sorts on several keys, shape [${shape}] axis ${axis}`, () => {
       const a = make(intData(size, 11 * c + 1, 4), "int32", shape);
@@ -141,8 +141,8 @@ describe("sort on the wasm platform", () => {
         "int32",
         shape,
       );
-      sameOnBoth(() => lax.sort([a, b, iota], axis, 2), "radix");
-      sameOnBoth(() => lax.sort([b, a, d, iota], axis, 3), "radix");
+      sameOnBoth(() => lax.sort([a, b, iota], axis, true, 2), "radix");
+      sameOnBoth(() => lax.sort([b, a, d, iota], axis, true, 3), "radix");
     });
   });
   it("sorts NaN last, treats every NaN alike and -0 like +0, stably", () => {

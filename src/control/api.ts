@@ -7,6 +7,16 @@ import { ShapedArray } from "../core/aval.js";
 import { NdArray, type ArrayLike } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtypes.js";
 import { DTypeError, ShapeError, TransformError } from "../core/errors.js";
+import {
+  defineOptions,
+  describeValue,
+  either,
+  is,
+  isPlainObject,
+  noExtraArgs,
+  orNull,
+  type OptArgs,
+} from "../core/options.js";
 import { Tracer } from "../core/trace.js";
 import { ClosedJaxpr, Jaxpr, Var } from "../ir/jaxpr.js";
 import { asArray } from "../numpy/convert.js";
@@ -16,6 +26,9 @@ import { flattenArrays, checkCallable } from "../transforms/args.js";
 import { bindCond } from "./cond.js";
 import { bindScan } from "./scan.js";
 import { bindWhile } from "./while.js";
+import { reshape } from "../primitives/structural.js";
+import { concatenate, sliceAxis } from "../primitives/slicing.js";
+import { vmap } from "../transforms/vmap-api.js";
 import { traceHoisted } from "./jaxprs.js";
 
 type Fn = (...args: never[]) => unknown;
@@ -43,7 +56,7 @@ const sameTypes = (a: readonly ShapedArray[], b: readonly ShapedArray[]) =>
 
 /** A scalar predicate or index, checked. */
 function scalarOperand(op: string, x: ArrayLike, what: string): NdArray {
-  const a = asArray(x);
+  const a = asArray(x, undefined, op);
   if (a.ndim !== 0) {
     throw new ShapeError(
       `[${op}] the ${what} must be a scalar: got ${a.aval.str()}, expected shape (). Reduce it first (np.all, np.any) or index it.`,
@@ -114,6 +127,11 @@ export function cond(pred: ArrayLike, trueFn: Fn, falseFn: Fn, ...operands: unkn
 
 /** `lax.switch(index, branches, ...operands)`: `branches[clamp(index)](...operands)`. */
 export function switchCase(index: ArrayLike, branches: readonly Fn[], ...operands: unknown[]): unknown {
+  if (!Array.isArray(branches)) {
+    throw new TransformError(
+      `[switch] branches must be a JS array of functions: got ${describeValue(branches)}. Call lax.switch(index, [f0, f1], ...operands).`,
+    );
+  }
   const i = scalarOperand("switch", index, "index");
   if (
     !isInteger(i.dtype) &&
@@ -162,7 +180,8 @@ function checkCarry(
 }
 
 /** `lax.while_loop(condFn, bodyFn, init)`: `while (condFn(c)) c = bodyFn(c)`. */
-export function whileLoop<T>(condFn: (carry: T) => unknown, bodyFn: (carry: T) => T, init: T): T {
+export function whileLoop<T>(condFn: (carry: T) => unknown, bodyFn: (carry: T) => T, init: T, ...rest: []): T {
+  noExtraArgs("lax.whileLoop", rest);
   checkCallable("whileLoop", condFn);
   checkCallable("whileLoop", bodyFn);
   const [leaves, tree] = carryLeaves("whileLoop", init);
@@ -179,30 +198,63 @@ export function whileLoop<T>(condFn: (carry: T) => unknown, bodyFn: (carry: T) =
   return unflatten(tree, bindWhile(c.consts, b.consts, leaves, c.jaxpr, b.jaxpr)) as T;
 }
 
-export interface ScanOptions {
-  length?: number;
+/** Options of `lax.scan` (JAX's order after f and init: xs, length, reverse, unroll). */
+export interface ScanOptions<X = unknown> {
+  /** The values to scan over (a pytree of arrays with one leading axis); null: none (give `length`). */
+  xs?: X | null;
+  /** The number of iterations; required when xs is null, else it must equal xs' leading size. */
+  length?: number | null;
+  /** Scan from the end of xs (ys are still stacked in xs' order). */
   reverse?: boolean;
-  /** Accepted for JAX compatibility; the loop is not unrolled. */
+  /** Accepted for JAX compatibility (a positive integer or a boolean); the loop is not unrolled. */
   unroll?: number | boolean;
+}
+const scanOptions = defineOptions(
+  "lax.scan",
+  {
+    xs: is.any,
+    length: orNull(is.nonNegativeInt),
+    reverse: is.bool,
+    unroll: either(is.positiveInt, is.bool),
+  },
+  ["xs", "length", "reverse", "unroll"],
+);
+
+/**
+ * A lone trailing plain object is xs (a dict of arrays to scan over) when it has keys that are not
+ * options and every leaf is an array with a leading axis; otherwise it is the options object (so a
+ * misspelt option is an unknown-option error, not a strange xs).
+ */
+function scanArgs(args: readonly unknown[]): readonly unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  const only = args[0];
+  if (end !== 1 || !isPlainObject(only)) return args;
+  if (Object.keys(only).every((k) => Object.hasOwn(scanOptions.spec.checks, k))) return args;
+  const [leaves] = flatten(only);
+  const isXs = leaves.length > 0 && leaves.every((l) => l instanceof NdArray && l.ndim > 0);
+  return isXs ? [only, {}] : args;
 }
 
 /**
- * `lax.scan(f, init, xs, { length, reverse })`: `f(carry, x) → [carry, y]` over
+ * `lax.scan(f, init, xs=None, length=None, reverse=False, unroll=1)`: `f(carry, x) → [carry, y]` over
  * the leading axis of xs; returns `[finalCarry, stackedYs]`.
+ * @example const [total, partials] = lax.scan((c, x) => [np.add(c, x), c], 0, xs, { reverse: true })
  */
 export function scan<C, X, Y>(
   f: (carry: C, x: X) => readonly [C, Y],
   init: C,
-  xs: X | null = null,
-  options: ScanOptions = {},
+  ...args: OptArgs<[(X | null)?, (number | null)?, boolean?, (number | boolean)?], ScanOptions<X>>
 ): [C, Y] {
+  const options = scanOptions.parse(scanArgs(args));
+  const xs = (options.xs ?? null) as X | null;
   checkCallable("scan", f);
   const [carry, carryTree] = carryLeaves("scan", init);
   const [xLeaves, xTree] = flattenArrays(xs, "scan", "xs");
   const lengths = new Set(xLeaves.map((x) => x.aval.shape[0]));
   if (xLeaves.some((x) => x.ndim === 0))
     throw new ShapeError(`[scan] every leaf of xs needs a leading axis to scan over: got a scalar.`);
-  if (options.length !== undefined) lengths.add(options.length);
+  if (options.length !== undefined && options.length !== null) lengths.add(options.length);
   if (lengths.size !== 1) {
     throw new ShapeError(
       lengths.size === 0
@@ -244,18 +296,113 @@ export function scan<C, X, Y>(
   return [unflatten(carryTree, res.slice(0, nk)) as C, unflatten(yTree!, res.slice(nk)) as Y];
 }
 
-/** `lax.map(f, xs)`: `f` applied to each slice along the leading axis, results stacked. */
-export function map<X, Y>(f: (x: X) => Y, xs: X): Y {
+/** Options of `lax.map`. */
+export interface MapOptions {
+  /** Apply `f` to this many slices at a time (with vmap), in sequential chunks; null: one at a time. */
+  batchSize?: number | null;
+}
+const mapOptions = defineOptions("lax.map", { batchSize: orNull(is.positiveInt) }, []);
+
+/**
+ * `lax.map(f, xs, *, batch_size=None)`: `f` applied to each slice along the leading axis, results stacked.
+ * With `batchSize`, `vmap(f)` runs over chunks of that many slices, one chunk after another.
+ * @example lax.map((row) => np.sum(row), m, { batchSize: 16 })
+ */
+export function map<X, Y>(f: (x: X) => Y, xs: X, ...args: OptArgs<[], MapOptions>): Y {
+  const o = mapOptions.parse(args);
   checkCallable("map", f);
-  const [, ys] = scan((c: null, x: X) => [c, f(x)] as const, null, xs);
-  return ys as Y;
+  const batchSize = o.batchSize ?? null;
+  if (batchSize === null) {
+    const [, ys] = scan((c: null, x: X) => [c, f(x)] as const, null, xs);
+    return ys as Y;
+  }
+  const [leaves, tree] = flattenArrays(xs, "map", "xs");
+  if (leaves.length === 0) throw new ShapeError(`[map] xs has no arrays to map over: got ${tree}.`);
+  if (leaves.some((x) => x.ndim === 0)) {
+    throw new ShapeError(`[map] every leaf of xs needs a leading axis to map over: got a scalar.`);
+  }
+  const n = leaves[0].aval.shape[0];
+  if (leaves.some((x) => x.aval.shape[0] !== n)) {
+    throw new ShapeError(
+      `[map] map got values with different leading axis sizes: ${leaves.map((x) => x.aval.shape[0]).join(", ")}.`,
+    );
+  }
+  if (n === 0) {
+    const [, ys] = scan((c: null, x: X) => [c, f(x)] as const, null, xs);
+    return ys as Y;
+  }
+  const fv = vmap((...ls: NdArray[]) => f(unflatten(tree, ls) as X));
+  const numBatches = Math.floor(n / batchSize);
+  const main = numBatches * batchSize;
+  let outTree: TreeDef | null = null;
+  const pieces: NdArray[][] = [];
+  if (numBatches > 0) {
+    const chunked = leaves.map((x) =>
+      reshape(sliceAxis(x, 0, 0, main), [numBatches, batchSize, ...x.aval.shape.slice(1)]),
+    );
+    const [, ys] = scan(
+      (c: null, chunk: NdArray[]) => {
+        const [yl, yt] = flattenArrays(fv(...chunk), "map", "the function's output");
+        outTree = yt;
+        return [c, yl] as const;
+      },
+      null,
+      chunked,
+    );
+    pieces.push(ys.map((y) => reshape(y, [main, ...y.aval.shape.slice(2)])));
+  }
+  if (main < n) {
+    const [yl, yt] = flattenArrays(fv(...leaves.map((x) => sliceAxis(x, 0, main, n))), "map", "the function's output");
+    outTree = yt;
+    pieces.push(yl);
+  }
+  const ys = pieces[0].map((_, j) =>
+    concatenate(
+      pieces.map((p) => p[j]),
+      0,
+    ),
+  );
+  return unflatten(outTree!, ys) as Y;
+}
+
+/** Options of `lax.foriLoop`. */
+export interface ForiLoopOptions {
+  /** Accepted for JAX compatibility (null, a non-negative integer or a boolean); the loop is not unrolled. */
+  unroll?: number | boolean | null;
+}
+const foriLoopOptions = defineOptions("lax.foriLoop", { unroll: orNull(either(is.nonNegativeInt, is.bool)) }, []);
+
+/** A loop bound: an integer JS number or an integer scalar array. */
+function loopBound(x: unknown, what: string): ArrayLike {
+  if (typeof x === "number") {
+    if (!Number.isInteger(x)) {
+      throw new DTypeError(`[foriLoop] the ${what} bound must be an integer: got ${describeValue(x)}.`);
+    }
+    return x;
+  }
+  const a = scalarOperand("foriLoop", x as ArrayLike, `${what} bound`);
+  if (!isInteger(a.dtype)) {
+    throw new DTypeError(
+      `[foriLoop] the ${what} bound must have an integer dtype: got ${a.aval.str()}. Use .astype("int32").`,
+    );
+  }
+  return a;
 }
 
 /**
- * `lax.fori_loop(lower, upper, body, init)`: `for (i = lower; i < upper; i++) val = body(i, val)`.
+ * `lax.fori_loop(lower, upper, body_fun, init_val, *, unroll=None)`: `for (i = lower; i < upper; i++) val = body(i, val)`.
  * With JS-number bounds it is a scan (and reverse-differentiable); with traced bounds a while loop.
  */
-export function foriLoop<T>(lower: ArrayLike, upper: ArrayLike, body: (i: NdArray, val: T) => T, init: T): T {
+export function foriLoop<T>(
+  lower: ArrayLike,
+  upper: ArrayLike,
+  body: (i: NdArray, val: T) => T,
+  init: T,
+  ...args: OptArgs<[], ForiLoopOptions>
+): T {
+  foriLoopOptions.parse(args);
+  lower = loopBound(lower, "lower");
+  upper = loopBound(upper, "upper");
   checkCallable("foriLoop", body);
   if (typeof lower === "number" && typeof upper === "number") {
     const n = Math.max(0, upper - lower);
@@ -263,7 +410,7 @@ export function foriLoop<T>(lower: ArrayLike, upper: ArrayLike, body: (i: NdArra
       ([i, val]: [NdArray, T], _x: null) => [[add(i, scalarLike(1, i)), body(i, val)] as [NdArray, T], null] as const,
       [asArray(lower, "int32"), init] as [NdArray, T],
       null,
-      { length: n },
+      n,
     );
     return out;
   }

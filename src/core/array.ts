@@ -9,6 +9,16 @@ import { ConcretizationError } from "./errors.js";
 import { formatArray } from "./format.js";
 import type * as Methods from "../numpy/methods.js";
 
+/** The parameters of a numpy function after its array argument: what the method of the same name takes. */
+type Rest<F> = F extends (x: never, ...rest: infer R) => unknown ? R : never;
+
+/** Calls a numpy function with `x` first and a method's arguments after it (their types are checked at the method). */
+const call = (f: unknown, x: NdArray, args: readonly unknown[]): NdArray =>
+  (f as (x: NdArray, ...rest: unknown[]) => NdArray)(x, ...args);
+
+/** Node's hook for `console.log` / `util.inspect` (a registered symbol: no `node:util` import, so browsers load this too). */
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
 /**
  * The numpy functions behind the methods. They are installed by the numpy
  * layer when it loads (a static import here would be circular).
@@ -37,6 +47,12 @@ export class Slice {
     readonly stop: number | null = null,
     readonly step: number | null = null,
   ) {}
+}
+
+/** The iterator of an array of at least one dimension: `x.get(0)`, `x.get(1)`, ... */
+function* iterateFirstAxis(this: NdArray): Iterator<NdArray> {
+  const n = this.aval.shape[0];
+  for (let i = 0; i < n; i++) yield this.get(i);
 }
 
 export class NdArray {
@@ -121,6 +137,34 @@ export class NdArray {
     return formatArray(c.aval, c._data!);
   }
 
+  /**
+   * Iteration over the first axis, as JAX's `iter(x)`: `for (const row of x)`,
+   * `[...x]`, `Array.from(x)`, `const [k1, k2] = random.split(key)`. Each item is
+   * `x.get(i)`. Tracers iterate too: their shape is known.
+   *
+   * A 0-d array is not iterable, as in JAX (a TypeError: JS's own "is not
+   * iterable"). It has no iterator at all rather than one that throws, so that
+   * test frameworks comparing arrays element by element (vitest's and jest's
+   * `toEqual` iterate whatever is iterable) reach the 0-d items and compare them
+   * as values.
+   *
+   * There is deliberately no `length` (JAX's `len(x)` is `x.shape[0]`): a `length`
+   * would make arrays array-like to JS APIs that then read `x[0]`, `x[1]`, ...
+   */
+  get [Symbol.iterator](): () => Iterator<NdArray> {
+    return (this.aval.shape.length === 0 ? undefined : iterateFirstAxis) as () => Iterator<NdArray>;
+  }
+
+  /** `JSON.stringify(x)`: the nested lists of `tolist()`. Tracers under jit/vmap throw a ConcretizationError. */
+  toJSON(): unknown {
+    return this.concrete("JSON.stringify(x)").tolist();
+  }
+
+  /** `console.log(x)`, `util.inspect(x)`: JAX's repr, `Array([1., 2.], dtype=float32)`. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+
   /** `Number(x)`, `x > 0`, `` `${x}` ``: scalars convert; tracers without a value throw. */
   [Symbol.toPrimitive](hint: string): number | string | boolean {
     const op = hint === "string" ? "`${x}`" : hint === "number" ? "Number(x)" : "x (used as a JS value)";
@@ -157,35 +201,100 @@ export class NdArray {
   matmul(other: ArrayLike): NdArray {
     return ops.matmul(this, other);
   }
-  /** `x.sum(...)`: {@link numpy.sum} with this array first. */
-  sum(...args: Methods.SumArgs): NdArray {
-    return ops.sum(this, ...args);
+  /** `x.sum(...)`: {@link numpy.sum} with this array first (the same optional arguments, either form). */
+  sum(...args: Rest<typeof Methods.sum>): NdArray {
+    return call(ops.sum, this, args);
   }
-  /** `x.mean(...)`: {@link numpy.mean} with this array first. */
-  mean(...args: Methods.MeanArgs): NdArray {
-    return ops.mean(this, ...args);
+  /** `x.prod(...)`: `np.prod(x, ...)`. */
+  prod(...args: Rest<typeof Methods.prod>): NdArray {
+    return call(ops.prod, this, args);
   }
-  /** `x.max(...)`: {@link numpy.max} with this array first. */
-  max(...args: Methods.ExtremeArgs): NdArray {
-    return ops.max(this, ...args);
+  /** `x.mean(...)`: `np.mean(x, ...)`. */
+  mean(...args: Rest<typeof Methods.mean>): NdArray {
+    return call(ops.mean, this, args);
   }
-  /** `x.min(...)`: {@link numpy.min} with this array first. */
-  min(...args: Methods.ExtremeArgs): NdArray {
-    return ops.min(this, ...args);
+  /** `x.var(...)`: `np.var(x, ...)`. */
+  var(...args: Rest<typeof Methods.variance>): NdArray {
+    return call(ops.variance, this, args);
   }
-  reshape(...shape: (number | Shape)[]): NdArray {
-    const s = shape.length === 1 && typeof shape[0] !== "number" ? (shape[0] as Shape) : (shape as number[]);
-    return ops.reshape(this, s);
+  /** `x.std(...)`: `np.std(x, ...)`. */
+  std(...args: Rest<typeof Methods.std>): NdArray {
+    return call(ops.std, this, args);
   }
-  transpose(axes?: Shape): NdArray {
-    return ops.transpose(this, axes);
+  /** `x.max(...)`: `np.max(x, ...)`. */
+  max(...args: Rest<typeof Methods.max>): NdArray {
+    return call(ops.max, this, args);
+  }
+  /** `x.min(...)`: `np.min(x, ...)`. */
+  min(...args: Rest<typeof Methods.min>): NdArray {
+    return call(ops.min, this, args);
+  }
+  /** `x.argmax(...)`: `np.argmax(x, ...)`. */
+  argmax(...args: Rest<typeof Methods.argmax>): NdArray {
+    return call(ops.argmax, this, args);
+  }
+  /** `x.argmin(...)`: `np.argmin(x, ...)`. */
+  argmin(...args: Rest<typeof Methods.argmin>): NdArray {
+    return call(ops.argmin, this, args);
+  }
+  /** `x.all(...)`: `np.all(x, ...)`. */
+  all(...args: Rest<typeof Methods.all>): NdArray {
+    return call(ops.all, this, args);
+  }
+  /** `x.any(...)`: `np.any(x, ...)`. */
+  any(...args: Rest<typeof Methods.any>): NdArray {
+    return call(ops.any, this, args);
+  }
+  /** `x.cumsum(...)`: `np.cumsum(x, ...)`. */
+  cumsum(...args: Rest<typeof Methods.cumsum>): NdArray {
+    return call(ops.cumsum, this, args);
+  }
+  /** `x.clip(...)`: `np.clip(x, ...)`. */
+  clip(...args: Rest<typeof Methods.clip>): NdArray {
+    return call(ops.clip, this, args);
+  }
+  /** `x.round(...)`: `np.round(x, ...)`. */
+  round(...args: Rest<typeof Methods.round>): NdArray {
+    return call(ops.round, this, args);
+  }
+  /** `x.squeeze(...)`: `np.squeeze(x, ...)`. */
+  squeeze(...args: Rest<typeof Methods.squeeze>): NdArray {
+    return call(ops.squeeze, this, args);
+  }
+  /** `x.ravel(...)`: `np.ravel(x, ...)`. */
+  ravel(...args: Rest<typeof Methods.ravel>): NdArray {
+    return call(ops.ravel, this, args);
+  }
+  /** `x.flatten()`: the elements in row-major order, as `x.ravel()`. */
+  flatten(...args: Rest<typeof Methods.ravel>): NdArray {
+    return call(ops.ravel, this, args);
+  }
+  /** `x.swapaxes(axis1, axis2)`: `np.swapaxes(x, axis1, axis2)`. */
+  swapaxes(...args: Rest<typeof Methods.swapaxes>): NdArray {
+    return call(ops.swapaxes, this, args);
+  }
+  /** `x.dot(y)`: `np.dot(x, y)`. */
+  dot(...args: Rest<typeof Methods.dot>): NdArray {
+    return call(ops.dot, this, args);
+  }
+  /**
+   * `x.reshape(2, 3)` or `x.reshape([2, 3])`, as JAX's `x.reshape(*shape, order="C")`;
+   * `order` ("C" or "F") only in a trailing object: `x.reshape(3, 2, { order: "F" })`.
+   */
+  reshape(...args: (number | Shape | Methods.ReshapeMethodOptions)[]): NdArray {
+    return ops.reshapeMethod(this, args);
+  }
+  /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`, as JAX's `x.transpose(*axes)`. */
+  transpose(...axes: number[] | [Shape | null | undefined]): NdArray {
+    return ops.transposeMethod(this, axes);
   }
   /** The transpose (reversed axes), as `x.T`. */
   get T(): NdArray {
     return ops.transpose(this);
   }
-  astype(dtype: DType): NdArray {
-    return ops.astype(this, dtype);
+  /** `x.astype(dtype)`: a copy converted to `dtype` (validated). */
+  astype(dtype: DType, ...rest: []): NdArray {
+    return ops.astype(this, dtype, ...rest);
   }
   /** NumPy indexing, `x[i, 1:3, None, ...]`: `x.get(i, np.slice(1, 3), null, "...")`. */
   get(...index: Index[]): NdArray {

@@ -1,4 +1,5 @@
 /** Global switches, as `jax.config`. */
+import { ArgumentTypeError } from "./errors.js";
 
 export interface ConfigValues {
   /** Make float64 (and not float32) the default float dtype, as `jax_enable_x64`. */
@@ -24,20 +25,65 @@ const values: ConfigValues = {
   platform: "wasm",
 };
 
+/** Each key's allowed values: a description and a test. */
+const checks: { [K in keyof ConfigValues]: [string, (v: unknown) => boolean] } = {
+  enableX64: ["a boolean", (v) => typeof v === "boolean"],
+  debugNans: ["a boolean", (v) => typeof v === "boolean"],
+  checkCustomRules: ["a boolean", (v) => typeof v === "boolean"],
+  disableBwdChecks: ["a boolean", (v) => typeof v === "boolean"],
+  platform: ['"wasm" or "cpu"', (v) => v === "wasm" || v === "cpu"],
+};
+
+/** JAX's flag names, for the hint of an unknown key. */
+const JAX_NAMES: Record<string, keyof ConfigValues> = {
+  jax_enable_x64: "enableX64",
+  jax_debug_nans: "debugNans",
+  jax_disable_bwd_checks: "disableBwdChecks",
+  jax_platforms: "platform",
+  jax_platform_name: "platform",
+};
+
+function show(v: unknown): string {
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === "object") return Array.isArray(v) ? "an array" : "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+/** The key, checked: only the settings themselves (never inherited names such as `__proto__`). */
+function checkKey(op: string, name: unknown): keyof ConfigValues {
+  if (typeof name === "string" && Object.hasOwn(values, name)) return name as keyof ConfigValues;
+  const known = Object.keys(values).join(", ");
+  const close =
+    typeof name === "string"
+      ? (JAX_NAMES[name] ?? Object.keys(values).find((k) => k.toLowerCase() === name.toLowerCase().replace(/_/g, "")))
+      : undefined;
+  throw new ArgumentTypeError(
+    `[${op}] unknown option ${typeof name === "string" ? `"${name}"` : show(name)}: expected one of ${known}.` +
+      (close ? ` Did you mean "${close}"?` : ""),
+  );
+}
+
 /** `jax.config`: `config.update("enableX64", true)`, `config.read("debugNans")`. */
 export const config = {
-  update<K extends keyof ConfigValues>(name: K, value: ConfigValues[K]): void {
-    if (!(name in values)) {
-      const known = Object.keys(values).join(", ");
-      throw new Error(`[config.update] unknown option: got "${String(name)}", expected one of ${known}.`);
+  /** Sets one setting; an unknown name or a value of the wrong type is an ArgumentTypeError. */
+  update<K extends keyof ConfigValues>(name: K, value: ConfigValues[K], ...rest: []): void {
+    const key = checkKey("config.update", name);
+    if (rest.length > 0) {
+      throw new ArgumentTypeError(
+        `[config.update] too many arguments: got ${2 + rest.length}, expected 2 (a setting's name and its value).`,
+      );
     }
-    if (name === "platform" && value !== "wasm" && value !== "cpu") {
-      throw new Error(`[config.update] unknown platform: got ${JSON.stringify(value)}, expected "wasm" or "cpu".`);
+    const [expected, test] = checks[key];
+    if (!test(value)) {
+      const what = key === "platform" ? "unknown platform: " : "";
+      throw new ArgumentTypeError(`[config.update] ${what}option "${key}" must be ${expected}: got ${show(value)}.`);
     }
-    values[name] = value;
+    (values as unknown as Record<string, unknown>)[key] = value;
   },
+  /** Reads one setting; an unknown name is an ArgumentTypeError. */
   read<K extends keyof ConfigValues>(name: K): ConfigValues[K] {
-    return values[name];
+    return values[checkKey("config.read", name) as K];
   },
   get values(): Readonly<ConfigValues> {
     return values;

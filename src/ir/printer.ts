@@ -14,7 +14,8 @@ function varName(n: number): string {
   return s;
 }
 
-class Names {
+/** Variable names, shared by a jaxpr and the jaxprs in its parameters. */
+export class Names {
   private readonly names = new Map<Var, string>();
   name(v: Var): string {
     let s = this.names.get(v);
@@ -37,42 +38,53 @@ function literalText(l: Literal): string {
   return `${s}:${SHORT_NAME[d]}[]`;
 }
 
-function paramText(value: unknown, indent: number): string {
+function paramText(value: unknown, indent: number, names: Names): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (Array.isArray(value)) {
-    const inner = value.map((v) => paramText(v, indent));
+    const inner = value.map((v) => paramText(v, indent, names));
     return `(${inner.join(", ")}${inner.length === 1 ? "," : ""})`;
   }
   if (typeof value === "object" && "jaxpr" in value && "consts" in value) {
-    return printJaxpr((value as { jaxpr: Jaxpr }).jaxpr, indent + 2);
+    return printJaxpr((value as { jaxpr: Jaxpr }).jaxpr, indent, names);
   }
   if (typeof value === "object" && value !== null && "eqns" in value) {
-    return printJaxpr(value as Jaxpr, indent + 2);
+    return printJaxpr(value as Jaxpr, indent, names);
   }
   if (typeof value === "function") return value.name || "<function>";
-  if (typeof value === "object") {
-    const ctor = (value as object).constructor?.name;
-    if (ctor === "ShapedArray") return String(value);
-    return String(value);
-  }
   return String(value);
 }
 
-export function printJaxpr(jaxpr: Jaxpr, indent = 0): string {
-  const names = new Names();
+/** JAX's order of parameters: `name` first, then the others sorted. */
+function paramKeys(shown: Record<string, unknown>): string[] {
+  const keys = Object.keys(shown).sort();
+  return keys.includes("name") ? ["name", ...keys.filter((k) => k !== "name")] : keys;
+}
+
+/**
+ * A jaxpr as JAX prints it. `indent` is the column the text starts at (for
+ * nested jaxprs in parameters); `names` is shared with the enclosing jaxpr,
+ * so inner variables continue its lettering, as in JAX.
+ */
+export function printJaxpr(jaxpr: Jaxpr, indent = 0, names: Names = new Names()): string {
   const binder = (v: Var): string => `${names.name(v)}:${v.aval.str()}`;
   const atom = (a: Atom): string => (a instanceof Literal ? literalText(a) : names.name(a));
   const head = `{ lambda ${jaxpr.constvars.map(binder).join(" ")}; ${jaxpr.invars.map(binder).join(" ")}. let`;
+  const eqnPad = " ".repeat(indent + 4);
+  const paramPad = " ".repeat(indent + 6);
   const eqns = jaxpr.eqns.map((e) => {
+    const lhs = e.outvars.length ? e.outvars.map(binder).join(" ") : "_";
     const shown = (e.prim.rules.printParams ? e.prim.rules.printParams(e.params as never) : e.params) as Record<
       string,
       unknown
     >;
-    const keys = Object.keys(shown).sort();
-    const params = keys.length ? `[${keys.map((k) => `${k}=${paramText(shown[k], indent)}`).join(" ")}]` : "";
-    const lhs = e.outvars.length ? e.outvars.map(binder).join(" ") : "_";
-    return `${lhs} = ${e.prim.name}${params} ${e.inputs.map(atom).join(" ")}`.trimEnd();
+    const kv = paramKeys(shown).map((k) => `${k}=${paramText(shown[k], indent + 6, names)}`);
+    const args = e.inputs.map(atom).join(" ");
+    const oneLine = `${lhs} = ${e.prim.name}${kv.length ? `[${kv.join(" ")}]` : ""} ${args}`.trimEnd();
+    if (oneLine.length + indent + 4 <= WIDTH && !oneLine.includes("\n")) return oneLine;
+    // Too long: one parameter per line, as JAX breaks them.
+    if (kv.length === 0) return oneLine;
+    return `${lhs} = ${e.prim.name}[\n${kv.map((x) => paramPad + x).join("\n")}\n${eqnPad}] ${args}`.trimEnd();
   });
   const outs = jaxpr.outvars.map(atom);
   const tail = `in (${outs.join(", ")}${outs.length === 1 ? "," : ""}) }`;

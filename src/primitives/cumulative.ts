@@ -3,7 +3,8 @@
  * cummin, whose derivatives come from differentiating an associative scan
  * written with differentiable primitives (exact at zeros and ties).
  */
-import { stridesOf } from "../core/aval.js";
+import { shapeStr, stridesOf } from "../core/aval.js";
+import { AxisError } from "../core/errors.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { wasmCumulativeOp } from "../backends/dispatch.js";
@@ -68,7 +69,15 @@ function defineCumulative(
 ): Primitive {
   const prim: Primitive = definePrimitive<CumParams>({
     name,
-    abstractEval: ([x]) => x,
+    abstractEval([x], p) {
+      if (!Number.isInteger(p.axis) || p.axis < 0 || p.axis >= x.ndim) {
+        const expected = x.ndim === 0 ? "no axis (the operand is a scalar)" : `an integer in [0, ${x.ndim})`;
+        throw new AxisError(
+          `[${name}] axis ${p.axis} is out of bounds for array of shape ${shapeStr(x.shape)}: expected ${expected}.`,
+        );
+      }
+      return x;
+    },
     impl: ([x], p) => wasmCumulativeOp(name as CumulativeOp, x, p.axis, p.reverse) ?? cumKernel(x, p, combine),
     jvp:
       lax === null

@@ -7,12 +7,14 @@
  *     reads x at (idx[..., 0], ..., idx[..., k-1]) on `axes` and whole slices
  *     elsewhere. Indices are clamped into range (JAX's default for gathers).
  *   scatter(x, idx, updates; axes, mode): the reverse, combining updates into a
- *     copy of x with mode set/add/mul/min/max. Out-of-range updates are dropped.
+ *     copy of x with mode set/add/mul/min/max. Out-of-range updates are dropped
+ *     (JAX's FILL_OR_DROP, the default of `.at[]` updates): their cotangent is 0,
+ *     and the operand's cotangent passes through where nothing was written.
  */
 import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
-import { ShapeError, DTypeError } from "../core/errors.js";
+import { ShapeError, DTypeError, TransformError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { batchFirst, moveAxis } from "./batching.js";
@@ -36,6 +38,8 @@ export type ScatterMode = "set" | "add" | "mul" | "min" | "max";
 interface ScatterParams {
   axes: number[];
   mode: ScatterMode;
+  /** The caller promises no two updates hit the same position (JAX's `unique_indices`): needed for mul's gradient. */
+  uniqueIndices?: boolean;
 }
 
 function restAxes(ndim: number, axes: number[]): number[] {
@@ -212,13 +216,19 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     return new NdArray(x.aval, out);
   },
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
-  transpose(ct, [x, idx, u], { axes, mode }) {
+  transpose(ct, [x, idx, u], { axes, mode, uniqueIndices }) {
     const i = idx as NdArray;
     if (mode === "mul" && !(u instanceof UndefinedPrimal)) {
       // x ↦ x·P (P: the product of the updates at each position) is linear in x, and self-adjoint.
-      return [x instanceof UndefinedPrimal ? scatter(ct, i, u as NdArray, axes, "mul") : null, null, null];
+      return [
+        x instanceof UndefinedPrimal ? scatter(ct, i, u as NdArray, axes, "mul", uniqueIndices) : null,
+        null,
+        null,
+      ];
     }
-    if (mode !== "add" && mode !== "set") throw new Error(`[transpose] scatter-${mode} is not linear`);
+    if (mode !== "add" && mode !== "set") {
+      throw new TransformError(`[scatter] scatter-${mode} is not linear in its updates: it has no transpose rule.`);
+    }
     let ctU: NdArray | null = null;
     if (u instanceof UndefinedPrimal) {
       // Only updates that reach the output get a cotangent: in range (add), and the last write to a position (set).
@@ -242,17 +252,28 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     }
     return [ctX, null, ctU];
   },
-  vmap([x, idx, u], dims, { axes, mode }, size) {
+  vmap([x, idx, u], dims, { axes, mode, uniqueIndices }, size) {
     const xb = batchFirst(x, dims[0], size);
     const ib = batchFirst(idx, dims[1], size);
     const ub = batchFirst(u, dims[2], size);
     const [, ibb, ab] = batchIndices(xb, ib, axes, size);
-    return [scatter(xb, ibb, ub, ab, mode), 0];
+    return [scatter(xb, ibb, ub, ab, mode, uniqueIndices), 0];
   },
 });
 
-export function scatter(x: NdArray, idx: NdArray, updates: NdArray, axes: number[], mode: ScatterMode): NdArray {
-  return bind1(scatterP as Primitive, [x, idx, updates], { axes, mode });
+export function scatter(
+  x: NdArray,
+  idx: NdArray,
+  updates: NdArray,
+  axes: number[],
+  mode: ScatterMode,
+  uniqueIndices = false,
+): NdArray {
+  return bind1(
+    scatterP as Primitive,
+    [x, idx, updates],
+    uniqueIndices ? { axes, mode, uniqueIndices } : { axes, mode },
+  );
 }
 
 /** An int array [k] of the sizes of the indexed axes, minus `offset` (bounds to clamp or test indices against). */
@@ -297,13 +318,21 @@ function scatterJvp(
   tu: MaybeZero,
   p: ScatterParams,
 ): [NdArray, MaybeZero] {
-  const out = scatter(x, idx, u, p.axes, p.mode);
+  const out = scatter(x, idx, u, p.axes, p.mode, p.uniqueIndices);
   if (tx instanceof Zero && tu instanceof Zero) return [out, new Zero(out.aval)];
   const txi = inst(tx, x);
   const tui = inst(tu, u);
   if (p.mode === "add" || p.mode === "set") return [out, scatter(txi, idx, tui, p.axes, p.mode)];
   if (p.mode === "mul") {
-    const fromX = scatter(txi, idx, u, p.axes, "mul");
+    if (!(tu instanceof Zero) && !p.uniqueIndices) {
+      // JAX: "scatter_mul gradients are only implemented if `unique_indices=True`" (with repeated
+      // indices the derivative wrt one update is the product of the others at its position).
+      throw new TransformError(
+        `[at.mul] scatter_mul gradients with respect to the updates are only implemented if uniqueIndices is true: ` +
+          `got integer-array indices that may repeat. If no index repeats, say so: x.at(idx).mul(v, { uniqueIndices: true }).`,
+      );
+    }
+    const fromX = scatter(txi, idx, u, p.axes, "mul", p.uniqueIndices);
     const fromU = scatter(zerosLike(x), idx, mul(gather(x, idx, p.axes), tui), p.axes, "add");
     return [out, add(fromX, fromU)];
   }

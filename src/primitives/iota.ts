@@ -4,6 +4,7 @@ import { NdArray } from "../core/array.js";
 import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
+import { AxisError, ShapeError, TransformError } from "../core/errors.js";
 
 interface IotaParams {
   dtype: DType;
@@ -13,7 +14,15 @@ interface IotaParams {
 
 export const iotaP: Primitive = definePrimitive<IotaParams>({
   name: "iota",
-  abstractEval: (_args, { dtype, shape }) => new ShapedArray(shape, dtype),
+  abstractEval(_args, { dtype, shape, dimension }) {
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ShapeError(`[iota] shape must hold non-negative integers: got ${JSON.stringify(shape)}.`);
+    }
+    if (!Number.isInteger(dimension) || dimension < 0 || dimension >= shape.length) {
+      throw new AxisError(`[iota] dimension ${dimension} is out of bounds for shape ${JSON.stringify(shape)}.`);
+    }
+    return new ShapedArray(shape, dtype);
+  },
   impl(_args, { dtype, shape, dimension }) {
     const n = shapeSize(shape);
     const out = allocate(dtype, n);
@@ -24,7 +33,7 @@ export const iotaP: Primitive = definePrimitive<IotaParams>({
   },
   jvp: "nondifferentiable",
   vmap: () => {
-    throw new Error("[iota] has no operands to batch");
+    throw new TransformError("[iota] has no operands to batch");
   },
   printParams: ({ dtype, shape, dimension }) => ({ dimension, dtype, shape, sharding: null }),
 });

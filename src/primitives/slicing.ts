@@ -2,7 +2,7 @@
 import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
-import { ShapeError } from "../core/errors.js";
+import { ArgumentTypeError, AxisError, ShapeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero } from "../core/trace.js";
 import { copyStrided, forEachStrided } from "../backends/cpu/strided.js";
@@ -27,17 +27,7 @@ function sliceShape(p: SliceParams): number[] {
 export const sliceP: Primitive = definePrimitive<SliceParams>({
   name: "slice",
   abstractEval([x], p) {
-    const ok =
-      p.startIndices.length === x.ndim &&
-      p.startIndices.every(
-        (s, i) => s >= 0 && s <= p.limitIndices[i] && p.limitIndices[i] <= x.shape[i] && p.strides[i] >= 1,
-      );
-    if (!ok) {
-      throw new ShapeError(
-        `[slice] start ${shapeStr(p.startIndices)}, limit ${shapeStr(p.limitIndices)} and strides ${shapeStr(p.strides)} ` +
-          `do not fit ${x.str()}: expected 0 ≤ start ≤ limit ≤ size and strides ≥ 1 on every axis.`,
-      );
-    }
+    checkSlice("slice", x.shape, p);
     return new ShapedArray(sliceShape(p), x.dtype, x.weakType);
   },
   impl([x], p) {
@@ -80,6 +70,53 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
   }),
 });
 
+/**
+ * Checks slice parameters against a shape (JAX's messages): one integer per axis,
+ * 0 ≤ start ≤ limit ≤ size, strides ≥ 1.
+ */
+export function checkSlice(
+  op: string,
+  shape: readonly number[],
+  p: { startIndices: readonly number[]; limitIndices: readonly number[]; strides: readonly number[] },
+): void {
+  const { startIndices: start, limitIndices: limit, strides } = p;
+  const str = (v: readonly number[]) => `(${v.join(", ")}${v.length === 1 ? "," : ""})`;
+  const ints = (v: readonly number[]) => Array.isArray(v) && v.every((k) => Number.isInteger(k));
+  for (const [name, v] of [
+    ["start_indices", start],
+    ["limit_indices", limit],
+    ["strides", strides],
+  ] as const) {
+    if (!ints(v)) {
+      throw new ArgumentTypeError(`[${op}] slice ${name} must be integers: got ${JSON.stringify(v)}.`);
+    }
+    if (v.length !== shape.length) {
+      throw new ShapeError(
+        `[${op}] slice ${name} must have length equal to the number of dimensions of the operand, got ${name} ` +
+          `${str(v)} for operand shape ${str(shape)}.`,
+      );
+    }
+  }
+  if (start.some((s) => s < 0)) {
+    throw new ShapeError(
+      `[${op}] slice start_indices must be greater than or equal to zero, got start_indices ${str(start)}.`,
+    );
+  }
+  if (limit.some((l, i) => l > shape[i])) {
+    throw new ShapeError(
+      `[${op}] slice limit_indices must be less than or equal to operand shape, got limit_indices ${str(limit)} ` +
+        `for operand shape ${str(shape)}.`,
+    );
+  }
+  if (limit.some((l, i) => l < start[i])) {
+    throw new ShapeError(
+      `[${op}] slice limit_indices must be greater than or equal to start_indices, got start_indices ${str(start)} ` +
+        `and limit_indices ${str(limit)}.`,
+    );
+  }
+  if (strides.some((s) => s < 1)) throw new ShapeError(`[${op}] slice strides must be positive, got ${str(strides)}.`);
+}
+
 export function slice(x: NdArray, p: SliceParams): NdArray {
   if (p.startIndices.every((s, i) => s === 0 && p.limitIndices[i] === x.aval.shape[i] && p.strides[i] === 1)) return x;
   return bind1(sliceP as Primitive, [x], p as never);
@@ -113,7 +150,11 @@ function padShape(shape: readonly number[], config: [number, number, number][]):
 export const padP: Primitive = definePrimitive<PadParams>({
   name: "pad",
   abstractEval([x, v], { config }) {
-    if (config.length !== x.ndim || config.some((c) => c.some((k) => k < 0 || !Number.isInteger(k)))) {
+    const ok =
+      Array.isArray(config) &&
+      config.length === x.ndim &&
+      config.every((c) => Array.isArray(c) && c.length === 3 && c.every((k) => Number.isInteger(k) && k >= 0));
+    if (!ok) {
       throw new ShapeError(
         `[pad] padding ${JSON.stringify(config)} does not fit ${x.str()}: expected one [low, high, interior] triple of ` +
           `non-negative integers per axis.`,
@@ -162,6 +203,39 @@ export const padP: Primitive = definePrimitive<PadParams>({
   },
   printParams: ({ config }) => ({ padding_config: config }),
 });
+
+/**
+ * Checks a padding configuration as JAX's `lax.pad` does: one [low, high, interior] triple of
+ * integers per axis, interior ≥ 0 (low and high may be negative: they crop), no negative result.
+ */
+export function checkPadConfig(op: string, shape: readonly number[], config: unknown): [number, number, number][] {
+  const triple = (c: unknown) => Array.isArray(c) && c.length === 3 && c.every((k) => Number.isInteger(k));
+  if (!Array.isArray(config) || !config.every(triple)) {
+    throw new ArgumentTypeError(
+      `[${op}] padding_config must be an array of [low, high, interior] integer triples: got ${JSON.stringify(config) ?? String(config)}.`,
+    );
+  }
+  const cfg = config as [number, number, number][];
+  if (cfg.length !== shape.length) {
+    throw new ShapeError(
+      `[${op}] length of padding_config must equal the number of axes of operand, got padding_config ${JSON.stringify(cfg)} ` +
+        `for operand shape ${shapeStr(shape)}.`,
+    );
+  }
+  if (cfg.some(([, , interior]) => interior < 0)) {
+    throw new ShapeError(
+      `[${op}] interior padding in padding_config must be nonnegative, got padding_config ${JSON.stringify(cfg)}.`,
+    );
+  }
+  const out = shape.map((n, i) => cfg[i][0] + cfg[i][1] + n + Math.max(0, n - 1) * cfg[i][2]);
+  if (out.some((n) => n < 0)) {
+    throw new ShapeError(
+      `[${op}] Dimension size after padding is not at least 0, got result shape ${shapeStr(out)}, for padding_config ` +
+        `${JSON.stringify(cfg)} and operand shape ${shapeStr(shape)}.`,
+    );
+  }
+  return cfg;
+}
 
 export function pad(x: NdArray, value: NdArray, config: [number, number, number][]): NdArray {
   return bind1(padP as Primitive, [x, value], { config });
@@ -265,7 +339,10 @@ interface RevParams {
 
 export const revP: Primitive = definePrimitive<RevParams>({
   name: "rev",
-  abstractEval: ([x]) => x,
+  abstractEval([x], { dimensions }) {
+    checkRevDimensions("rev", x.ndim, dimensions);
+    return x;
+  },
   impl([x], { dimensions }) {
     const shape = x.aval.shape;
     const inStrides = stridesOf(shape);
@@ -286,6 +363,19 @@ export const revP: Primitive = definePrimitive<RevParams>({
     0,
   ],
 });
+
+/** rev's dimensions: distinct integers in [0, ndim) (JAX's messages). */
+export function checkRevDimensions(op: string, ndim: number, dimensions: readonly number[]): void {
+  if (!Array.isArray(dimensions) || !dimensions.every((d) => Number.isInteger(d) && d >= 0 && d < ndim)) {
+    throw new AxisError(
+      `[${op}] rev dimensions must all be less than operand ndim: got dimensions ${JSON.stringify(dimensions)} for an ` +
+        `array of rank ${ndim}, expected integers in [0, ${ndim}).`,
+    );
+  }
+  if (new Set(dimensions).size !== dimensions.length) {
+    throw new AxisError(`[${op}] rev dimensions must be unique, got ${JSON.stringify(dimensions)}.`);
+  }
+}
 
 export function rev(x: NdArray, dimensions: number[]): NdArray {
   if (dimensions.length === 0) return x;

@@ -6,7 +6,7 @@
 import { stridesOf } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
-import { ShapeError } from "../core/errors.js";
+import { AxisError, ShapeError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { wasmSort } from "../backends/dispatch.js";
 import { bind, Zero, type MaybeZero } from "../core/trace.js";
@@ -58,8 +58,10 @@ export const sortP: Primitive = defineMultiPrimitive<SortParams>({
     if (avals.some((a) => a.ndim !== s.length || a.shape.some((n, i) => n !== s[i]))) {
       throw new ShapeError(`[sort] operands must share a shape: got ${avals.map((a) => a.str()).join(", ")}.`);
     }
-    if (dimension < 0 || dimension >= s.length) {
-      throw new ShapeError(`[sort] dimension ${dimension} is out of range for ${avals[0].str()}.`);
+    if (!Number.isInteger(dimension) || dimension < 0 || dimension >= s.length) {
+      throw new AxisError(
+        `[sort] dimension ${dimension} is out of bounds for ${avals[0].str()}: expected an integer in [0, ${s.length}).`,
+      );
     }
     return avals;
   },

@@ -20,7 +20,7 @@ import {
   polygamma as polygamma64,
 } from "../backends/cpu/special.js";
 import { erfInvF32 } from "../backends/cpu/special-f32.js";
-import { add, div, mul, scalarLike, sub } from "./elementwise.js";
+import { add, convert, div, ge, mul, scalarLike, sub } from "./elementwise.js";
 
 type Deriv = (x: NdArray, y: NdArray) => NdArray;
 
@@ -98,15 +98,20 @@ export const acosP = defineUnary({ name: "acos", fn: Math.acos, deriv: (x) => ne
 export const atanP = defineUnary({ name: "atan", fn: Math.atan, deriv: (x) => div(c(1, x), add(c(1, x), mul(x, x))) });
 export const sinhP = defineUnary({ name: "sinh", fn: Math.sinh, deriv: (x) => cosh(x) });
 export const coshP = defineUnary({ name: "cosh", fn: Math.cosh, deriv: (x) => sinh(x) });
-// d tanh = 1 - tanh²
-export const tanhP = defineUnary({ name: "tanh", fn: Math.tanh, deriv: (_x, y) => sub(c(1, y), mul(y, y)) });
+// d tanh = (1 + tanh)(1 - tanh), JAX's form (accurate where tanh → ±1)
+export const tanhP = defineUnary({
+  name: "tanh",
+  fn: Math.tanh,
+  deriv: (_x, y) => mul(add(c(1, y), y), sub(c(1, y), y)),
+});
 // d asinh = 1/√(x²+1), d acosh = 1/√(x²-1), d atanh = 1/(1-x²)
 export const asinhP = defineUnary({ name: "asinh", fn: Math.asinh, deriv: (x) => rsqrt(add(mul(x, x), c(1, x))) });
 export const acoshP = defineUnary({ name: "acosh", fn: Math.acosh, deriv: (x) => rsqrt(sub(mul(x, x), c(1, x))) });
+// JAX's form: 1/(1+x) · 1/(1-x), so each factor is exact and ±1 give ∞
 export const atanhP = defineUnary({
   name: "atanh",
   fn: Math.atanh,
-  deriv: (x) => div(c(1, x), sub(c(1, x), mul(x, x))),
+  deriv: (x) => div(div(c(1, x), add(c(1, x), x)), sub(c(1, x), x)),
 });
 
 // d exp = exp, d exp2 = exp2·ln 2, d log = 1/x, d log1p = 1/(1+x), d expm1 = expm1 + 1
@@ -116,17 +121,23 @@ export const logP = defineUnary({ name: "log", fn: Math.log, deriv: (x) => div(c
 export const log1pP = defineUnary({ name: "log1p", fn: Math.log1p, deriv: (x) => div(c(1, x), add(c(1, x), x)) });
 export const expm1P = defineUnary({ name: "expm1", fn: Math.expm1, deriv: (_x, y) => add(y, c(1, y)) });
 
-// d √x = 1/(2√x), d x^(-1/2) = -x^(-1/2)/(2x), d ∛x = ∛x/(3x)
+// d √x = 1/(2√x), d x^(-1/2) = -x^(-1/2)/(2x), d ∛x = 1/(3∛x²): JAX's forms, so x = 0 gives ∞ (not NaN)
 export const sqrtP = defineUnary({ name: "sqrt", fn: Math.sqrt, deriv: (_x, y) => div(c(0.5, y), y) });
 export const rsqrtP = defineUnary({
   name: "rsqrt",
   fn: (x) => 1 / Math.sqrt(x),
   deriv: (x, y) => mul(c(-0.5, y), div(y, x)),
 });
-export const cbrtP = defineUnary({ name: "cbrt", fn: Math.cbrt, deriv: (x, y) => div(y, mul(c(3, x), x)) });
+export const cbrtP = defineUnary({ name: "cbrt", fn: Math.cbrt, deriv: (_x, y) => div(c(1 / 3, y), mul(y, y)) });
 
-// d |x| = sign(x); sign, floor, ceil, round have zero derivative almost everywhere.
-export const absP = defineUnary({ name: "abs", fn: Math.abs, ints: true, deriv: (x) => sign(x) });
+// d |x| = 1 for x ≥ 0 (0 included, as JAX: select(x >= 0, g, -g)), -1 below; sign, floor, ceil,
+// round have zero derivative (JAX's defjvp_zero).
+export const absP = defineUnary({
+  name: "abs",
+  fn: Math.abs,
+  ints: true,
+  deriv: (x) => sub(mul(c(2, x), convert(ge(x, c(0, x)), x.dtype)), c(1, x)),
+});
 export const signP = defineUnary({ name: "sign", fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), ints: true, deriv: "zero" });
 export const floorP = defineUnary({ name: "floor", fn: Math.floor, deriv: "zero" });
 export const ceilP = defineUnary({ name: "ceil", fn: Math.ceil, deriv: "zero" });

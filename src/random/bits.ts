@@ -7,16 +7,17 @@
  */
 import type { NdArray } from "../core/array.js";
 import { shapeSize } from "../core/aval.js";
+import { SHORT_NAME, type DType } from "../core/dtypes.js";
+import { defineOptions, type OptArgs } from "../core/options.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { fromValues } from "../numpy/convert.js";
-import { parseOptional } from "../numpy/options.js";
 import { bitcast } from "../primitives/bitcast.js";
 import { or, scalarLike, shiftLeft, shiftRightLogical, sub, xor } from "../primitives/elementwise.js";
 import { iota } from "../primitives/iota.js";
 import { concatenate, sliceAxis } from "../primitives/slicing.js";
 import { reshape } from "../primitives/structural.js";
 import { threefry2x32 } from "../primitives/threefry.js";
-import { checkKey, checkShape, type OptionalArgs } from "./args.js";
+import { checkKey, checkShape, opt } from "./args.js";
 
 /** The two words of a key as uint32 scalars. */
 export function keyWords(key: NdArray): [NdArray, NdArray] {
@@ -80,25 +81,35 @@ export function unitFloats(key: NdArray, shape: number[], dtype: "float32" | "fl
   return sub(floats, c(1, floats));
 }
 
+/** Options of `random.bits` (JAX: shape, dtype; out_sharding keyword-only). */
 export interface BitsOptions {
+  /** The result shape (default []: a scalar). */
   shape?: readonly number[];
-  dtype?: "uint32";
+  /** An unsigned integer dtype: only "uint32" here; null means the default. */
+  dtype?: DType | null;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
 
+const bitsOptions = defineOptions("random.bits", { shape: opt.shape, dtype: opt.dtype, outSharding: opt.outSharding }, [
+  "shape",
+  "dtype",
+]);
+
 /**
- * `jax.random.bits(key, shape=[], dtype="uint32")`: uniform random uint32
+ * `jax.random.bits(key, shape=[], dtype=None)`: uniform random uint32
  * values. (JAX's 8-, 16- and 64-bit widths need dtypes this library does not
  * have; under enableX64 JAX defaults to uint64, here it stays uint32.)
+ *
+ * @example
+ * random.bits(key, [4]); // u32[4]
  */
-export function bits(
-  key: NdArray,
-  ...args: OptionalArgs<[readonly number[] | undefined, "uint32" | undefined], BitsOptions>
-): NdArray {
-  const o = parseOptional<BitsOptions>(["shape", "dtype"], args);
+export function bits(key: NdArray, ...args: OptArgs<[readonly number[], DType | null], BitsOptions>): NdArray {
+  const o = bitsOptions.parse(args);
   checkKey("bits", key);
-  if (o.dtype !== undefined && o.dtype !== "uint32") {
+  if (o.dtype != null && o.dtype !== "uint32") {
     throw new DTypeError(
-      `[random.bits] dtype must be an unsigned integer dtype: got ${JSON.stringify(o.dtype)}, expected "uint32".`,
+      `[random.bits] dtype argument to \`bits\` must be an unsigned int dtype: got ${SHORT_NAME[o.dtype]}, expected "uint32".`,
     );
   }
   return randomBits32(key, checkShape("bits", o.shape ?? []));

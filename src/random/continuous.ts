@@ -5,16 +5,15 @@
  */
 import type { ArrayLike, NdArray } from "../core/array.js";
 import type { DType } from "../core/dtypes.js";
-import { DTypeError } from "../core/errors.js";
+import { defineOptions, orNull, type OptArgs } from "../core/options.js";
 import { asArray, fromValues } from "../numpy/convert.js";
-import { parseOptional } from "../numpy/options.js";
 import { add, convert, div, ge, max, min, mul, scalarLike, selectN, sub } from "../primitives/elementwise.js";
 import { broadcastShapes } from "../primitives/shapes.js";
 import { sliceAxis } from "../primitives/slicing.js";
 import { stopGradient } from "../primitives/stop-gradient.js";
 import { reshape } from "../primitives/structural.js";
 import { erf, erfInv, log, log1p, neg } from "../primitives/unary.js";
-import { checkKey, checkParamShapes, checkShape, floatDType, type OptionalArgs } from "./args.js";
+import { arrayArg, checkKey, checkParamShapes, checkShape, floatDType, opt } from "./args.js";
 import { unitFloats } from "./bits.js";
 import { nextAfter } from "./float-bits.js";
 
@@ -29,8 +28,8 @@ const FINFO = { float32: { nmant: 23, tiny: 2 ** -126 }, float64: { nmant: 52, t
  * lax.convert_element_type). A JS number goes straight to `dtype`, without
  * passing through the default float (2^-1022 must survive as a float64).
  */
-function param(x: ArrayLike, dtype: DType): NdArray {
-  return typeof x === "number" ? fromValues([x], [], dtype) : convert(asArray(x), dtype);
+function param(op: string, x: ArrayLike, dtype: DType): NdArray {
+  return typeof x === "number" ? fromValues([x], [], dtype) : convert(asArray(x, undefined, `random.${op}`), dtype);
 }
 
 /** `lax.broadcast_to_rank`: leading axes of size 1 up to rank `n`. */
@@ -53,46 +52,72 @@ export function uniformIn(
   minval: ArrayLike,
   maxval: ArrayLike,
 ): NdArray {
-  const lo = param(minval, dtype);
-  const hi = param(maxval, dtype);
+  const lo = param(op, minval, dtype);
+  const hi = param(op, maxval, dtype);
   checkParamShapes(op, shape, lo.aval.shape, hi.aval.shape);
   const [loR, hiR] = [toRank(lo, shape.length), toRank(hi, shape.length)];
   const u = unitFloats(key, shape, dtype);
   return max(loR, add(mul(u, sub(hiR, loR)), loR));
 }
 
+/** Options of `random.uniform` (JAX: shape, dtype, minval, maxval; out_sharding keyword-only). */
 export interface UniformOptions {
+  /** The result shape (default []: a scalar). */
   shape?: readonly number[];
-  dtype?: DType;
+  /** A float dtype (default: the default float, float64 under enableX64). */
+  dtype?: DType | null;
+  /** The lower bound (inclusive), broadcast to shape. Default 0. */
   minval?: ArrayLike;
+  /** The upper bound (exclusive), broadcast to shape. Default 1. */
   maxval?: ArrayLike;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
 
-/** `jax.random.uniform(key, shape=[], dtype, minval=0, maxval=1)`: floats uniform on [minval, maxval). */
+const uniformOptions = defineOptions(
+  "random.uniform",
+  { shape: opt.shape, dtype: opt.dtype, minval: opt.array, maxval: opt.array, outSharding: opt.outSharding },
+  ["shape", "dtype", "minval", "maxval"],
+);
+
+/**
+ * `jax.random.uniform(key, shape=[], dtype, minval=0, maxval=1)`: floats uniform on [minval, maxval).
+ *
+ * @example
+ * random.uniform(key, [3], { minval: -1, maxval: 1 });
+ * random.uniform(key, [3], null, -1, 1); // the same, positionally
+ */
 export function uniform(
   key: NdArray,
-  ...args: OptionalArgs<
-    [readonly number[] | undefined, DType | null | undefined, ArrayLike | undefined, ArrayLike | undefined],
-    UniformOptions
-  >
+  ...args: OptArgs<[readonly number[], DType | null, ArrayLike, ArrayLike], UniformOptions>
 ): NdArray {
-  const o = parseOptional<UniformOptions>(["shape", "dtype", "minval", "maxval"], args);
+  const o = uniformOptions.parse(args);
   checkKey("uniform", key);
-  const dtype = floatDType("uniform", o.dtype) as FloatDType;
+  const dtype = floatDType("uniform", o.dtype);
   return uniformIn("uniform", key, checkShape("uniform", o.shape ?? []), dtype, o.minval ?? 0, o.maxval ?? 1);
 }
 
+/** Options of `random.normal` and `random.exponential` (JAX: shape, dtype; out_sharding keyword-only). */
 export interface SampleOptions {
+  /** The result shape (default []: a scalar). */
   shape?: readonly number[];
-  dtype?: DType;
+  /** A float dtype (default: the default float, float64 under enableX64). */
+  dtype?: DType | null;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
 
-type SampleArgs = OptionalArgs<[readonly number[] | undefined, DType | null | undefined], SampleOptions>;
+type SampleArgs = OptArgs<[readonly number[], DType | null], SampleOptions>;
+const sampleChecks = { shape: opt.shape, dtype: opt.dtype, outSharding: opt.outSharding };
+const sampleOptions = {
+  normal: defineOptions("random.normal", sampleChecks, ["shape", "dtype"]),
+  exponential: defineOptions("random.exponential", sampleChecks, ["shape", "dtype"]),
+};
 
-function sampleArgs(op: string, key: NdArray, args: SampleArgs): [number[], FloatDType] {
-  const o = parseOptional<SampleOptions>(["shape", "dtype"], args);
+function sampleArgs(op: "normal" | "exponential", key: NdArray, args: SampleArgs): [number[], FloatDType] {
+  const o = sampleOptions[op].parse(args);
   checkKey(op, key);
-  return [checkShape(op, o.shape ?? []), floatDType(op, o.dtype) as FloatDType];
+  return [checkShape(op, o.shape ?? []), floatDType(op, o.dtype)];
 }
 
 /** The float just above -1, nextafter(-1, 0), in each dtype. */
@@ -115,41 +140,42 @@ export function exponential(key: NdArray, ...args: SampleArgs): NdArray {
   return neg(log1p(neg(u)));
 }
 
+/** Options of `random.gumbel` (JAX: shape, dtype, mode; out_sharding keyword-only). */
 export interface GumbelOptions extends SampleOptions {
-  /** "low" (default): one uniform per draw; "high": two, for a larger range of logits. */
-  mode?: "low" | "high";
+  /** "low" (default, also null): one uniform per draw; "high": two, for a larger range of logits. */
+  mode?: "low" | "high" | null;
 }
+
+const gumbelOptions = defineOptions("random.gumbel", { ...sampleChecks, mode: opt.mode }, ["shape", "dtype", "mode"]);
 
 /**
  * `jax.random.gumbel(key, shape=[], dtype, mode="low")`: -log(-log(u)). "low":
  * u uniform on [tiny, 1); "high": u from two uniforms (the second refining the
  * low end), then -log(-log1p(-x)) with x = 1 - u.
+ *
+ * @example
+ * random.gumbel(key, [3], { mode: "high" });
  */
 export function gumbel(
   key: NdArray,
-  ...args: OptionalArgs<
-    [readonly number[] | undefined, DType | null | undefined, "low" | "high" | undefined],
-    GumbelOptions
-  >
+  ...args: OptArgs<[readonly number[], DType | null, "low" | "high" | null], GumbelOptions>
 ): NdArray {
-  const o = parseOptional<GumbelOptions>(["shape", "dtype", "mode"], args);
+  const o = gumbelOptions.parse(args);
   checkKey("gumbel", key);
-  return gumbelIn(
-    key,
-    checkShape("gumbel", o.shape ?? []),
-    floatDType("gumbel", o.dtype) as FloatDType,
-    o.mode ?? "low",
-  );
+  return gumbelIn(key, checkShape("gumbel", o.shape ?? []), floatDType("gumbel", o.dtype), o.mode ?? "low");
 }
 
-export function gumbelIn(key: NdArray, shape: number[], dtype: FloatDType, mode: unknown): NdArray {
+/** Gumbel draws; `mode` was checked by the caller's options ("low", "high", null or absent). */
+export function gumbelIn(
+  key: NdArray,
+  shape: number[],
+  dtype: FloatDType,
+  mode: "low" | "high" | null | undefined,
+): NdArray {
   const { nmant, tiny } = FINFO[dtype];
-  if (mode === "low" || mode === undefined || mode === null) {
+  if (mode !== "high") {
     const u = uniformIn("gumbel", key, shape, dtype, tiny, 1);
     return neg(log(neg(log(u))));
-  }
-  if (mode !== "high") {
-    throw new DTypeError(`[random.gumbel] unknown mode: got ${JSON.stringify(mode)}, expected "low" or "high".`);
   }
   const both = uniformIn("gumbel", key, [2, ...shape], dtype, 0, 1);
   const high = reshape(sliceAxis(both, 0, 0, 1), shape);
@@ -160,7 +186,21 @@ export function gumbelIn(key: NdArray, shape: number[], dtype: FloatDType, mode:
   return neg(log(neg(log1p(neg(x)))));
 }
 
-export type TruncatedNormalOptions = SampleOptions;
+/** Options of `random.truncatedNormal` (JAX: shape, dtype; out_sharding keyword-only). */
+export interface TruncatedNormalOptions {
+  /** The result shape; null or absent: the broadcast shape of lower and upper. */
+  shape?: readonly number[] | null;
+  /** A float dtype (default: the default float, float64 under enableX64). */
+  dtype?: DType | null;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
+}
+
+const truncatedNormalOptions = defineOptions(
+  "random.truncatedNormal",
+  { shape: orNull(opt.shape), dtype: opt.dtype, outSharding: opt.outSharding },
+  ["shape", "dtype"],
+);
 
 /**
  * `jax.random.truncated_normal(key, lower, upper, shape, dtype)`: normal draws
@@ -168,18 +208,21 @@ export type TruncatedNormalOptions = SampleOptions;
  * √2·erf⁻¹(u) with u uniform on [erf(lower/√2), erf(upper/√2)), clipped to
  * [nextafter(lower, ∞), nextafter(upper, -∞)] against rounding. The shape
  * defaults to the broadcast shape of lower and upper.
+ *
+ * @example
+ * random.truncatedNormal(key, -2, 2, [5]);
  */
 export function truncatedNormal(
   key: NdArray,
   lower: ArrayLike,
   upper: ArrayLike,
-  ...args: OptionalArgs<[readonly number[] | null | undefined, DType | null | undefined], TruncatedNormalOptions>
+  ...args: OptArgs<[readonly number[] | null, DType | null], TruncatedNormalOptions>
 ): NdArray {
-  const o = parseOptional<TruncatedNormalOptions>(["shape", "dtype"], args);
+  const o = truncatedNormalOptions.parse(args);
   checkKey("truncatedNormal", key);
-  const dtype = floatDType("truncatedNormal", o.dtype) as FloatDType;
-  const lo = param(lower, dtype);
-  const hi = param(upper, dtype);
+  const dtype = floatDType("truncatedNormal", o.dtype);
+  const lo = param("truncatedNormal", checkedArrayLike("truncatedNormal", "lower", lower), dtype);
+  const hi = param("truncatedNormal", checkedArrayLike("truncatedNormal", "upper", upper), dtype);
   const shape =
     o.shape === undefined || o.shape === null
       ? broadcastShapes("random.truncatedNormal", lo.aval.shape, hi.aval.shape)
@@ -188,4 +231,9 @@ export function truncatedNormal(
   const u = uniformIn("truncatedNormal", key, shape, dtype, erf(div(lo, sqrt2)), erf(div(hi, sqrt2)));
   const out = mul(sqrt2, erfInv(u));
   return min(max(out, nextAfter(stopGradient(lo), 1)), nextAfter(stopGradient(hi), -1));
+}
+
+/** A required array-like argument, checked (a JS number stays a number for {@link param}). */
+function checkedArrayLike(op: string, name: string, x: unknown): ArrayLike {
+  return typeof x === "number" ? x : arrayArg(op, name, x);
 }

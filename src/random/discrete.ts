@@ -1,9 +1,9 @@
 /** Discrete samplers, as JAX computes them: randint, bernoulli, categorical. */
 import type { ArrayLike, NdArray } from "../core/array.js";
-import { isFloat } from "../core/dtypes.js";
+import { isFloat, type DType } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { asArray, fromValues } from "../numpy/convert.js";
-import { parseOptional } from "../numpy/options.js";
+import { defineOptions, describeValue, is, oneOf, orNull, type OptArgs } from "../core/options.js";
+import { fromValues } from "../numpy/convert.js";
 import { argmax } from "../numpy/reductions.js";
 import { moveaxis } from "../numpy/shape.js";
 import * as ew from "../primitives/elementwise.js";
@@ -13,7 +13,7 @@ import { sliceAxis } from "../primitives/slicing.js";
 import { sort } from "../primitives/sort.js";
 import { reshape, transpose } from "../primitives/structural.js";
 import { neg } from "../primitives/unary.js";
-import { checkKey, checkParamShapes, checkShape, intDType, type OptionalArgs } from "./args.js";
+import { arrayArg, checkKey, checkParamShapes, checkShape, intDType, opt } from "./args.js";
 import { randomBits32 } from "./bits.js";
 import { gumbelIn, uniformIn } from "./continuous.js";
 import { split } from "./keys.js";
@@ -21,10 +21,23 @@ import { split } from "./keys.js";
 const c = ew.scalarLike;
 const LIMITS = { int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, 2 ** 32 - 1] } as const;
 
-/** An integer bound: floats are truncated (JAX's astype(int)); JS numbers become int32. */
-function intBound(x: ArrayLike): NdArray {
-  if (typeof x === "number") return fromValues([Math.trunc(x)], [], "int32");
-  const a = asArray(x);
+/**
+ * An integer bound: floats are truncated (JAX's astype(int)). A JS number is
+ * an int32 (a uint32 from 2^31 to 2^32 - 1); beyond, or NaN/±Infinity, it is
+ * an error, as JAX's "Python int too large to convert to int32".
+ */
+function intBound(name: string, x: unknown): NdArray {
+  if (typeof x === "number") {
+    const v = Math.trunc(x);
+    if (!Number.isFinite(v) || v < LIMITS.int32[0] || v > LIMITS.uint32[1]) {
+      throw new DTypeError(
+        `[random.randint] ${name} too large to convert to an integer: got ${describeValue(x)}, ` +
+          `expected a number in [-2^31, 2^32) (int32, or uint32 above 2^31 - 1).`,
+      );
+    }
+    return fromValues([v], [], v > LIMITS.int32[1] ? "uint32" : "int32");
+  }
+  const a = arrayArg("randint", name, x);
   return a.dtype === "int32" || a.dtype === "uint32" ? a : ew.convert(a, "int32");
 }
 
@@ -39,9 +52,15 @@ function convertAndClip(x: NdArray, dtype: "int32" | "uint32"): NdArray {
 const toRank = (x: NdArray, n: number): NdArray =>
   x.ndim >= n ? x : reshape(x, [...new Array<number>(n - x.ndim).fill(1), ...x.aval.shape]);
 
+/** Options of `random.randint` (JAX: dtype; out_sharding keyword-only). */
 export interface RandintOptions {
-  dtype?: "int32" | "uint32";
+  /** An integer dtype: "int32" (default, also null) or "uint32". */
+  dtype?: DType | null;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
+
+const randintOptions = defineOptions("random.randint", { dtype: opt.dtype, outSharding: opt.outSharding }, ["dtype"]);
 
 /**
  * `jax.random.randint(key, shape, minval, maxval, dtype="int32")`: integers
@@ -49,20 +68,23 @@ export interface RandintOptions {
  * algorithm: two 32-bit draws h, l from split(key), and
  * minval + ((h mod s)·(2³² mod s) + l mod s) mod s in uint32 arithmetic,
  * with 2³² mod s computed as ((2¹⁶ mod s)² mod s), wrapping as JAX's does.
+ *
+ * @example
+ * random.randint(key, [6], 0, 10); // i32[6] in [0, 10)
  */
 export function randint(
   key: NdArray,
   shape: readonly number[],
   minval: ArrayLike,
   maxval: ArrayLike,
-  ...args: OptionalArgs<["int32" | "uint32" | null | undefined], RandintOptions>
+  ...args: OptArgs<[DType | null], RandintOptions>
 ): NdArray {
-  const o = parseOptional<RandintOptions>(["dtype"], args);
+  const o = randintOptions.parse(args);
   checkKey("randint", key);
   const dtype = intDType("randint", o.dtype);
   const s = checkShape("randint", shape);
-  let lo = intBound(minval);
-  let hi = intBound(maxval);
+  let lo = intBound("minval", minval);
+  let hi = intBound("maxval", maxval);
   checkParamShapes("randint", s, lo.aval.shape, hi.aval.shape);
   // maxval beyond dtype's range (uint32 bound for an int32 draw) makes the span one larger.
   const dtypeMax = Math.min(LIMITS[dtype][1], LIMITS[hi.dtype as "int32" | "uint32"][1]);
@@ -86,27 +108,38 @@ export function keyRow(keys: NdArray, i: number): NdArray {
   return reshape(sliceAxis(keys, 0, i, i + 1), [2]);
 }
 
+/** Options of `random.bernoulli` (JAX: p, shape, mode; out_sharding keyword-only). */
 export interface BernoulliOptions {
+  /** The probability of true, a float array or JS number broadcast to shape. Default 0.5. */
   p?: ArrayLike;
+  /** The result shape; null or absent: p's shape. */
   shape?: readonly number[] | null;
   /** "low" (default): one uniform per draw; "high": two, for correct draws at p below ~1e-7. */
   mode?: "low" | "high";
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
 
+const bernoulliOptions = defineOptions(
+  "random.bernoulli",
+  { p: opt.array, shape: orNull(opt.shape), mode: oneOf("low", "high"), outSharding: opt.outSharding },
+  ["p", "shape", "mode"],
+);
+
 /**
- * `jax.random.bernoulli(key, p=0.5, shape)`: booleans, true with probability p,
+ * `jax.random.bernoulli(key, p=0.5, shape, mode="low")`: booleans, true with probability p,
  * as u < p with u uniform on [0, 1) in p's float dtype. The shape defaults to p's.
+ *
+ * @example
+ * random.bernoulli(key, 0.3, [5]);
  */
 export function bernoulli(
   key: NdArray,
-  ...args: OptionalArgs<
-    [ArrayLike | undefined, readonly number[] | null | undefined, "low" | "high" | undefined],
-    BernoulliOptions
-  >
+  ...args: OptArgs<[ArrayLike, readonly number[] | null, "low" | "high"], BernoulliOptions>
 ): NdArray {
-  const o = parseOptional<BernoulliOptions>(["p", "shape", "mode"], args);
+  const o = bernoulliOptions.parse(args);
   checkKey("bernoulli", key);
-  const p = asArray(o.p ?? 0.5);
+  const p = arrayArg("bernoulli", "p", o.p ?? 0.5);
   if (!isFloat(p.dtype)) {
     throw new DTypeError(
       `[random.bernoulli] the probability p must be a float: got ${p.aval.str()}, expected a float array or JS number.`,
@@ -118,10 +151,7 @@ export function bernoulli(
     shape = checkShape("bernoulli", o.shape);
     checkParamShapes("bernoulli", shape, p.aval.shape);
   }
-  const mode = o.mode ?? "low";
-  if (mode === "low") return ew.lt(uniformIn("bernoulli", key, shape, dtype, 0, 1), p);
-  if (mode !== "high")
-    throw new DTypeError(`[random.bernoulli] unknown mode: got ${JSON.stringify(mode)}, expected "low" or "high".`);
+  if (o.mode !== "high") return ew.lt(uniformIn("bernoulli", key, shape, dtype, 0, 1), p);
   // u1 + 2^-nmant·u2 < p, written u2·2^-nmant < p - u1.
   const both = uniformIn("bernoulli", key, [2, ...shape], dtype, 0, 1);
   const u1 = reshape(sliceAxis(both, 0, 0, 1), shape);
@@ -129,12 +159,25 @@ export function bernoulli(
   return ew.lt(ew.mul(u2, c(dtype === "float32" ? 2 ** -23 : 2 ** -52, u2)), ew.sub(p, u1));
 }
 
+/** Options of `random.categorical` (JAX: axis, shape, replace, mode; out_sharding keyword-only). */
 export interface CategoricalOptions {
+  /** The axis of logits that holds the categories. Default -1. */
   axis?: number;
+  /** The result shape; null or absent: logits' shape without axis. Leading extra axes are more draws. */
   shape?: readonly number[] | null;
+  /** Draw with replacement (default true); without, each distribution's draws are distinct. */
   replace?: boolean;
-  mode?: "low" | "high";
+  /** "low" (default, also null) or "high": the Gumbel draws' range, as in gumbel. */
+  mode?: "low" | "high" | null;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
 }
+
+const categoricalOptions = defineOptions(
+  "random.categorical",
+  { axis: is.axis, shape: orNull(opt.shape), replace: is.bool, mode: opt.mode, outSharding: opt.outSharding },
+  ["axis", "shape", "replace", "mode"],
+);
 
 /**
  * `jax.random.categorical(key, logits, axis=-1, shape, replace=true)`: indices
@@ -142,18 +185,18 @@ export interface CategoricalOptions {
  * Gumbel-max trick: argmax(logits + gumbel). Without, Gumbel top-k: the k
  * largest of logits + gumbel, k the number of draws per distribution. The shape
  * defaults to logits' shape without `axis`; leading extra axes are more draws.
+ *
+ * @example
+ * random.categorical(key, np.log(np.array([0.2, 0.8])), { shape: [10] });
  */
 export function categorical(
   key: NdArray,
   logits: ArrayLike,
-  ...args: OptionalArgs<
-    [number | undefined, readonly number[] | null | undefined, boolean | undefined, "low" | "high" | undefined],
-    CategoricalOptions
-  >
+  ...args: OptArgs<[number, readonly number[] | null, boolean, "low" | "high" | null], CategoricalOptions>
 ): NdArray {
-  const o = parseOptional<CategoricalOptions>(["axis", "shape", "replace", "mode"], args);
+  const o = categoricalOptions.parse(args);
   checkKey("categorical", key);
-  const l = asArray(logits);
+  const l = arrayArg("categorical", "logits", logits);
   if (!isFloat(l.dtype)) {
     throw new DTypeError(
       `[random.categorical] logits must be floats: got ${l.aval.str()}, expected a float array. Convert with .astype("float32").`,
@@ -182,7 +225,7 @@ function withoutReplacement(
   axis: number,
   shape: number[],
   prefix: number[],
-  mode: unknown,
+  mode: "low" | "high" | null | undefined,
 ): NdArray {
   const k = prefix.reduce((a, b) => a * b, 1);
   const n = l.aval.shape[axis];

@@ -17,7 +17,17 @@
  * random.uniform(keys.get(0), [3], { minval: -1, maxval: 1 });
  * random.normal(keys.get(1), [2, 2]);
  */
-export { PRNGKey, key, keyData, split, foldIn } from "./keys.js";
+export {
+  PRNGKey,
+  key,
+  keyData,
+  split,
+  foldIn,
+  type Seed,
+  type PRNGKeyOptions,
+  type KeyOptions,
+  type SplitOptions,
+} from "./keys.js";
 export { bits, type BitsOptions } from "./bits.js";
 export {
   uniform,

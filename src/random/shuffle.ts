@@ -2,9 +2,9 @@
 import { NdArray, type ArrayLike } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { asArray, describe, fromValues } from "../numpy/convert.js";
-import { parseOptional } from "../numpy/options.js";
-import { take } from "../numpy/shape.js";
+import { defineOptions, describeValue, is, orNull, type OptArgs } from "../core/options.js";
+import { fromValues } from "../numpy/convert.js";
+import { takeAxis } from "../primitives/take.js";
 import { cumsum } from "../primitives/cumulative.js";
 import * as ew from "../primitives/elementwise.js";
 import { iota } from "../primitives/iota.js";
@@ -14,7 +14,7 @@ import { sliceAxis } from "../primitives/slicing.js";
 import { sort } from "../primitives/sort.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
 import { log } from "../primitives/unary.js";
-import { checkKey, checkShape, type OptionalArgs } from "./args.js";
+import { arrayArg, checkKey, checkShape, opt } from "./args.js";
 import { randomBits32 } from "./bits.js";
 import { gumbelIn, uniformIn } from "./continuous.js";
 import { keyRow, randint, topKIndices } from "./discrete.js";
@@ -42,69 +42,105 @@ function concreteCount(op: string, a: number | NdArray): number {
   const value = a instanceof NdArray ? (isInteger(a.dtype) ? Number(a.concrete(`random.${op}`).item()) : NaN) : a;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new DTypeError(
-      `[random.${op}] a scalar argument must be a non-negative integer: got ${a instanceof NdArray ? a.aval.str() : describe(a)}, ` +
+      `[random.${op}] a scalar argument must be a non-negative integer: got ${a instanceof NdArray ? a.aval.str() : describeValue(a)}, ` +
         `expected an integer n (meaning arange(n)) or an array of at least one dimension.`,
+    );
+  }
+  if (value >= 2 ** 32) {
+    throw new ShapeError(
+      `[random.${op}] too many values in one draw: got ${value}, expected fewer than 2^32. Split the key and draw in parts.`,
     );
   }
   return value;
 }
 
+/** Options of `random.permutation` (JAX: axis, independent; out_sharding keyword-only). */
 export interface PermutationOptions {
+  /** The axis to shuffle along. Default 0. */
   axis?: number;
   /** Shuffle each slice along `axis` independently (default: one permutation for all). */
   independent?: boolean;
+  /** JAX's `out_sharding`: only null (one device). */
+  outSharding?: null;
+}
+
+const permutationOptions = defineOptions(
+  "random.permutation",
+  { axis: is.axis, independent: is.bool, outSharding: opt.outSharding },
+  ["axis", "independent"],
+);
+
+/** x along `axis` in the order of `idx` (in range by construction); an empty axis stays as it is. */
+function takeRows(x: NdArray, idx: NdArray, axis: number): NdArray {
+  return x.aval.shape[axis] === 0 ? x : takeAxis(x, idx, axis, "clip");
 }
 
 /**
  * `jax.random.permutation(key, x, axis=0, independent=false)`: a shuffled
  * arange(x) for an integer x, else x shuffled along `axis`.
+ *
+ * @example
+ * random.permutation(key, 5); // a permutation of [0, 1, 2, 3, 4]
+ * random.permutation(key, x, { axis: 1, independent: true });
  */
 export function permutation(
   key: NdArray,
   x: number | ArrayLike,
-  ...args: OptionalArgs<[number | undefined, boolean | undefined], PermutationOptions>
+  ...args: OptArgs<[number, boolean], PermutationOptions>
 ): NdArray {
-  const o = parseOptional<PermutationOptions>(["axis", "independent"], args);
+  const o = permutationOptions.parse(args);
   checkKey("permutation", key);
   if (typeof x === "number" || (x instanceof NdArray && x.ndim === 0)) {
     const n = concreteCount("permutation", x as number | NdArray);
     normalizeAxis("random.permutation", o.axis ?? 0, 1);
     return shuffle(key, iota("int32", [n], 0), 0);
   }
-  const arr = asArray(x);
+  const arr = arrayArg("permutation", "x", x);
   const axis = normalizeAxis("random.permutation", o.axis ?? 0, arr.ndim);
   if (o.independent || arr.ndim === 1) return shuffle(key, arr, axis);
   const order = shuffle(key, iota("int32", [arr.aval.shape[axis]], 0), 0);
-  return take(arr, order, axis);
+  return takeRows(arr, order, axis);
 }
 
+/** Options of `random.choice` (JAX: shape, replace, p, axis, mode; all positional). */
 export interface ChoiceOptions {
+  /** The shape of the draws (default []: one draw). */
   shape?: readonly number[];
+  /** Draw with replacement (default true). */
   replace?: boolean;
-  /** Probabilities of the entries (a 1-D array of a's length along axis); uniform if omitted. */
+  /** Probabilities of the entries (a 1-D array of a's length along axis); null or absent: uniform. */
   p?: ArrayLike | null;
+  /** The axis of `a` to choose along. Default 0. */
   axis?: number;
-  mode?: "low" | "high";
+  /** "low" (default, also null) or "high": the Gumbel draws' range when p is given without replacement. */
+  mode?: "low" | "high" | null;
 }
+
+const choiceOptions = defineOptions(
+  "random.choice",
+  { shape: opt.shape, replace: is.bool, p: orNull(opt.array), axis: is.axis, mode: opt.mode },
+  ["shape", "replace", "p", "axis", "mode"],
+);
 
 /**
- * `jax.random.choice(key, a, shape=[], replace=true, p, axis=0)`: entries of a
+ * `jax.random.choice(key, a, shape=[], replace=true, p, axis=0, mode)`: entries of a
  * (or of arange(a) for an integer a) drawn with or without replacement,
  * uniformly or with probabilities p.
+ *
+ * @example
+ * random.choice(key, 5, [3], false); // 3 distinct values of arange(5)
+ * random.choice(key, np.array([10, 20, 30]), [4], { p: np.array([0.2, 0.3, 0.5]) });
  */
 export function choice(
   key: NdArray,
   a: number | ArrayLike,
-  ...args: OptionalArgs<
-    [readonly number[] | undefined, boolean | undefined, ArrayLike | null | undefined, number | undefined],
-    ChoiceOptions
-  >
+  ...args: OptArgs<[readonly number[], boolean, ArrayLike | null, number, "low" | "high" | null], ChoiceOptions>
 ): NdArray {
-  const o = parseOptional<ChoiceOptions>(["shape", "replace", "p", "axis", "mode"], args);
+  const o = choiceOptions.parse(args);
   checkKey("choice", key);
   const shape = checkShape("choice", o.shape ?? []);
   const scalar = typeof a === "number" || (a instanceof NdArray && a.ndim === 0);
-  const arr = scalar ? null : asArray(a);
+  const arr = scalar ? null : arrayArg("choice", "a", a);
   const axis = arr ? normalizeAxis("random.choice", o.axis ?? 0, arr.ndim) : 0;
   const n = arr ? arr.aval.shape[axis] : concreteCount("choice", a as number | NdArray);
   const draws = shape.reduce((x, y) => x * y, 1);
@@ -124,13 +160,13 @@ export function choice(
   if (o.p === undefined || o.p === null) {
     if (replace) {
       const ind = randint(key, shape, 0, n);
-      result = arr ? take(arr, ind, axis) : ind;
+      result = arr ? takeRows(arr, ind, axis) : ind;
     } else {
       result = sliceAxis(permutation(key, arr ?? n, { axis }), axis, 0, draws);
     }
   } else {
     const ind = weightedIndices(key, o.p, n, shape, draws, replace, o.mode);
-    result = arr ? take(arr, ind, axis) : ind;
+    result = arr ? takeRows(arr, ind, axis) : ind;
   }
   const outShape = arr ? [...arr.aval.shape.slice(0, axis), ...shape, ...arr.aval.shape.slice(axis + 1)] : shape;
   return reshape(result, outShape);
@@ -148,9 +184,9 @@ function weightedIndices(
   shape: number[],
   draws: number,
   replace: boolean,
-  mode: unknown,
+  mode: "low" | "high" | null | undefined,
 ): NdArray {
-  let p = asArray(pIn);
+  let p = arrayArg("choice", "p", pIn);
   if (!isFloat(p.dtype)) p = ew.convert(p, "float32");
   if (p.ndim !== 1 || p.aval.shape[0] !== n) {
     throw new ShapeError(

@@ -7,20 +7,45 @@ import { NdArray } from "../core/array.js";
 import { CotangentError } from "../core/errors.js";
 import { flatten, unflatten } from "../tree/tree.js";
 import { fromValues } from "../numpy/convert.js";
-import { flattenArrays } from "./args.js";
+import { TransformError } from "../core/errors.js";
+import { check, defineOptions, is, orNull, type OptArgs } from "../core/options.js";
+import { checkCallable, flattenArrays } from "./args.js";
 import { jvp } from "./forward.js";
 import { vjp } from "./grad.js";
 
 export class GradientCheckError extends CotangentError {}
 
+/** The options of checkGrads (JAX's `modes`, `atol`, `rtol`, `eps`; `seed` is cotangent's). */
 export interface CheckGradsOptions {
-  modes?: ("fwd" | "rev")[];
-  atol?: number;
-  rtol?: number;
-  eps?: number;
-  /** Seed of the random directions. */
+  /** Which modes to check: "fwd" (jvp against finite differences), "rev" (vjp against jvp). Default both. */
+  modes?: readonly ("fwd" | "rev")[] | null;
+  /** Absolute tolerance (default by dtype). */
+  atol?: number | null;
+  /** Relative tolerance (default by dtype). */
+  rtol?: number | null;
+  /** Finite-difference step (default by dtype). */
+  eps?: number | null;
+  /** Seed of the random directions (keyword-only). */
   seed?: number;
 }
+
+const nonNegative = check<number>("a non-negative number", (v) => typeof v === "number" && v >= 0 && v !== Infinity);
+const checkGradsOptions = defineOptions(
+  "checkGrads",
+  {
+    modes: orNull(
+      check<readonly ("fwd" | "rev")[]>(
+        'an array of "fwd" and "rev"',
+        (v) => Array.isArray(v) && v.every((m) => m === "fwd" || m === "rev"),
+      ),
+    ),
+    atol: orNull(nonNegative),
+    rtol: orNull(nonNegative),
+    eps: orNull(check<number>("a positive number", (v) => typeof v === "number" && v > 0 && v !== Infinity)),
+    seed: is.int,
+  },
+  ["modes", "atol", "rtol", "eps"],
+);
 
 type Fn = (...args: never[]) => unknown;
 
@@ -87,7 +112,28 @@ const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0)
  * @example
  * checkGrads((x) => np.sin(x), [0.5], 2);
  */
-export function checkGrads(f: Fn, args: unknown[], order: number, options: CheckGradsOptions = {}): void {
+export function checkGrads(
+  f: Fn,
+  args: unknown[],
+  order: number,
+  ...optional: OptArgs<
+    [modes?: readonly ("fwd" | "rev")[] | null, atol?: number | null, rtol?: number | null, eps?: number | null],
+    CheckGradsOptions
+  >
+): void {
+  checkCallable("checkGrads", f);
+  if (!Array.isArray(args)) {
+    throw new TransformError(`[checkGrads] args must be a JS array with one entry per argument: got ${typeof args}.`);
+  }
+  if (!Number.isInteger(order) || order < 1) {
+    throw new TransformError(`[checkGrads] order must be a positive integer: got ${String(order)}.`);
+  }
+  const parsed = checkGradsOptions.parse(optional);
+  const options: CheckGradsOptions = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
+  checkGradsFrom(f, args, order, options);
+}
+
+function checkGradsFrom(f: Fn, args: unknown[], order: number, options: CheckGradsOptions): void {
   const [leaves] = flattenArrays(args, "checkGrads", "args");
   const f64 = leaves.every((l) => l.dtype === "float64");
   const atol = options.atol ?? (f64 ? 1e-5 : 2e-2);
@@ -105,7 +151,7 @@ export function checkGrads(f: Fn, args: unknown[], order: number, options: Check
     checkClose("jvp tangent vs finite differences", values(tOut), numericalJvp(f, args, t, eps), atol, rtol);
     if (order > 1) {
       const fJvp = (...xs: unknown[]) => jvp(g, xs, t)[1];
-      checkGrads(fJvp as Fn, args, order - 1, { ...options, modes: ["fwd"], seed: (options.seed ?? 0) + 1 });
+      checkGradsFrom(fJvp as Fn, args, order - 1, { ...options, modes: ["fwd"], seed: (options.seed ?? 0) + 1 });
     }
   }
   if (modes.includes("rev")) {
@@ -119,7 +165,7 @@ export function checkGrads(f: Fn, args: unknown[], order: number, options: Check
     checkClose("vjp ⟨t, Jᵀct⟩ vs ⟨J t, ct⟩", [ip], [expected], atol * Math.max(1, tOut.length), rtol);
     if (order > 1) {
       const fVjp = (...xs: unknown[]) => vjp(g, ...xs)[1](ct);
-      checkGrads(fVjp as Fn, args, order - 1, { ...options, modes: ["rev"], seed: (options.seed ?? 0) + 2 });
+      checkGradsFrom(fVjp as Fn, args, order - 1, { ...options, modes: ["rev"], seed: (options.seed ?? 0) + 2 });
     }
   }
 }

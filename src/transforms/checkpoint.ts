@@ -27,7 +27,9 @@ import { instantiate } from "./zeros.js";
 import { dotGeneralP } from "../primitives/dot.js";
 import { optimizationBarrier } from "../primitives/optimization-barrier.js";
 import { unflatten, type TreeDef } from "../tree/tree.js";
-import { checkCallable, flattenArrays } from "./args.js";
+import { TransformError } from "../core/errors.js";
+import { check, defineOptions, is, orNull } from "../core/options.js";
+import { argnumsCheck, callUser, checkCallable, flattenArrays } from "./args.js";
 import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
 import { jvpFlat, type DiffTrace } from "./jvp.js";
 import { LinearizeTrace } from "./linearize.js";
@@ -47,6 +49,7 @@ function rematLinearize(
   policy: CheckpointPolicy,
   primals: NdArray[],
   tangents: MaybeZero[],
+  preventCse = true,
 ): [NdArray[], MaybeZero[]] {
   const live = tangents.map((t) => !(t instanceof Zero));
   const n = primals.length;
@@ -84,7 +87,8 @@ function rematLinearize(
     const previous = tt.remat;
     tt.remat = () => false;
     try {
-      const held = optimizationBarrier(j.invars.slice(0, n).map(read(now)));
+      const inputs = j.invars.slice(0, n).map(read(now));
+      const held = preventCse ? optimizationBarrier(inputs) : inputs;
       j.invars.slice(0, n).forEach((v, i) => staged.set(v, held[i]));
       j.constvars.forEach((v) => staged.set(v, now.get(v)!));
       j.invars.slice(n).forEach((v, i) => staged.set(v, liveTangents[i]));
@@ -117,9 +121,27 @@ export const checkpointPolicies = {
     prim === dotGeneralP && (params as { batch: [number[], number[]] }).batch[0].length === 0) as CheckpointPolicy,
 };
 
+/** The options of checkpoint: keyword-only in JAX, so only in a trailing object. */
 export interface CheckpointOptions {
-  policy?: CheckpointPolicy;
+  /** Keep the recomputation from being merged with the forward pass (default true). */
+  preventCse?: boolean;
+  /** Which values may be saved for the backward pass (default: none, everything is recomputed). */
+  policy?: CheckpointPolicy | null;
+  /** Positions of arguments that are JS values, passed through untraced. */
+  staticArgnums?: number | readonly number[];
 }
+
+const checkpointOptions = defineOptions(
+  "checkpoint",
+  {
+    preventCse: is.bool,
+    policy: orNull(
+      check<CheckpointPolicy>("a policy function (prim, params) => boolean", (v) => typeof v === "function"),
+    ),
+    staticArgnums: argnumsCheck,
+  },
+  [],
+);
 
 class CheckpointCall implements CustomCall {
   readonly kind = "checkpoint";
@@ -127,6 +149,7 @@ class CheckpointCall implements CustomCall {
     readonly name: string,
     readonly fun: (args: NdArray[]) => NdArray[],
     readonly policy: CheckpointPolicy,
+    readonly preventCse = true,
   ) {}
 
   jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]] {
@@ -135,12 +158,17 @@ class CheckpointCall implements CustomCall {
       const pairs = outs.map((o) => trace.pair(o));
       return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
     }
-    return rematLinearize(trace, this.fun, this.policy, primals, tangents);
+    return rematLinearize(trace, this.fun, this.policy, primals, tangents, this.preventCse);
   }
 
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {
     const outDims: BatchDim[] = [];
-    const call = new CheckpointCall(this.name, batchedSubtrace(trace, this.fun, dims, outDims), this.policy);
+    const call = new CheckpointCall(
+      this.name,
+      batchedSubtrace(trace, this.fun, dims, outDims),
+      this.policy,
+      this.preventCse,
+    );
     return bindOnParent(trace, call, vals, outDims);
   }
 
@@ -149,6 +177,7 @@ class CheckpointCall implements CustomCall {
       name: this.name,
       jaxpr,
       policy: this.policy,
+      preventCse: this.preventCse,
     }));
   }
 }
@@ -158,14 +187,16 @@ interface CheckpointParams {
   /** The function, with its constants as leading inputs. */
   jaxpr: Jaxpr;
   policy: CheckpointPolicy;
+  preventCse: boolean;
 }
 
 export const checkpointP: Primitive = defineCallPrimitive<CheckpointParams>({
   name: "checkpoint",
   abstractEval: (_avals, { jaxpr }) => jaxpr.outAvals,
   impl: (args, { jaxpr }) => evalJaxpr(jaxpr, [], args),
-  customCall: ({ name, jaxpr, policy }) => new CheckpointCall(name, (xs) => evalJaxpr(jaxpr, [], xs), policy),
-  printParams: ({ jaxpr, policy }) => ({ jaxpr, policy: policyName(policy), prevent_cse: true }),
+  customCall: ({ name, jaxpr, policy, preventCse }) =>
+    new CheckpointCall(name, (xs) => evalJaxpr(jaxpr, [], xs), policy, preventCse),
+  printParams: ({ jaxpr, policy, preventCse }) => ({ jaxpr, policy: policyName(policy), prevent_cse: preventCse }),
 });
 
 function policyName(p: CheckpointPolicy): string {
@@ -174,29 +205,46 @@ function policyName(p: CheckpointPolicy): string {
 }
 
 /**
- * `jax.checkpoint(f, policy=...)` (alias `remat`).
+ * `jax.checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=())` (alias `remat`).
+ * Options are keyword-only, as in JAX.
  * @example
  * const layer = checkpoint((w, x) => np.tanh(np.matmul(x, w)), { policy: checkpointPolicies.dotsSaveable });
  */
-export function checkpoint<F extends (...args: never[]) => unknown>(f: F, options: CheckpointOptions = {}): F {
+export function checkpoint<F extends (...args: never[]) => unknown>(f: F, ...options: [] | [CheckpointOptions]): F {
   checkCallable("checkpoint", f);
-  const policy = options.policy ?? checkpointPolicies.nothingSaveable;
+  const o = checkpointOptions.parse(options);
+  const policy = o.policy ?? checkpointPolicies.nothingSaveable;
+  const preventCse = o.preventCse ?? true;
   const name = f.name || "fn";
   return ((...args: unknown[]) => {
-    const [leaves, argTree] = flattenArrays(args, "checkpoint", "the arguments");
+    const statics = staticPositions(o.staticArgnums, args.length);
+    const dynamic = args.map((a, i) => (statics.has(i) ? null : a));
+    const [leaves, argTree] = flattenArrays(dynamic, "checkpoint", "the arguments");
     let outTree: TreeDef | null = null;
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays(
-        (f as unknown as (...a: unknown[]) => unknown)(...(unflatten(argTree, xs) as unknown[])),
-        "checkpoint",
-        "the output",
-      );
+      const filled = unflatten(argTree, xs) as unknown[];
+      const full = args.map((a, i) => (statics.has(i) ? a : filled[i]));
+      const [ls, def] = flattenArrays(callUser("checkpoint", f, full), "checkpoint", "the output");
       outTree = def;
       return ls;
     };
-    const outs = bindCustom(new CheckpointCall(name, fun, policy), leaves);
+    const outs = bindCustom(new CheckpointCall(name, fun, policy, preventCse), leaves);
     return unflatten(outTree!, outs);
   }) as unknown as F;
+}
+
+function staticPositions(opt: number | readonly number[] | undefined, nargs: number): Set<number> {
+  const list = opt === undefined ? [] : typeof opt === "number" ? [opt] : [...opt];
+  return new Set(
+    list.map((i) => {
+      if (i < -nargs || i >= nargs) {
+        throw new TransformError(
+          `[checkpoint] staticArgnums ${i} is out of range for a call with ${nargs} arguments: expected indices in [${-nargs}, ${nargs - 1}].`,
+        );
+      }
+      return i < 0 ? i + nargs : i;
+    }),
+  );
 }
 
 export const remat = checkpoint;

@@ -57,8 +57,8 @@ export function unbatchCotangents(cts: MaybeZero[], inDims: BatchDim[], inputs: 
 }
 
 /** Positions of non-differentiable arguments, sorted and checked. */
-export function nondiffPositions(op: string, argnums: readonly number[] | undefined): number[] {
-  const list = [...(argnums ?? [])];
+export function nondiffPositions(op: string, argnums: number | readonly number[] | undefined): number[] {
+  const list = typeof argnums === "number" ? [argnums] : [...(argnums ?? [])];
   for (const a of list) {
     if (!Number.isInteger(a) || a < 0)
       throw new TransformError(`[${op}] nondiffArgnums must be non-negative integers: got ${JSON.stringify(argnums)}.`);

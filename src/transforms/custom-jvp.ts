@@ -11,15 +11,26 @@ import { bindCustom, Tracer, Zero, type MaybeZero } from "../core/trace.js";
 import { add, convert } from "../primitives/elementwise.js";
 import { stopGradient } from "../primitives/stop-gradient.js";
 import { flatten, map as treeMap, unflatten, type TreeDef } from "../tree/tree.js";
-import { flattenArrays } from "./args.js";
+import { defineOptions, describeValue, is, type OptArgs } from "../core/options.js";
+import { argnumsCheck, callUser, checkCallable, flattenArrays } from "./args.js";
 import { fnName, nondiffPositions, splitCall, typeTree } from "./custom-common.js";
 import { CustomJvpCall, type FlatJvpRule } from "./custom-jvp-call.js";
 import { checkJvpRule } from "./check-rules.js";
 
 export interface CustomJvpOptions {
   /** Positions of arguments that are not differentiated; passed first to the rule. */
-  nondiffArgnums?: readonly number[];
+  nondiffArgnums?: number | readonly number[];
 }
+
+const customJvpOptions = defineOptions("customJvp", { nondiffArgnums: argnumsCheck }, ["nondiffArgnums"]);
+
+/** The options of `defjvp` (JAX's `symbolic_zeros`). */
+export interface DefjvpOptions {
+  /** The rule receiving symbolic zeros: not supported (it always receives materialised zeros), so only false. */
+  symbolicZeros?: boolean;
+}
+
+const defjvpOptions = defineOptions("customJvp.defjvp", { symbolicZeros: is.bool }, ["symbolicZeros"]);
 
 type Fn = (...args: never[]) => unknown;
 /** `(primals, tangents) → [primalOut, tangentOut]`, with nondiff arguments first when there are some. */
@@ -31,7 +42,7 @@ type JvpsRule = ((t: never, out: never, ...primals: never[]) => unknown) | null;
 export interface CustomJvpFunction<F extends Fn> {
   (...args: Parameters<F>): ReturnType<F>;
   /** Sets the rule and returns it (usable as a decorator, as in JAX). */
-  defjvp<R extends JvpRule>(rule: R): R;
+  defjvp<R extends JvpRule>(rule: R, ...options: OptArgs<[symbolicZeros?: boolean], DefjvpOptions>): R;
   /** One rule per argument, each giving that argument's tangent contribution (null: none). */
   defjvps(...rules: JvpsRule[]): void;
   readonly fun: F;
@@ -48,9 +59,13 @@ function describe(x: unknown): string {
  * const f = customJvp((x: Array) => np.log1p(np.exp(x)));
  * f.defjvp(([x], [t]) => [f(x), np.multiply(t, nn.sigmoid(x))]);
  */
-export function customJvp<F extends Fn>(f: F, options: CustomJvpOptions = {}): CustomJvpFunction<F> {
+export function customJvp<F extends Fn>(
+  f: F,
+  ...options: OptArgs<[nondiffArgnums?: number | readonly number[]], CustomJvpOptions>
+): CustomJvpFunction<F> {
+  checkCallable("customJvp", f);
   const name = fnName(f, "fun");
-  const nondiffPos = nondiffPositions("customJvp", options.nondiffArgnums);
+  const nondiffPos = nondiffPositions("customJvp", customJvpOptions.parse(options).nondiffArgnums);
   let rule: JvpRule | null = null;
 
   const self = (...args: unknown[]): unknown => {
@@ -65,24 +80,16 @@ export function customJvp<F extends Fn>(f: F, options: CustomJvpOptions = {}): C
       funOuts: [],
     };
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays(
-        (f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)),
-        "customJvp",
-        "the output",
-      );
+      const [ls, def] = flattenArrays(callUser("customJvp", f, split.rebuild(xs)), "customJvp", "the output");
       state.outTree = def;
       state.funTree = def;
       state.funOuts = ls;
       return ls;
     };
     const flatRule: FlatJvpRule = (ps, ts) => {
-      const out = (r as unknown as (...a: unknown[]) => unknown)(
-        ...split.nondiff,
-        split.dynArgs(ps),
-        split.dynArgs(ts),
-      );
-      const [outs, tOuts, def] = checkRuleOutput(name, fnName(r, "jvp"), out);
-      if (state.funTree) checkRuleAgainstPrimal(name, fnName(r, "jvp"), state.funTree, def, outs, state.funOuts);
+      const out = callUser("customJvp", r, [...split.nondiff, split.dynArgs(ps), split.dynArgs(ts)], "the jvp rule");
+      // JAX's order: a pair (B-J2), equal structures (B-J3), the primal output against f's (B-J5, B-J6), then tangent types (B-J4).
+      const [outs, tOuts, def] = checkRuleOutput(name, fnName(r, "jvp"), out, state.funTree ? state : null);
       state.outTree = def;
       return [outs, tOuts];
     };
@@ -91,12 +98,32 @@ export function customJvp<F extends Fn>(f: F, options: CustomJvpOptions = {}): C
     return unflatten(state.outTree!, outs);
   };
 
-  const defjvp = <R extends JvpRule>(r: R): R => {
+  const defjvp = <R extends JvpRule>(r: R, ...rest: unknown[]): R => {
+    const d = defjvpOptions.parse(rest);
+    if (typeof r !== "function") {
+      throw new CustomJvpError(
+        `[customJvp.defjvp] the jvp rule of ${name} must be a function: got ${describeValue(r)}. ` +
+          `Call f.defjvp((primals, tangents) => [out, tangentOut]).`,
+      );
+    }
+    if (d.symbolicZeros) {
+      throw new CustomJvpError(
+        `[customJvp.defjvp] symbolicZeros=true is not supported: got true, expected false. ` +
+          `The rule always receives materialised zero tangents, as with JAX's default symbolic_zeros=False.`,
+      );
+    }
     rule = r;
     return r;
   };
   const defjvps = (...rules: JvpsRule[]): void => {
     if (nondiffPos.length) throw new CustomJvpError("[customJvp] Can't use ``defjvps`` with ``nondiff_argnums``.");
+    rules.forEach((ri, i) => {
+      if (ri !== null && ri !== undefined && typeof ri !== "function") {
+        throw new CustomJvpError(
+          `[customJvp.defjvps] rule ${i} of ${name} must be a function or null: got ${describeValue(ri)}.`,
+        );
+      }
+    });
     rule = ((primals: unknown[], tangents: unknown[]) => {
       const out = (self as (...a: unknown[]) => unknown)(...primals);
       let total: unknown = null;
@@ -146,8 +173,13 @@ function checkRuleAgainstPrimal(
   }
 }
 
-/** B-J2, B-J3, B-J4: a pair, equal structures, tangent types matching primal types. */
-function checkRuleOutput(name: string, ruleName: string, out: unknown): [NdArray[], MaybeZero[], TreeDef] {
+/** B-J2, B-J3, (B-J5, B-J6 when f's output is known), B-J4, in JAX's order. */
+function checkRuleOutput(
+  name: string,
+  ruleName: string,
+  out: unknown,
+  fun: { funTree: TreeDef | null; funOuts: NdArray[] } | null,
+): [NdArray[], MaybeZero[], TreeDef] {
   if (!Array.isArray(out) || out.length !== 2) {
     throw new CustomJvpError(
       `[customJvp] Custom JVP rule ${ruleName} for function ${name} must produce a pair (list or tuple of length two) representing ` +
@@ -162,6 +194,7 @@ function checkRuleOutput(name: string, ruleName: string, out: unknown): [NdArray
         `(pytree) structures, but got ${outDef} and ${tDef} respectively.`,
     );
   }
+  if (fun?.funTree) checkRuleAgainstPrimal(name, ruleName, fun.funTree, outDef, outs, fun.funOuts);
   const tOuts = tRaw.map((t, i) => tangentLeaf(t, outs[i]));
   const bad = tOuts
     .map((t, i) =>

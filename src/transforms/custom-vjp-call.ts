@@ -58,23 +58,34 @@ export class CustomVjpCall implements CustomCall {
       throw new CustomVjpError(`[customVjp] ${CLOSURE_ERROR}`);
     const parent = trace.parent;
     if (!(trace instanceof LinearizeTrace)) {
-      withTrace(parent, () => this.fwd(primals));
-      throw forwardModeError();
+      // JAX's JVPTrace: fwd runs, and bwd is bound as `custom_lin` on the tangents. Evaluating it
+      // is forward mode, an error; staged (as checkpoint's linearization stages a JVP) it is
+      // transposed later, so reverse mode through checkpoint works.
+      const [outs, residuals] = withTrace(parent, () => this.fwd(primals));
+      const inZero = tangents.map((t) => t instanceof Zero);
+      const live = tangents.filter((_, i) => !inZero[i]) as NdArray[];
+      const params = this.linParams(outs, residuals, inZero);
+      const tOuts = withTrace(trace.ruleTrace, () => bind(customLinP, [...residuals, ...live], params));
+      return [outs, tOuts];
     }
     this.onLinearize?.(primals);
     const [outs, residuals] = withTrace(parent, () => this.fwd(primals));
     const tt = trace.tangentTrace;
     const inZero = tangents.map((t) => t instanceof Zero || !tt.isOwn(t));
-    const params: CustomLinParams = {
+    const params = this.linParams(outs, residuals, inZero);
+    const live = tangents.filter((_, i) => !inZero[i]) as NdArray[];
+    const tOuts = withTrace(tt, () => bind(customLinP, [...residuals, ...live], params));
+    return [outs, tOuts];
+  }
+
+  private linParams(outs: NdArray[], residuals: NdArray[], inZero: boolean[]): CustomLinParams {
+    return {
       name: this.name,
       numRes: residuals.length,
       bwd: this.bwd,
       outAvals: outs.map((o) => tangentAval(o.aval)),
       inZero,
     };
-    const live = tangents.filter((_, i) => !inZero[i]) as NdArray[];
-    const tOuts = withTrace(tt, () => bind(customLinP, [...residuals, ...live], params));
-    return [outs, tOuts];
   }
 
   vmap(trace: BatchTrace, vals: NdArray[], dims: BatchDim[]): [NdArray[], BatchDim[]] {

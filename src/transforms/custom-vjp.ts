@@ -6,27 +6,60 @@
 import { NdArray } from "../core/array.js";
 import { config } from "../core/config.js";
 import { isFloat } from "../core/dtypes.js";
-import { CustomVjpError, UnexpectedTracerError } from "../core/errors.js";
+import { CustomVjpError, TransformError, UnexpectedTracerError } from "../core/errors.js";
+import { check, defineOptions, is, orNull, type OptArgs } from "../core/options.js";
 import { bindCustom, Zero, type MaybeZero } from "../core/trace.js";
 import { convert } from "../primitives/elementwise.js";
 import { flatten, unflatten, TreeDef } from "../tree/tree.js";
-import { flattenArrays, leafToArray } from "./args.js";
+import { argnumsCheck, callUser, checkCallable, flattenArrays, flattenExpanding, leafToArray } from "./args.js";
 import { containsTracer, fnName, nondiffPositions, splitCall, typeTree } from "./custom-common.js";
 import { CustomVjpCall, type FlatBwd, type FlatFwd } from "./custom-vjp-call.js";
 import { checkVjpRule } from "./check-rules.js";
 
 export interface CustomVjpOptions {
   /** Positions of arguments that are not differentiated (functions, static values); passed first to bwd. */
-  nondiffArgnums?: readonly number[];
+  nondiffArgnums?: number | readonly number[];
+  /** JAX's nondiff_argnames: JS has no keyword arguments, so only an empty list (or null) is accepted. */
+  nondiffArgnames?: string | readonly string[] | null;
 }
+
+const argNames = check<string | readonly string[]>(
+  "a string or an array of strings",
+  (v) => typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
+);
+const customVjpOptions = defineOptions(
+  "customVjp",
+  { nondiffArgnums: argnumsCheck, nondiffArgnames: orNull(argNames) },
+  ["nondiffArgnums"],
+);
+
+/** The options of `defvjp` (JAX's `symbolic_zeros`, `optimize_remat`). */
+export interface DefvjpOptions {
+  /** bwd receiving symbolic zeros: not supported (bwd always receives materialised zeros), so only false. */
+  symbolicZeros?: boolean;
+  /** JAX's remat optimisation of fwd: no visible effect, accepted and ignored. */
+  optimizeRemat?: boolean;
+}
+
+const defvjpOptions = defineOptions("customVjp.defvjp", { symbolicZeros: is.bool, optimizeRemat: is.bool }, [
+  "symbolicZeros",
+  "optimizeRemat",
+]);
 
 type Fn = (...args: never[]) => unknown;
 
 /** A function with a custom reverse-mode rule. */
 export interface CustomVjpFunction<F extends Fn> {
   (...args: Parameters<F>): ReturnType<F>;
-  /** Sets the rules: `fwd(...args) → [out, residuals]`, `bwd(...nondiff, residuals, ct) → one cotangent per argument`. */
-  defvjp(fwd: (...args: Parameters<F>) => readonly [unknown, unknown], bwd: (...args: never[]) => unknown): void;
+  /**
+   * Sets the rules: `fwd(...args) → [out, residuals]`, `bwd(...nondiff, residuals, ct) → one cotangent per argument`.
+   * Options: `(symbolicZeros, optimizeRemat)` positionally or in a trailing object.
+   */
+  defvjp(
+    fwd: (...args: Parameters<F>) => readonly [unknown, unknown],
+    bwd: (...args: never[]) => unknown,
+    ...options: OptArgs<[symbolicZeros?: boolean, optimizeRemat?: boolean], DefvjpOptions>
+  ): void;
   readonly fun: F;
 }
 
@@ -48,9 +81,15 @@ function describeValue(x: unknown): string {
  * const f = customVjp((x: Array) => np.log1p(np.exp(x)));
  * f.defvjp((x) => [f(x), x], (x, g) => [np.multiply(g, nn.sigmoid(x))]);
  */
-export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): CustomVjpFunction<F> {
+export function customVjp<F extends Fn>(
+  f: F,
+  ...options: OptArgs<[nondiffArgnums?: number | readonly number[]], CustomVjpOptions>
+): CustomVjpFunction<F> {
+  checkCallable("customVjp", f);
+  const o = customVjpOptions.parse(options);
+  refuseArgnames("customVjp", o.nondiffArgnames);
   const name = fnName(f, "fun");
-  const nondiffPos = nondiffPositions("customVjp", options.nondiffArgnums);
+  const nondiffPos = nondiffPositions("customVjp", o.nondiffArgnums);
   let rules: { fwd: Fn; bwd: Fn } | null = null;
 
   const call = (...args: unknown[]): unknown => {
@@ -58,25 +97,26 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
     const { fwd, bwd } = rules;
     const split = splitCall("customVjp", args, nondiffPos);
     if (split.nondiff.some(containsTracer)) throw new UnexpectedTracerError(`[customVjp] ${NONDIFF_TRACER_ERROR}`);
-    const state: { outTree: TreeDef | null; outs: NdArray[]; fwdTree: TreeDef | null; resTree: TreeDef | null } = {
+    const state: {
+      outTree: TreeDef | null;
+      outs: NdArray[];
+      fwdTree: TreeDef | null;
+      resRebuild: ((leaves: NdArray[]) => unknown) | null;
+    } = {
       outTree: null,
       outs: [],
       fwdTree: null,
-      resTree: null,
+      resRebuild: null,
     };
 
     const fun = (xs: NdArray[]): NdArray[] => {
-      const [ls, def] = flattenArrays(
-        (f as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs)),
-        "customVjp",
-        "the output",
-      );
+      const [ls, def] = flattenArrays(callUser("customVjp", f, split.rebuild(xs)), "customVjp", "the output");
       state.outTree = def;
       state.outs = ls;
       return ls;
     };
     const flatFwd: FlatFwd = (xs) => {
-      const pair = (fwd as unknown as (...a: unknown[]) => unknown)(...split.rebuild(xs));
+      const pair = callUser("customVjp", fwd, split.rebuild(xs), "the fwd rule");
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new CustomVjpError(
           `[customVjp] Custom VJP fwd rule ${fnName(fwd, "fwd")} for function ${name} must produce a pair (list or tuple of length two) ` +
@@ -86,16 +126,17 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
         );
       }
       const [outs, outDef] = flattenArrays(pair[0], "customVjp", "the fwd rule's primal output");
-      const [res, resDef] = flattenArrays(pair[1], "customVjp", "the fwd rule's residuals");
+      // Residuals: any pytree of arrays, including functions returned by vjp (JAX's nestable vjp).
+      const [res, resRebuild] = flattenExpanding(pair[1], "customVjp", "the fwd rule's residuals");
       if (state.outTree) checkFwdAgainstPrimal(name, fnName(fwd, "fwd"), state.outTree, outDef, outs, state.outs);
       state.fwdTree = outDef;
-      state.resTree = resDef;
+      state.resRebuild = resRebuild;
       return [outs, res];
     };
     const flatBwd: FlatBwd = (res, cts) => {
-      const resPy = unflatten(state.resTree!, res);
+      const resPy = state.resRebuild!(res);
       const ctPy = unflatten(state.fwdTree!, cts);
-      const out = (bwd as unknown as (...a: unknown[]) => unknown)(...split.nondiff, resPy, ctPy);
+      const out = callUser("customVjp", bwd, [...split.nondiff, resPy, ctPy], "the bwd rule");
       return normalizeBwdOutput(name, out, split.inTree, split.leaves);
     };
     const onLinearize = config.values.checkCustomRules
@@ -106,11 +147,38 @@ export function customVjp<F extends Fn>(f: F, options: CustomVjpOptions = {}): C
   };
 
   return Object.assign(call, {
-    defvjp(fwd: Fn, bwd: Fn): void {
+    defvjp(fwd: Fn, bwd: Fn, ...rest: unknown[]): void {
+      const d = defvjpOptions.parse(rest);
+      for (const [what, r] of [
+        ["fwd", fwd],
+        ["bwd", bwd],
+      ] as const) {
+        if (typeof r !== "function") {
+          throw new CustomVjpError(
+            `[customVjp.defvjp] the ${what} rule of ${name} must be a function: got ${describeValue(r)}. ` +
+              `Call f.defvjp(fwd, bwd) with fwd(...args) → [out, residuals] and bwd(residuals, ct) → cotangents.`,
+          );
+        }
+      }
+      if (d.symbolicZeros) {
+        throw new CustomVjpError(
+          `[customVjp.defvjp] symbolicZeros=true is not supported: got true, expected false. ` +
+            `bwd always receives materialised zero cotangents, as with JAX's default symbolic_zeros=False.`,
+        );
+      }
       rules = { fwd, bwd };
     },
     fun: f,
   }) as unknown as CustomVjpFunction<F>;
+}
+
+/** Argument names need keyword arguments, which JS functions do not have. */
+export function refuseArgnames(op: string, v: string | readonly string[] | null | undefined): void {
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return;
+  throw new TransformError(
+    `[${op}] nondiffArgnames needs keyword arguments, which JS functions do not have: got ${JSON.stringify(v)}, ` +
+      `expected [] or null. Give the positions with nondiffArgnums.`,
+  );
 }
 
 /** A3.4: when f's output type is known, fwd's primal output must match it. */

@@ -8,7 +8,7 @@ import type { NdArray } from "../core/array.js";
 import { itemsize } from "../core/dtypes.js";
 import { Var } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
-import { flattenArrays } from "./args.js";
+import { callUser, checkCallable, flattenArrays } from "./args.js";
 import { linearizeFlat } from "./linearize.js";
 
 export interface SavedResidual {
@@ -20,11 +20,12 @@ export interface SavedResidual {
 
 /** The residuals reverse mode saves for `f` at `args`. */
 export function savedResiduals(f: (...args: never[]) => unknown, ...args: unknown[]): SavedResidual[] {
+  checkCallable("savedResiduals", f);
   const [leaves, argTree] = flattenArrays(args, "printSavedResiduals", "the arguments");
   void argTree;
   const flat = (xs: NdArray[]): NdArray[] => {
     const [, lin] = linearizeFlat((ys) => {
-      const out = (f as unknown as (...a: unknown[]) => unknown)(...unflattenArgs(args, ys));
+      const out = callUser("printSavedResiduals", f, unflattenArgs(args, ys));
       return flattenArrays(out, "printSavedResiduals", "the output")[0];
     }, xs);
     return lin.jaxpr.consts;
@@ -56,6 +57,7 @@ function unflattenArgs(args: unknown[], leaves: NdArray[]): unknown[] {
 
 /** Prints the saved residuals, one per line (`f32[3] 12 bytes output of sin`), and returns the text. */
 export function printSavedResiduals(f: (...args: never[]) => unknown, ...args: unknown[]): string {
+  checkCallable("printSavedResiduals", f);
   const lines = savedResiduals(f, ...args).map((r) => `${r.aval.str()} ${r.bytes} bytes ${r.source}`);
   const text = lines.join("\n");
   console.log(text);

@@ -3,20 +3,73 @@ import { NdArray } from "../core/array.js";
 import { TransformError } from "../core/errors.js";
 import type { BatchDim } from "../core/primitive.js";
 import { broadcastPrefix, flatten, unflatten, type TreeDef } from "../tree/tree.js";
-import { checkCallable, leafToArray } from "./args.js";
+import { check, defineOptions, isPlainObject, orNull, is, type OptArgs } from "../core/options.js";
+import { callUser, checkCallable, leafToArray } from "./args.js";
 import { vmapFlat } from "./vmap.js";
 import type { Args, Tangent } from "./types.js";
 
+/** A batch axis per leaf, as a pytree prefix: an integer, null (not batched), or arrays / objects of them. */
 export type AxisSpec = number | null | undefined | readonly AxisSpec[] | { readonly [key: string]: AxisSpec };
 
+/** The options of vmap (JAX's names, camelCased). */
 export interface VmapOptions {
-  /** Batch axis of each argument: a number, null (not batched), or a pytree prefix of the arguments. */
+  /**
+   * Batch axis of each argument: an integer, null (not batched), or an array with one
+   * entry per positional argument, each a pytree prefix of that argument. Default 0.
+   */
   inAxes?: AxisSpec;
-  /** Where the batch axis goes in each output (null: the output must not be batched). */
+  /** Where the batch axis goes in each output (null: the output must not be batched). Default 0. */
   outAxes?: AxisSpec;
+  /** JAX's name for the mapped axis, used by collectives; cotangent has no collectives, so it has no effect. */
+  axisName?: string | null;
   /** The batch size, needed when no argument is batched. */
-  axisSize?: number;
+  axisSize?: number | null;
+  /** JAX's sharding hint for the mapped axis; cotangent runs on one device, so it has no effect. */
+  spmdAxisName?: string | readonly string[] | null;
 }
+
+/** The optional arguments of vmap: `(inAxes, outAxes, axisName, axisSize, spmdAxisName)` or a trailing object. */
+export type VmapArgs = OptArgs<
+  [
+    inAxes?: AxisSpec,
+    outAxes?: AxisSpec,
+    axisName?: string | null,
+    axisSize?: number | null,
+    spmdAxisName?: string | readonly string[] | null,
+  ],
+  VmapOptions
+>;
+
+/** A pytree prefix of axes: integers or null at the leaves (undefined counts as null), arrays and plain objects inside. */
+function isAxisTree(v: unknown, depth = 0): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === "number") return Number.isInteger(v);
+  if (depth > 64) return false;
+  if (Array.isArray(v)) return v.every((x) => isAxisTree(x, depth + 1));
+  if (isPlainObject(v)) return Object.values(v).every((x) => isAxisTree(x, depth + 1));
+  return false;
+}
+
+const vmapOptions = defineOptions(
+  "vmap",
+  {
+    // JAX: in_axes is an int, None, or a tuple with one entry per positional argument.
+    inAxes: check<AxisSpec>(
+      "an integer, null, or an array with one entry per positional argument (integers, null, or pytrees of them)",
+      (v) => v === null || (typeof v === "number" && Number.isInteger(v)) || (Array.isArray(v) && isAxisTree(v)),
+    ),
+    outAxes: check<AxisSpec>("an integer, null, or a pytree of them (a prefix of the output)", (v) => isAxisTree(v)),
+    axisName: orNull(is.string),
+    axisSize: orNull(is.nonNegativeInt),
+    spmdAxisName: orNull(
+      check<string | readonly string[]>(
+        "a string or an array of strings",
+        (v) => typeof v === "string" || (Array.isArray(v) && v.every((s) => typeof s === "string")),
+      ),
+    ),
+  },
+  ["inAxes", "outAxes", "axisName", "axisSize", "spmdAxisName"],
+);
 
 const isAxisLeaf = (x: unknown): boolean => x === null || x === undefined || typeof x === "number";
 
@@ -50,14 +103,14 @@ function inDims(inAxes: AxisSpec, args: unknown[], leaves: unknown[]): BatchDim[
   });
 }
 
-function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given?: number): number {
+function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given: number | null | undefined): number {
   const sizes = new Map<number, string>();
   dims.forEach((d, i) => {
     if (d === null) return;
     const n = leaves[i].aval.shape[d];
     if (!sizes.has(n)) sizes.set(n, `axis ${d} of argument leaf ${i} of type ${leaves[i].aval.str()}`);
   });
-  if (given !== undefined) sizes.set(given, sizes.get(given) ?? "axisSize");
+  if (given !== undefined && given !== null) sizes.set(given, sizes.get(given) ?? "axisSize");
   if (sizes.size === 0) {
     throw new TransformError(
       `[vmap] vmap must have at least one non-null value in inAxes: got no batched argument. Pass axisSize to batch a function of no batched inputs.`,
@@ -71,17 +124,20 @@ function axisSizeOf(dims: BatchDim[], leaves: NdArray[], given?: number): number
 }
 
 /**
- * `jax.vmap(f, in_axes, out_axes)`.
+ * `jax.vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None)`.
+ * Options positionally in JAX's order (`vmap(f, [0, null])`) or in a trailing object.
  * @example
- * vmap((x, y) => np.dot(x, y), { inAxes: [0, null] })(batchOfVectors, w);
+ * vmap((x: Array, y: Array) => np.dot(x, y), [0, null])(batchOfVectors, w);
+ * vmap((x: Array, y: Array) => np.dot(x, y), { inAxes: [0, null], outAxes: 0 })(batchOfVectors, w);
  */
 export function vmap<A extends unknown[], R>(
   f: (...args: A) => R,
-  options: VmapOptions = {},
+  ...options: VmapArgs
 ): (...args: Args<A>) => Tangent<R> {
   checkCallable("vmap", f);
-  const inAxes = options.inAxes === undefined ? 0 : options.inAxes;
-  const outAxes = options.outAxes === undefined ? 0 : options.outAxes;
+  const o = vmapOptions.parse(options);
+  const inAxes = o.inAxes === undefined ? 0 : o.inAxes;
+  const outAxes = o.outAxes === undefined ? 0 : o.outAxes;
   return ((...args: unknown[]) => {
     const [rawLeaves, argTree] = flatten(args);
     const asArrays = rawLeaves.map((l) =>
@@ -90,10 +146,10 @@ export function vmap<A extends unknown[], R>(
     const dims0 = inDims(inAxes, args, asArrays);
     // Unbatched leaves may be anything (functions, strings); batched ones must be arrays.
     const leaves = asArrays.map((l, i) => (dims0[i] === null ? l : leafToArray(l, "vmap", `argument leaf ${i}`)));
-    const size = axisSizeOf(dims0, leaves as NdArray[], options.axisSize);
+    const size = axisSizeOf(dims0, leaves as NdArray[], o.axisSize);
     let outTree: TreeDef | null = null;
     const flatF = (xs: NdArray[]): NdArray[] => {
-      const out = (f as unknown as (...a: unknown[]) => unknown)(...(unflatten(argTree, xs) as unknown[]));
+      const out = callUser("vmap", f, unflatten(argTree, xs) as unknown[]);
       const [ls, def] = flatten(out);
       outTree = def;
       return ls.map((l, i) => leafToArray(l, "vmap", `output leaf ${i}`));

@@ -23,6 +23,11 @@ export interface OptionTableEntry {
   call: (...optional: unknown[]) => unknown;
   /** Calls in both forms that must agree. Keys of keyword-only options appear only in `object`. */
   cases: OptionCase[];
+  /**
+   * Its trailing arguments may be data (tree.map's extra trees): a trailing object with an
+   * unknown key is data, not options, so the unknown-key check does not apply.
+   */
+  trailingData?: boolean;
   /** Keyword-only options: tried only in object form. [object, expected-value-check?] */
   keywordOnly?: Record<string, unknown>[];
 }

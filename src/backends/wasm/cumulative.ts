@@ -7,6 +7,7 @@
  * axes the running values of a whole row of inner elements live in a float64
  * scratch row, updated four floats at a time (two f64x2 halves) for float32.
  */
+import { growMemory } from "./memory.js";
 import { Body, buildModule, F64, I32, type FunctionDef, type ValType } from "./encoder.js";
 
 export type CumulativeOp = "cumsum" | "cumprod" | "cummax" | "cummin";
@@ -237,9 +238,8 @@ export function wasmCumulative(
   const size = src.length;
   const bytes = (size * 4 + 15) & -16;
   const need = 2 * bytes + inner * 8 + 16;
-  if (need > 0x7fff0000) return false;
-  const have = inst.memory.buffer.byteLength;
-  if (have < need) inst.memory.grow(Math.ceil((need - have) / 65536));
+  // Too large for the memory (or refused by the system): the cpu kernel runs instead.
+  if (!growMemory(inst.memory, need, 65536)) return false;
   const t: ElemType = src instanceof Float32Array ? "f32" : "i32";
   const view = t === "f32" ? new Float32Array(inst.memory.buffer) : new Int32Array(inst.memory.buffer);
   view.set(src, 0);

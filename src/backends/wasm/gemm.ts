@@ -11,8 +11,10 @@
  * in an order fixed by k alone, so results do not depend on the number of
  * threads, on which thread took which tile, nor on other calls.
  */
-import { F32_GEMM, F64_GEMM, MAX_PAGES, type GemmShape } from "./gemm-kernel.js";
-import { getPool, type Pool } from "./threads.js";
+import { F32_GEMM, F64_GEMM, type GemmShape } from "./gemm-kernel.js";
+import { fitsMemory, growMemory } from "./memory.js";
+import { CotangentError } from "../../core/errors.js";
+import { getPool, WorkerLostError, type Pool } from "./threads.js";
 
 export const gemmTuning = {
   /** Below this many multiply-adds a product runs on the calling thread alone (the hand-off costs more). */
@@ -23,6 +25,8 @@ export const gemmTuning = {
   tilesPerPart: 8,
   /** Fewest panels (of NR columns: 8 floats, 4 doubles) in a tile. */
   minTilePanels: 2,
+  /** @internal Products split because they did not fit the wasm memory (counted, for tests). */
+  splits: 0,
 };
 
 /** Memory above which a batch is multiplied in several calls. */
@@ -33,11 +37,6 @@ export function wasmGemmAvailable(): boolean {
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
-
-function ensureBytes(inst: Pool, bytes: number): void {
-  const have = inst.memory.buffer.byteLength;
-  if (have < bytes) inst.memory.grow(Math.ceil((bytes - have) / 65536));
-}
 
 /** The pool's memory as elements of `size` bytes. */
 const elements = (inst: Pool, size: 4 | 8) =>
@@ -145,15 +144,17 @@ function gemm(
   const bBase = aBase + line((aHi - aLo) * size);
   const cBase = bBase + line((bHi - bLo) * size);
   const bytes = cBase + batch * mp * np * size;
-  if (batch > 1 && bytes > BATCH_BYTES) {
+  if (batch > 1 && (bytes > BATCH_BYTES || !fitsMemory(bytes))) {
     const half = batch >> 1;
     const shift = (v: MatrixView) => ({ ...v, offset: v.offset + half * (v.batchStride ?? 0) });
     gemm(shape, a, b, m, k, n, out, outOffset, half);
     gemm(shape, shift(a), shift(b), m, k, n, out, outOffset + half * m * n, batch - half);
     return;
   }
-  if (bytes > MAX_PAGES * 65536) throw new RangeError(`matrix product too large for wasm memory (${bytes} bytes)`);
-  ensureBytes(pool, bytes);
+  if (!growMemory(pool.memory, bytes)) {
+    gemmTuning.splits++;
+    return gemmInBlocks(shape, a, b, m, k, n, out, outOffset);
+  }
   let mem = elements(pool, size);
   mem.set(a.data.subarray(aLo, aHi), aBase / size);
   mem.set(b.data.subarray(bLo, bHi), bBase / size);
@@ -179,7 +180,14 @@ function gemm(
     64 + part * (aScratch + bScratch) + aScratch,
     size === 8 ? 1 : 0,
   ];
-  pool.run(Array.from({ length: parts }, (_, part) => args(part)));
+  try {
+    pool.run(Array.from({ length: parts }, (_, part) => args(part)));
+  } catch (e) {
+    // A worker died in the middle of its tiles: every tile is computed again here.
+    if (!(e instanceof WorkerLostError)) throw e;
+    new Int32Array(pool.memory.buffer, COUNTER, 1)[0] = 0;
+    pool.run([args(0)]);
+  }
   mem = elements(pool, size);
   const c = cBase / size;
   if (np === n && mp === m) out.set(mem.subarray(c, c + batch * m * n), outOffset);
@@ -194,6 +202,52 @@ function gemm(
         if (n < 32) for (let j = 0; j < n; j++) out[to + j] = mem[from + j];
         else out.set(mem.subarray(from, from + n), to);
       }
+}
+
+/**
+ * One product (batch 1) too large for the wasm memory at once, as two smaller
+ * ones: halving whichever of m, n and k frees the most memory. Halves of m
+ * write their own rows of C; halves of n are written through a temporary and
+ * copied into their columns; halves of k are added (each element is still
+ * summed in an order fixed by k alone).
+ */
+function gemmInBlocks(
+  shape: GemmShape,
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  k: number,
+  n: number,
+  out: Float32Array | Float64Array,
+  outOffset: number,
+): void {
+  const gain = { m: m > 1 ? m * (k + n) : -1, n: n > 1 ? n * (k + m) : -1, k: k > 1 ? k * (m + n) : -1 };
+  if (gain.m < 0 && gain.n < 0 && gain.k < 0) {
+    throw new CotangentError(`[matmul] the wasm memory limit is below the few kilobytes one product needs.`);
+  }
+  const temp = (size: number) => (out instanceof Float64Array ? new Float64Array(size) : new Float32Array(size));
+  if (gain.m >= gain.n && gain.m >= gain.k) {
+    const h = m >> 1;
+    gemm(shape, a, b, h, k, n, out, outOffset, 1);
+    gemm(shape, { ...a, offset: a.offset + h * a.rowStride }, b, m - h, k, n, out, outOffset + h * n, 1);
+  } else if (gain.n >= gain.k) {
+    const h = n >> 1;
+    for (const [j0, w] of [
+      [0, h],
+      [h, n - h],
+    ]) {
+      const c = temp(m * w);
+      gemm(shape, a, { ...b, offset: b.offset + j0 * b.colStride }, m, k, w, c, 0, 1);
+      for (let i = 0; i < m; i++) out.set(c.subarray(i * w, i * w + w), outOffset + i * n + j0);
+    }
+  } else {
+    const h = k >> 1;
+    gemm(shape, a, b, m, h, n, out, outOffset, 1);
+    const c = temp(m * n);
+    const a2 = { ...a, offset: a.offset + h * a.colStride };
+    gemm(shape, a2, { ...b, offset: b.offset + h * b.rowStride }, m, k - h, n, c, 0, 1);
+    for (let i = 0; i < m * n; i++) out[outOffset + i] += c[i];
+  }
 }
 
 /** Where the driver's shared tile counter is (bytes). */

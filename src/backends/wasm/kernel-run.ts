@@ -7,7 +7,8 @@
  */
 import { buildModule, I32, type ValType } from "./encoder.js";
 import { MAX_PAGES } from "./gemm-kernel.js";
-import { getPool, type Pool } from "./threads.js";
+import { growMemory } from "./memory.js";
+import { getPool, WorkerLostError, type Pool } from "./threads.js";
 import { kernelBody, stagesOf, type Staging } from "./kernel-codegen.js";
 import { kernelKey, needsRows, perRow, valueTypes, type Kernel, type KernelType } from "../../kernel/ir.js";
 
@@ -71,25 +72,54 @@ export function iterationSpace(k: Kernel, rows: number, cols: number): { rows: n
  * Runs kernel `k` over the [rows, cols] matrix. `outputs` receives one array per
  * kernel output: stored values (rows·cols), sums or maxima over everything
  * (length 1), over rows (length cols) or over columns (length rows). Returns false if the kernel asked to
- * be re-run operation by operation (sin/cos of huge arguments); the outputs are
- * then unspecified.
+ * be re-run operation by operation (sin/cos of huge arguments), or if even one
+ * row does not fit the wasm memory; the outputs are then unspecified and the
+ * caller computes them otherwise (the cpu kernels).
+ *
+ * When the buffers do not fit the memory at once (see memory.ts), the rows are
+ * run in blocks, each copied in and out in turn; sums and maxima are carried
+ * from block to block in the same order, so the result is the same bits as one run.
  */
 export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[], rows: number, cols: number): boolean {
   const pool = getPool();
   if (pool === null) return false;
   const space = iterationSpace(k, rows, cols);
+  if (space.n === 0) return false;
   const staging = stagesOf(k, space.cols);
   const id = kernelId(pool, k, unrollFor(k, space.cols), staging);
-  const parts = threadsFor(pool, k, space.n, space.rows);
+  // The largest block of rows whose layout fits (all rows, when they fit).
+  let block = space.rows;
+  while (!growMemory(pool.memory, layoutOf(pool, k, staging, space, 0, block).end)) {
+    if (block === 1) return false;
+    block = Math.ceil(block / 2);
+  }
+  if (block < space.rows) largeKernelRuns.inBlocks++;
+  const carry = new Carry(k, space);
+  for (let r0 = 0; r0 < space.rows; r0 += block) {
+    const r1 = Math.min(space.rows, r0 + block);
+    if (!runBlock(pool, id, k, staging, space, r0, r1, inputs, outputs, carry)) return false;
+  }
+  carry.finish(outputs);
+  return true;
+}
 
-  // Layout: every buffer 16-byte aligned, padded to whole vectors.
-  const inputBytes = k.inputs.map((inp, i) => {
-    const len = inp.kind === "full" ? space.n : inp.kind === "row" ? space.cols : inp.kind === "col" ? space.rows : 1;
-    return align16(pad16(len) * bytesOf(k.inputs[i].type));
+/** @internal How many kernels ran in blocks of rows because they did not fit the memory (tests check the path). */
+export const largeKernelRuns = { inBlocks: 0 };
+
+type Space = ReturnType<typeof iterationSpace>;
+
+/** Where the block of `rows` rows from row `r0` puts its buffers in the memory (bytes), and how many threads it takes. */
+function layoutOf(pool: Pool, k: Kernel, staging: Staging, space: Space, r0: number, rows: number) {
+  const n = Math.min(space.n - r0 * space.cols, rows * space.cols);
+  const parts = threadsFor(pool, k, n, rows);
+  // Every buffer 16-byte aligned, padded to whole vectors.
+  const inputBytes = k.inputs.map((inp) => {
+    const len = inp.kind === "full" ? n : inp.kind === "row" ? space.cols : inp.kind === "col" ? rows : 1;
+    return align16(pad16(len) * bytesOf(inp.type));
   });
   const outputBytes = k.outputs.map((o) => {
-    if (o.kind === "store") return align16(pad16(space.n) * 4);
-    if (perRow(o)) return space.rows * (o.reducer === "sum" ? 32 : 16);
+    if (o.kind === "store") return align16(pad16(n) * 4);
+    if (perRow(o)) return rows * (o.reducer === "sum" ? 32 : 16);
     return align16(space.cols * (o.reducer === "sum" ? 8 : 4));
   });
   const offsets: number[] = [];
@@ -101,32 +131,83 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
   // Then every thread's scratch rows for the values that cross stages.
   const scratch = end;
   end += parts * staging.crossing.length * pad16(space.cols) * 4;
-  const have = pool.memory.buffer.byteLength;
-  if (have < end) pool.memory.grow(Math.ceil((end - have) / 65536));
+  return { n, parts, inputBytes, offsets, scratch, end };
+}
+
+/** What reductions carry from one block of rows to the next, in the order of one run. */
+class Carry {
+  /** Per output: the running sum or maximum over everything, or over rows (per column; sums in float64). */
+  readonly all: number[];
+  readonly overRows: (Float64Array | Float32Array | null)[];
+  constructor(k: Kernel, space: Space) {
+    this.all = k.outputs.map((o) => (o.kind === "reduce" && o.reducer === "max" ? -Infinity : 0));
+    this.overRows = k.outputs.map((o) =>
+      o.kind === "reduce" && o.over === "rows"
+        ? o.reducer === "sum"
+          ? new Float64Array(space.cols)
+          : new Float32Array(space.cols).fill(-Infinity)
+        : null,
+    );
+  }
+  finish(outputs: KernelData[]): void {
+    this.overRows.forEach((acc, j) => {
+      if (acc !== null) outputs[j].set(acc);
+    });
+  }
+}
+
+/** Runs rows [r0, r1): copies their inputs in, runs every thread, copies their outputs out. */
+function runBlock(
+  pool: Pool,
+  id: number,
+  k: Kernel,
+  staging: Staging,
+  space: Space,
+  r0: number,
+  r1: number,
+  inputs: KernelData[],
+  outputs: KernelData[],
+  carry: Carry,
+): boolean {
+  const rows = r1 - r0;
+  const { n, parts, inputBytes, offsets, scratch } = layoutOf(pool, k, staging, space, r0, rows);
+  const first = r0 * space.cols; // the block's first element
   const buffer = pool.memory.buffer;
   const f32 = new Float32Array(buffer);
   const u8 = new Uint8Array(buffer);
 
   inputs.forEach((x, i) => {
-    const view = k.inputs[i].type === "bool" ? u8 : f32;
-    const at = offsets[i] / bytesOf(k.inputs[i].type);
-    view.set(x, at);
-    view.fill(0, at + x.length, at + inputBytes[i] / bytesOf(k.inputs[i].type));
+    const inp = k.inputs[i];
+    const part = inp.kind === "full" ? x.subarray(first, first + n) : inp.kind === "col" ? x.subarray(r0, r1) : x;
+    const view = inp.type === "bool" ? u8 : f32;
+    const at = offsets[i] / bytesOf(inp.type);
+    view.set(part, at);
+    view.fill(0, at + part.length, at + inputBytes[i] / bytesOf(inp.type));
   });
-  k.outputs.forEach((o, j) => {
-    if (o.kind === "reduce" && o.over === "rows") {
+  const launch = (threads: number): boolean => {
+    k.outputs.forEach((o, j) => {
+      const acc = carry.overRows[j];
+      if (acc === null) return;
       const at = offsets[k.inputs.length + j];
-      if (o.reducer === "sum") new Float64Array(buffer, at, space.cols).fill(0);
-      else f32.fill(-Infinity, at / 4, at / 4 + space.cols);
-    }
-  });
-
-  new Int32Array(buffer, 0, 2).fill(0); // the row counter and the thread counter
-  // Rows taken at a time: about eight grabs per thread, so that a thread slowed by other work takes fewer.
-  const chunk = Math.max(1, Math.floor(space.rows / (8 * parts)));
-  const args = [...offsets, 0, space.rows, space.cols, space.n, chunk, scratch];
-  const argLists = Array.from({ length: parts }, () => args);
-  if (pool.runKernel(id, argLists).some((flag) => flag !== 0)) return false;
+      if (acc instanceof Float64Array) new Float64Array(buffer, at, space.cols).set(acc);
+      else f32.set(acc, at / 4);
+    });
+    new Int32Array(buffer, 0, 2).fill(0); // the row counter and the thread counter
+    // Rows taken at a time: about eight grabs per thread, so that a thread slowed by other work takes fewer.
+    const chunk = Math.max(1, Math.floor(rows / (8 * threads)));
+    const args = [...offsets, 0, rows, space.cols, n, chunk, scratch];
+    const argLists = Array.from({ length: threads }, () => args);
+    return pool.runKernel(id, argLists).every((flag) => flag === 0);
+  };
+  let ok: boolean;
+  try {
+    ok = launch(parts);
+  } catch (e) {
+    // A worker died in the middle: which rows it did is unknown, so all of them run again here.
+    if (!(e instanceof WorkerLostError)) throw e;
+    ok = launch(1);
+  }
+  if (!ok) return false;
 
   const types = valueTypes(k);
   k.outputs.forEach((o, j) => {
@@ -135,12 +216,12 @@ export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[]
     if (o.kind === "store") {
       const t = types[o.value];
       const from = at / bytesOf(t);
-      out.set((t === "bool" ? u8 : f32).subarray(from, from + out.length));
-    } else if (o.over === "all") out[0] = combinePartials(buffer, at, 0, space.rows, o.reducer);
+      out.set((t === "bool" ? u8 : f32).subarray(from, from + n), first);
+    } else if (o.over === "all") carry.all[j] = out[0] = combinePartials(buffer, at, 0, rows, o.reducer, carry.all[j]);
     else if (o.over === "cols")
-      for (let r = 0; r < space.rows; r++) out[r] = combinePartials(buffer, at, r, r + 1, o.reducer);
-    else if (o.reducer === "sum") (out as Float32Array).set(new Float64Array(buffer, at, space.cols));
-    else out.set(f32.subarray(at / 4, at / 4 + space.cols));
+      for (let r = 0; r < rows; r++) out[r0 + r] = combinePartials(buffer, at, r, r + 1, o.reducer);
+    else if (o.reducer === "sum") carry.overRows[j]!.set(new Float64Array(buffer, at, space.cols));
+    else carry.overRows[j]!.set(f32.subarray(at / 4, at / 4 + space.cols));
   });
   return true;
 }
@@ -153,15 +234,23 @@ function threadsFor(pool: Pool, k: Kernel, n: number, rows: number): number {
 }
 
 /** The per-row partial results of rows [r0, r1), combined in row order. */
-function combinePartials(buffer: ArrayBufferLike, at: number, r0: number, r1: number, reducer: "sum" | "max"): number {
+function combinePartials(
+  buffer: ArrayBufferLike,
+  at: number,
+  r0: number,
+  r1: number,
+  reducer: "sum" | "max",
+  init = reducer === "sum" ? 0 : -Infinity,
+): number {
   if (reducer === "sum") {
     const p = new Float64Array(buffer, at, r1 * 4);
-    let s = 0;
+    let s = init;
     for (let r = r0; r < r1; r++) s += p[4 * r] + p[4 * r + 1] + (p[4 * r + 2] + p[4 * r + 3]);
     return s;
   }
   const p = new Float32Array(buffer, at, r1 * 4).subarray(r0 * 4);
-  let m = -Infinity;
+  let m = init;
+  if (Number.isNaN(m)) return NaN;
   for (let i = 0; i < p.length; i++) {
     if (Number.isNaN(p[i])) return NaN;
     if (p[i] > m) m = p[i];

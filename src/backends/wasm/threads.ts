@@ -10,6 +10,25 @@
  * is not cross-origin isolated), everything runs on the calling thread.
  */
 import { gemmModuleBytes, MAX_PAGES, type GemmFn } from "./gemm-kernel.js";
+import { CotangentError } from "../../core/errors.js";
+
+/**
+ * How the calling thread copes with a worker that died or stopped answering.
+ * A worker that exits (Node's 'exit'/'error' events, a Web Worker's 'error') is
+ * never given work again and is restarted in the background (at most
+ * `respawns` times per slot). Events only arrive between calls, so waiting has
+ * a clock as a last resort: work a worker has not taken after `takeBackMs` is
+ * taken back and run on the calling thread (after `strikes` such calls in a
+ * row the worker is retired and replaced); a worker still running a job
+ * `lostAfterMs` after the calling thread finished its own share is declared
+ * lost, and the kernel is run again on the calling thread alone.
+ */
+export const threadTuning = { takeBackMs: 100, strikes: 3, lostAfterMs: 30_000, respawns: 3 };
+
+/** @internal A worker died or hung in the middle of a job: its share is unknown, the caller runs the job again alone. */
+export class WorkerLostError extends CotangentError {}
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
 export interface Pool {
   memory: WebAssembly.Memory;
@@ -37,6 +56,11 @@ export interface Pool {
   register(bytes: Uint8Array<ArrayBuffer>): number;
   /** Runs kernel `id` once per argument list (the first here, the others on workers); returns each result. */
   runKernel(id: number, argLists: number[][]): number[];
+  /**
+   * @internal For tests: terminates worker `i` as a crash would (no notice to the pool);
+   * resolves when it has exited.
+   */
+  killWorker?(i: number): Promise<void>;
   /**
    * For tests: what the last `run` or `runKernel` did on each thread; `[0]` is the
    * calling thread, `[i]` worker i-1, which is undefined where that worker ran nothing.
@@ -114,13 +138,22 @@ export function singleThread(): Pool {
   };
 }
 
-/** How the calling thread waits for worker `slot`'s state word at `ctl[base]` to leave POSTED/running. */
-export type Waiter = (ctl: Int32Array, base: number) => number;
+/**
+ * How the calling thread waits for worker `slot`'s state word at `ctl[base]` to
+ * become done or failed: at most `timeoutMs` (then it returns the state as it is).
+ */
+export type Waiter = (ctl: Int32Array, base: number, timeoutMs?: number) => number;
 
 /** Blocks with `Atomics.wait` (Node, browser workers). */
-export const blockingWait: Waiter = (ctl, base) => {
+export const blockingWait: Waiter = (ctl, base, timeoutMs = Infinity) => {
+  const end = now() + timeoutMs;
   let s = Atomics.load(ctl, base);
-  for (; s !== DONE && s !== FAILED; s = Atomics.load(ctl, base)) Atomics.wait(ctl, base, s);
+  while (s !== DONE && s !== FAILED) {
+    const left = end - now();
+    if (left <= 0) break;
+    Atomics.wait(ctl, base, s, left === Infinity ? undefined : left);
+    s = Atomics.load(ctl, base);
+  }
   return s;
 };
 
@@ -129,9 +162,12 @@ export const blockingWait: Waiter = (ctl, base) => {
  * wait is short: the calling thread has done its own share first, and work is
  * only ever posted to a worker that is running and has the kernel.
  */
-export const pollingWait: Waiter = (ctl, base) => {
+export const pollingWait: Waiter = (ctl, base, timeoutMs = Infinity) => {
+  const end = timeoutMs === Infinity ? Infinity : now() + timeoutMs;
   let s = Atomics.load(ctl, base);
-  while (s !== DONE && s !== FAILED) s = Atomics.load(ctl, base);
+  for (let spins = 0; s !== DONE && s !== FAILED; s = Atomics.load(ctl, base)) {
+    if ((++spins & 1023) === 0 && now() > end) break;
+  }
   return s;
 };
 
@@ -150,9 +186,17 @@ export function canBlock(): boolean {
  * The calling side of a pool: posts argument lists to the workers' slots, runs
  * its own (and those of workers that cannot take them), then waits for the rest.
  * `ready(i, id)`: whether worker i is running and can run kernel `id` (-1: gemm).
+ * `retire(i)`: worker i stopped answering; stop using it (and replace it if possible).
  */
-function dispatcher(ctl: Int32Array, ready: (i: number, id: number) => boolean, wait: Waiter) {
+function dispatcher(
+  ctl: Int32Array,
+  ready: (i: number, id: number) => boolean,
+  wait: Waiter,
+  retire: (i: number) => void,
+) {
   const last = { kernel: -1, results: [] as (number | undefined)[] };
+  /** Per worker: calls in a row whose work it did not take. */
+  const strikes: number[] = [];
   /**
    * Runs kernel `id` (-1: gemm) once per argument list, the first here (with `here`), the
    * others on workers. With `callOff`, a list that no worker has started by the time this
@@ -173,26 +217,52 @@ function dispatcher(ctl: Int32Array, ready: (i: number, id: number) => boolean, 
       posted.push([base, i + 1]);
     });
     let error: unknown = null;
-    try {
-      for (const k of local) results[k] = here(argLists[k]);
-    } catch (e) {
-      error = e; // the workers are still joined: their slots must be idle for the next call
-    }
+    const runHere = (k: number) => {
+      try {
+        results[k] = here(argLists[k]);
+      } catch (e) {
+        error ??= e; // the workers are still joined: their slots must be idle for the next call
+      }
+    };
+    for (const k of local) runHere(k);
     let failed = false;
+    let lost = false;
     const byThread: (number | undefined)[] = [0];
     for (const k of local) byThread[0]! += Math.max(results[k], 0);
     for (const [base, k] of posted) {
+      const slot = base / SLOT;
       if (callOff && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) continue;
-      const s = wait(ctl, base);
+      let s = wait(ctl, base, threadTuning.takeBackMs);
+      if (s === POSTED && Atomics.compareExchange(ctl, base, POSTED, IDLE) === POSTED) {
+        // Not taken: the worker is dead or stalled. Its list runs here.
+        if ((strikes[slot] = (strikes[slot] ?? 0) + 1) >= threadTuning.strikes) retire(slot);
+        runHere(k);
+        byThread[0]! += Math.max(results[k], 0);
+        continue;
+      }
+      const since = now();
+      while (s !== DONE && s !== FAILED && now() - since < threadTuning.lostAfterMs) s = wait(ctl, base, 100);
+      if (s !== DONE && s !== FAILED) {
+        // Taken and never finished: the worker died in the middle of the job.
+        lost = true;
+        retire(slot);
+        continue;
+      }
+      strikes[slot] = 0;
       failed ||= s === FAILED;
       results[k] = ctl[base + 3];
-      byThread[base / SLOT + 1] = results[k];
+      byThread[slot + 1] = results[k];
       Atomics.store(ctl, base, IDLE);
     }
     last.kernel = id;
     last.results = byThread;
     if (error !== null) throw error;
-    if (failed) throw new Error("a wasm kernel failed on a worker thread");
+    if (lost) {
+      throw new WorkerLostError(
+        `[wasm] a worker thread stopped in the middle of a kernel: got no answer in ${threadTuning.lostAfterMs} ms, expected its share of the work. The kernel is run again on the calling thread.`,
+      );
+    }
+    if (failed) throw new CotangentError("[wasm] a kernel failed on a worker thread (a WebAssembly trap).");
     return results;
   }
   return { dispatch, last };
@@ -204,27 +274,50 @@ function nodeThreaded(count: number): Pool {
   const module = new WebAssembly.Module(gemmModuleBytes(true));
   const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm as GemmFn;
   const kernels: KernelFn[] = [];
+  const modules: WebAssembly.Module[] = [];
   const control = new SharedArrayBuffer(4 * SLOT * count);
   const ctl = new Int32Array(control);
   const url = new URL("./gemm-worker.js", import.meta.url);
-  const ports: import("node:worker_threads").MessagePort[] = [];
-  for (let slot = 0; slot < count; slot++) {
+  interface Slot {
+    worker: import("node:worker_threads").Worker;
+    port: import("node:worker_threads").MessagePort;
+    alive: boolean;
+  }
+  const slots: Slot[] = [];
+  const respawned = new Array<number>(count).fill(0);
+  /** Starts the worker of `slot` (again): it fetches the kernel modules from its port as it needs them. */
+  function start(slot: number): void {
+    Atomics.store(ctl, slot * SLOT + 1, 0); // not ready until it says so
+    Atomics.store(ctl, slot * SLOT, IDLE);
     const { port1, port2 } = new MessageChannel();
-    ports.push(port1);
     port1.unref();
     const worker = new Worker(url, {
       workerData: { module, memory, control, slot, slotSize: SLOT, port: port2 },
       transferList: [port2],
     });
     worker.unref(); // idle workers never keep the process alive
-    // A worker that cannot start (e.g. its file missing from a bundle) never says it is ready,
-    // and its share of the work runs on the calling thread.
+    const s: Slot = { worker, port: port1, alive: true };
+    slots[slot] = s;
+    modules.forEach((m, id) => port1.postMessage({ id, module: m }));
+    // A worker that cannot start (e.g. its file missing from a bundle) or that dies: 'error', then 'exit'.
     worker.on("error", () => {});
+    worker.on("exit", () => {
+      if (slots[slot] === s && s.alive) retire(slot);
+    });
   }
+  /** Stops using the worker of `slot`, and starts a new one there (a few times at most). */
+  function retire(slot: number): void {
+    const s = slots[slot];
+    if (!s.alive) return;
+    s.alive = false;
+    void s.worker.terminate();
+    s.port.close();
+    if (respawned[slot]++ < threadTuning.respawns) start(slot);
+  }
+  for (let slot = 0; slot < count; slot++) start(slot);
   // Workers start in the background: until one says it is ready, its share runs here.
-  // A Node worker fetches a kernel module it lacks from its port itself (receiveMessageOnPort).
-  const ready = (i: number) => i < count && Atomics.load(ctl, i * SLOT + 1) === 1;
-  const { dispatch, last } = dispatcher(ctl, ready, blockingWait);
+  const ready = (i: number) => i < count && slots[i].alive && Atomics.load(ctl, i * SLOT + 1) === 1;
+  const { dispatch, last } = dispatcher(ctl, ready, blockingWait, retire);
   return {
     memory,
     gemm,
@@ -233,11 +326,15 @@ function nodeThreaded(count: number): Pool {
     register(bytes) {
       const module = new WebAssembly.Module(bytes);
       const id = kernels.push(new WebAssembly.Instance(module, { env: { memory } }).exports.run as KernelFn) - 1;
-      for (const port of ports) port.postMessage({ id, module });
+      modules.push(module);
+      for (const s of slots) if (s.alive) s.port.postMessage({ id, module });
       return id;
     },
     runKernel: (id, argLists) => dispatch(id, argLists, (args) => kernels[id](...args), false),
     last,
+    async killWorker(i) {
+      await slots[i].worker.terminate();
+    },
   };
 }
 
@@ -266,13 +363,15 @@ export function webThreaded(count: number, spawn: () => WorkerLike, wait: Waiter
   // [kernels registered, then each worker's count of kernels instantiated]
   const counts = new Int32Array(new SharedArrayBuffer(4 * (count + 1)));
   const workers: WorkerLike[] = [];
+  const alive = new Array<boolean>(count).fill(true);
   try {
     for (let slot = 0; slot < count; slot++) {
       const worker = spawn();
       workers.push(worker);
       // A worker that cannot start (its file missing from a bundle, a Content-Security-Policy)
-      // never says it is ready, and its share of the work runs on the calling thread.
-      worker.addEventListener("error", () => {});
+      // never says it is ready, and one that fails later is not used again: their share of the
+      // work runs on the calling thread.
+      worker.addEventListener("error", () => void (alive[slot] = false));
       worker.postMessage({ module, memory, control, counts, slot, slotSize: SLOT });
     }
   } catch (e) {
@@ -280,8 +379,13 @@ export function webThreaded(count: number, spawn: () => WorkerLike, wait: Waiter
     throw e;
   }
   const ready = (i: number, id: number) =>
-    i < count && Atomics.load(ctl, i * SLOT + 1) === 1 && (id < 0 || Atomics.load(counts, i + 1) > id);
-  const { dispatch, last } = dispatcher(ctl, ready, wait);
+    i < count && alive[i] && Atomics.load(ctl, i * SLOT + 1) === 1 && (id < 0 || Atomics.load(counts, i + 1) > id);
+  const retire = (i: number) => {
+    if (!alive[i]) return;
+    alive[i] = false;
+    workers[i].terminate();
+  };
+  const { dispatch, last } = dispatcher(ctl, ready, wait, retire);
   let started = 0;
   let override: number | null = null;
   return {

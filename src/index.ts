@@ -42,6 +42,7 @@ export { printSavedResiduals, savedResiduals, type SavedResidual } from "./trans
 export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
 export { stopGradient } from "./lax/index.js";
 export { ArgumentTypeError } from "./numpy/convert.js";
+export { OptionError } from "./core/options.js";
 export { IndexError } from "./numpy/indexing.js";
 export * as numpy from "./numpy/index.js";
 export * as lax from "./lax/index.js";

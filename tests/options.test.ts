@@ -138,3 +138,30 @@ function lookup(name: string): unknown {
   }
   return undefined;
 }
+
+/** Exported for the library's own use, not for users: to leave the public namespace. */
+const NOT_USER_FUNCTIONS = ["nn.makeLogsumexp"];
+
+const NAMESPACES: [string, Record<string, unknown>][] = [
+  ["", cotangent.numpy as Record<string, unknown>],
+  ["linalg.", cotangent.numpy.linalg as Record<string, unknown>],
+  ["lax.", cotangent.lax as Record<string, unknown>],
+  ["nn.", cotangent.nn as Record<string, unknown>],
+  ["random.", cotangent.random as Record<string, unknown>],
+  ["scipy.special.", cotangent.scipy.special as Record<string, unknown>],
+  ["tree.", cotangent.tree as Record<string, unknown>],
+];
+
+describe("options: every exported function is accounted for", () => {
+  it.each(NAMESPACES)("namespace %s", (prefix, ns) => {
+    const covered = new Set<unknown>();
+    // Classes (IndexError, TreeDef) are constructed, not called with options.
+    for (const e of entries) covered.add(lookup(e.exportName ?? e.op));
+    for (const e of noOptions) covered.add(lookup(e.name));
+    const missing = Object.entries(ns)
+      .filter(([name, v]) => typeof v === "function" && !/^[A-Z]/.test(name) && !covered.has(v))
+      .filter(([name]) => !NOT_USER_FUNCTIONS.includes(prefix + name))
+      .map(([name]) => prefix + name);
+    expect(missing).toEqual([]);
+  });
+});

@@ -142,3 +142,14 @@ export const creationNoOptions: NoOptionsEntry[] = [
   { name: "uint32", args: [5] },
   { name: "bool_", args: [2] },
 ];
+
+/** `np.asArray`, the camelCase spelling of `np.asarray`: the same options, checked by the same parser. */
+export const asArrayEntries: OptionTableEntry[] = [
+  {
+    op: "asarray",
+    exportName: "asArray",
+    call: (...o) => (np.asArray as (...a: unknown[]) => unknown)([1, 2], ...o),
+    cases: [{ positional: ["int32", "K"], object: { dtype: "int32", order: "K" } }],
+    keywordOnly: [{ copy: true }],
+  },
+];

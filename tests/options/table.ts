@@ -19,6 +19,8 @@ export interface OptionCase {
 export interface OptionTableEntry {
   /** The name the function registers its options under (`defineOptions(name, ...)`). */
   op: string;
+  /** The export it tests, when its name differs from `op` (np.asArray checks under "asarray"). */
+  exportName?: string;
   /** Calls the function with its required arguments, then the optional ones given. */
   call: (...optional: unknown[]) => unknown;
   /** Calls in both forms that must agree. Keys of keyword-only options appear only in `object`. */

@@ -22,15 +22,7 @@ import {
 } from "../src/index.js";
 import { OptionError } from "../src/core/options.js";
 
-const vals = (x: NdArray): number[] => Array.from(x.dataSync() as ArrayLike<number>);
-const close = (x: NdArray, want: number[], tol = 1e-6) => {
-  const got = vals(x);
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    if (Number.isNaN(want[i]) || !Number.isFinite(want[i])) expect(g).toBe(want[i]);
-    else expect(Math.abs(g - want[i])).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
-  });
-};
+import { close, vals } from "./helpers/values.js";
 type AnyFn = (...a: unknown[]) => unknown;
 const N = np as unknown as Record<string, AnyFn> & { linalg: Record<string, AnyFn> };
 

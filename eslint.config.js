@@ -17,6 +17,52 @@ const unusedVarsOptions = {
   ignoreRestSiblings: true,
 };
 
+/**
+ * The layers of src/ (docs/architecture.md), lowest first. A file imports only
+ * its own folder and the folders of lower layers; among the libraries, each may
+ * use those listed before it. Each folder's block forbids every folder above it.
+ */
+const LAYERS = [
+  ["core"],
+  ["tree", "ir", "kernel"],
+  ["backends"],
+  ["interpreters"],
+  ["primitives"],
+  ["compile"],
+  ["transforms"],
+  ["control"],
+  ["numpy", "lax"],
+  ["nn", "random"],
+  ["scipy"],
+  ["optim"],
+];
+
+/** One block per folder: `no-restricted-imports` of its own layer's siblings and every higher layer. */
+const layerBlocks = LAYERS.flatMap((layer, rank) => {
+  const above = LAYERS.slice(rank + 1).flat();
+  return layer.map((folder) => {
+    const forbidden = [...above, ...layer.filter((f) => f !== folder)];
+    return {
+      files: TS_FILES.map((glob) => `src/${folder}/${glob}`),
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          {
+            patterns: [
+              {
+                group: forbidden.map((f) => `**/${f}/*`),
+                message: `src/${folder} may import only its own folder and lower layers (${
+                  rank === 0 ? "none" : LAYERS.slice(0, rank).flat().join(", ")
+                }): see docs/architecture.md.`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+});
+
 export default defineConfig([
   globalIgnores(["dist/", "docs/api/", "node_modules/", "coverage/"]),
 
@@ -65,4 +111,6 @@ export default defineConfig([
       "@typescript-eslint/no-explicit-any": "off",
     },
   },
+
+  ...layerBlocks,
 ]);

@@ -41,7 +41,7 @@ export {
 export { printSavedResiduals, savedResiduals, type SavedResidual } from "./transforms/saved-residuals.js";
 export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
 export { stopGradient } from "./lax/index.js";
-export { ArgumentTypeError } from "./numpy/convert.js";
+export { ArgumentTypeError } from "./primitives/as-array.js";
 export { OptionError } from "./core/options.js";
 export { IndexError } from "./numpy/indexing.js";
 export * as numpy from "./numpy/index.js";

@@ -19,7 +19,7 @@ import {
   vmap,
 } from "../src/index.js";
 import { OptionError } from "../src/core/options.js";
-import { allocating } from "../src/lax/creation.js";
+import { allocating } from "../src/primitives/constants.js";
 
 type ErrorClass = new (...args: never[]) => Error;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { config, grad, jit, jvp, makeJaxpr, numpy as np, valueAndGrad, vmap, type Array } from "../src/index.js";
 import { onCpu } from "./helpers/platform.js";
 import { evalJaxpr, Jaxpr } from "../src/ir/jaxpr.js";
-import { fuseKernels } from "../src/kernel/fusion.js";
+import { fuseKernels } from "../src/compile/fusion.js";
 import { getPool } from "../src/backends/wasm/threads.js";
 
 const w2 = (x: Array) => np.sum(np.multiply(np.log1p(np.exp(np.add(np.multiply(np.sin(x), x), 1))), 0.5));

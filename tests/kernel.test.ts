@@ -3,8 +3,8 @@ import { config, grad, jit, lax, makeJaxpr, nn, numpy as np, valueAndGrad, type 
 import { onCpu } from "./helpers/platform.js";
 import { Jaxpr } from "../src/ir/jaxpr.js";
 import { foldTransposedDots, optimize } from "../src/ir/passes.js";
-import { fuseKernels } from "../src/kernel/fusion.js";
-import { programPool, runProgram } from "../src/ir/run-program.js";
+import { fuseKernels } from "../src/compile/fusion.js";
+import { programPool, runProgram } from "../src/compile/run-program.js";
 import type { Kernel } from "../src/kernel/ir.js";
 import { wasmThresholds } from "../src/backends/dispatch.js";
 import { getPool } from "../src/backends/wasm/threads.js";

@@ -19,7 +19,7 @@ import {
 import { runKernel } from "./wasm/kernel-run.js";
 import { radixSortLines, type RadixKeyType } from "./wasm/sort.js";
 import { wasmCumulative, type CumulativeOp } from "./wasm/cumulative.js";
-import { inputKind, matrixOf } from "../kernel/lower.js";
+import { inputKind, matrixOf } from "../kernel/shapes.js";
 import type { Kernel, KernelInput, KernelOp, ReduceOver } from "../kernel/ir.js";
 
 /**

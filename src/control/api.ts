@@ -19,7 +19,7 @@ import {
 } from "../core/options.js";
 import { Tracer } from "../core/trace.js";
 import { ClosedJaxpr, Jaxpr, Var } from "../ir/jaxpr.js";
-import { asArray } from "../numpy/convert.js";
+import { asArray } from "../primitives/as-array.js";
 import { convert, max, min, ne, scalarLike, add, lt } from "../primitives/elementwise.js";
 import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
 import { flattenArrays, checkCallable } from "../transforms/args.js";

@@ -15,10 +15,10 @@ import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { selectN } from "../primitives/elementwise.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
-import type { DiffTrace } from "../transforms/jvp.js";
-import { LinearizeTrace } from "../transforms/linearize.js";
-import type { BatchTrace } from "../transforms/vmap.js";
-import { zerosLikeAval } from "../transforms/zeros.js";
+import type { DiffTrace } from "../interpreters/jvp.js";
+import { LinearizeTrace } from "../interpreters/linearize.js";
+import type { BatchTrace } from "../interpreters/batch.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 import {
   batchClosed,
   batchFirst,

@@ -12,11 +12,11 @@ import { ClosedJaxpr, evalJaxpr, Jaxpr } from "../ir/jaxpr.js";
 import { optimize } from "../ir/passes.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { batchTo } from "../primitives/batching.js";
-import { jvpFlat } from "../transforms/jvp.js";
-import { linearizeFlat } from "../transforms/linearize.js";
-import { backwardPass } from "../transforms/transpose.js";
-import { vmapFlat } from "../transforms/vmap.js";
-import { zerosLikeAval } from "../transforms/zeros.js";
+import { jvpFlat } from "../interpreters/jvp.js";
+import { linearizeFlat } from "../interpreters/linearize.js";
+import { backwardPass } from "../interpreters/transpose.js";
+import { vmapFlat } from "../interpreters/batch.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 
 export type Flat = (xs: NdArray[]) => NdArray[];
 

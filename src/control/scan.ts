@@ -16,10 +16,10 @@ import type { ClosedJaxpr, Var } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { add } from "../primitives/elementwise.js";
 import { moveAxis } from "../primitives/batching.js";
-import type { DiffTrace } from "../transforms/jvp.js";
-import { LinearizeTrace } from "../transforms/linearize.js";
-import type { BatchTrace } from "../transforms/vmap.js";
-import { zerosLikeAval } from "../transforms/zeros.js";
+import type { DiffTrace } from "../interpreters/jvp.js";
+import { LinearizeTrace } from "../interpreters/linearize.js";
+import type { BatchTrace } from "../interpreters/batch.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 import {
   batchClosed,
   batchFirst,

@@ -16,9 +16,9 @@ import type { StagingTrace } from "../ir/staging.js";
 import { selectN } from "../primitives/elementwise.js";
 import { reduceOrP } from "../primitives/reduce.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
-import { jvpFlat, type DiffTrace } from "../transforms/jvp.js";
-import { LinearizeTrace } from "../transforms/linearize.js";
-import { vmapFlat, type BatchTrace } from "../transforms/vmap.js";
+import { jvpFlat, type DiffTrace } from "../interpreters/jvp.js";
+import { LinearizeTrace } from "../interpreters/linearize.js";
+import { vmapFlat, type BatchTrace } from "../interpreters/batch.js";
 import { batchClosed, batchFirst, floatMask, floatTangents, runClosed, traceClosed } from "./jaxprs.js";
 
 export interface WhileParams {

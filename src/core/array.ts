@@ -3,32 +3,13 @@
  * tracers (subclasses) stand for arrays inside transformations and hold none.
  * Storage is ordinary garbage-collected memory: nothing needs disposing.
  */
-import { ShapedArray, type Shape } from "./aval.js";
+import { ShapedArray } from "./aval.js";
 import type { DType, TypedArray } from "./dtypes.js";
 import { ConcretizationError } from "./errors.js";
 import { formatArray } from "./format.js";
-import type * as Methods from "../numpy/methods.js";
-
-/** The parameters of a numpy function after its array argument: what the method of the same name takes. */
-type Rest<F> = F extends (x: never, ...rest: infer R) => unknown ? R : never;
-
-/** Calls a numpy function with `x` first and a method's arguments after it (their types are checked at the method). */
-const call = (f: unknown, x: NdArray, args: readonly unknown[]): NdArray =>
-  (f as (x: NdArray, ...rest: unknown[]) => NdArray)(x, ...args);
 
 /** Node's hook for `console.log` / `util.inspect` (a registered symbol: no `node:util` import, so browsers load this too). */
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-
-/**
- * The numpy functions behind the methods. They are installed by the numpy
- * layer when it loads (a static import here would be circular).
- */
-let ops: typeof Methods;
-
-/** @internal */
-export function installArrayMethods(methods: typeof Methods): void {
-  ops = methods;
-}
 
 /** What the library accepts wherever an array is expected. */
 export type ArrayLike =
@@ -177,131 +158,5 @@ export class NdArray {
     }
     const v = c._data![0];
     return c.dtype === "bool" ? v !== 0 : v;
-  }
-
-  // --- arithmetic (numpy functions, as methods) ---
-  add(other: ArrayLike): NdArray {
-    return ops.add(this, other);
-  }
-  sub(other: ArrayLike): NdArray {
-    return ops.subtract(this, other);
-  }
-  mul(other: ArrayLike): NdArray {
-    return ops.multiply(this, other);
-  }
-  div(other: ArrayLike): NdArray {
-    return ops.divide(this, other);
-  }
-  pow(other: ArrayLike): NdArray {
-    return ops.power(this, other);
-  }
-  neg(): NdArray {
-    return ops.negative(this);
-  }
-  matmul(other: ArrayLike): NdArray {
-    return ops.matmul(this, other);
-  }
-  /** `x.sum(...)`: {@link numpy.sum} with this array first (the same optional arguments, either form). */
-  sum(...args: Rest<typeof Methods.sum>): NdArray {
-    return call(ops.sum, this, args);
-  }
-  /** `x.prod(...)`: `np.prod(x, ...)`. */
-  prod(...args: Rest<typeof Methods.prod>): NdArray {
-    return call(ops.prod, this, args);
-  }
-  /** `x.mean(...)`: `np.mean(x, ...)`. */
-  mean(...args: Rest<typeof Methods.mean>): NdArray {
-    return call(ops.mean, this, args);
-  }
-  /** `x.var(...)`: `np.var(x, ...)`. */
-  var(...args: Rest<typeof Methods.variance>): NdArray {
-    return call(ops.variance, this, args);
-  }
-  /** `x.std(...)`: `np.std(x, ...)`. */
-  std(...args: Rest<typeof Methods.std>): NdArray {
-    return call(ops.std, this, args);
-  }
-  /** `x.max(...)`: `np.max(x, ...)`. */
-  max(...args: Rest<typeof Methods.max>): NdArray {
-    return call(ops.max, this, args);
-  }
-  /** `x.min(...)`: `np.min(x, ...)`. */
-  min(...args: Rest<typeof Methods.min>): NdArray {
-    return call(ops.min, this, args);
-  }
-  /** `x.argmax(...)`: `np.argmax(x, ...)`. */
-  argmax(...args: Rest<typeof Methods.argmax>): NdArray {
-    return call(ops.argmax, this, args);
-  }
-  /** `x.argmin(...)`: `np.argmin(x, ...)`. */
-  argmin(...args: Rest<typeof Methods.argmin>): NdArray {
-    return call(ops.argmin, this, args);
-  }
-  /** `x.all(...)`: `np.all(x, ...)`. */
-  all(...args: Rest<typeof Methods.all>): NdArray {
-    return call(ops.all, this, args);
-  }
-  /** `x.any(...)`: `np.any(x, ...)`. */
-  any(...args: Rest<typeof Methods.any>): NdArray {
-    return call(ops.any, this, args);
-  }
-  /** `x.cumsum(...)`: `np.cumsum(x, ...)`. */
-  cumsum(...args: Rest<typeof Methods.cumsum>): NdArray {
-    return call(ops.cumsum, this, args);
-  }
-  /** `x.clip(...)`: `np.clip(x, ...)`. */
-  clip(...args: Rest<typeof Methods.clip>): NdArray {
-    return call(ops.clip, this, args);
-  }
-  /** `x.round(...)`: `np.round(x, ...)`. */
-  round(...args: Rest<typeof Methods.round>): NdArray {
-    return call(ops.round, this, args);
-  }
-  /** `x.squeeze(...)`: `np.squeeze(x, ...)`. */
-  squeeze(...args: Rest<typeof Methods.squeeze>): NdArray {
-    return call(ops.squeeze, this, args);
-  }
-  /** `x.ravel(...)`: `np.ravel(x, ...)`. */
-  ravel(...args: Rest<typeof Methods.ravel>): NdArray {
-    return call(ops.ravel, this, args);
-  }
-  /** `x.flatten()`: the elements in row-major order, as `x.ravel()`. */
-  flatten(...args: Rest<typeof Methods.ravel>): NdArray {
-    return call(ops.ravel, this, args);
-  }
-  /** `x.swapaxes(axis1, axis2)`: `np.swapaxes(x, axis1, axis2)`. */
-  swapaxes(...args: Rest<typeof Methods.swapaxes>): NdArray {
-    return call(ops.swapaxes, this, args);
-  }
-  /** `x.dot(y)`: `np.dot(x, y)`. */
-  dot(...args: Rest<typeof Methods.dot>): NdArray {
-    return call(ops.dot, this, args);
-  }
-  /**
-   * `x.reshape(2, 3)` or `x.reshape([2, 3])`, as JAX's `x.reshape(*shape, order="C")`;
-   * `order` ("C" or "F") only in a trailing object: `x.reshape(3, 2, { order: "F" })`.
-   */
-  reshape(...args: (number | Shape | Methods.ReshapeMethodOptions)[]): NdArray {
-    return ops.reshapeMethod(this, args);
-  }
-  /** `x.transpose()`, `x.transpose(1, 0)` or `x.transpose([1, 0])`, as JAX's `x.transpose(*axes)`. */
-  transpose(...axes: number[] | [Shape | null | undefined]): NdArray {
-    return ops.transposeMethod(this, axes);
-  }
-  /** The transpose (reversed axes), as `x.T`. */
-  get T(): NdArray {
-    return ops.transpose(this);
-  }
-  /** `x.astype(dtype)`: a copy converted to `dtype` (validated). */
-  astype(dtype: DType, ...rest: []): NdArray {
-    return ops.astype(this, dtype, ...rest);
-  }
-  /** NumPy indexing, `x[i, 1:3, None, ...]`: `x.get(i, np.slice(1, 3), null, "...")`. */
-  get(...index: Index[]): NdArray {
-    return ops.getItem(this, index);
-  }
-  /** Functional updates, `x.at[idx].set(v)`: `x.at(idx).set(v)`. */
-  at(...index: Index[]): Methods.AtUpdater {
-    return ops.atUpdater(this, index);
   }
 }

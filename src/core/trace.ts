@@ -12,9 +12,6 @@ import type { ShapedArray } from "./aval.js";
 import { ConcretizationError, UnexpectedTracerError } from "./errors.js";
 import { NdArray } from "./array.js";
 import type { Primitive } from "./primitive.js";
-import type { DiffTrace } from "../transforms/jvp.js";
-import type { BatchTrace } from "../transforms/vmap.js";
-import type { StagingTrace } from "../ir/staging.js";
 
 /** Static parameters of a primitive application (axes, shapes, dtypes...). */
 export type Params = object;
@@ -41,6 +38,8 @@ export abstract class Trace {
  * A higher-order call whose meaning depends on the trace (customVjp, customJvp,
  * checkpoint): each trace hands it to the matching hook, as JAX's
  * process_custom_vjp_call / process_custom_jvp_call do. Arguments are flat arrays.
+ * The hooks are typed with `Trace` here; each implementation names the trace it
+ * is handed (the JVP, batch or staging trace of the layers above).
  */
 export interface CustomCall {
   readonly kind: string;
@@ -48,11 +47,11 @@ export interface CustomCall {
   /** Evaluation: the primal function. */
   fun(args: NdArray[]): NdArray[];
   /** Under a JVP or linearize trace, with at least one non-zero tangent. */
-  jvp(trace: DiffTrace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]];
+  jvp(trace: Trace, primals: NdArray[], tangents: MaybeZero[]): [NdArray[], MaybeZero[]];
   /** Under a batch trace, with at least one batched argument. */
-  vmap(trace: BatchTrace, vals: NdArray[], dims: (number | null)[]): [NdArray[], (number | null)[]];
+  vmap(trace: Trace, vals: NdArray[], dims: (number | null)[]): [NdArray[], (number | null)[]];
   /** Under a staging trace: record the call as one equation. */
-  stage(trace: StagingTrace, args: NdArray[]): NdArray[];
+  stage(trace: Trace, args: NdArray[]): NdArray[];
 }
 
 /** A value that stands for an array inside a transformation. */

@@ -22,7 +22,7 @@ import {
   either,
   type OptArgs,
 } from "../core/options.js";
-import { asArray, fromValues, weakScalar } from "../numpy/convert.js";
+import { asArray, fromValues, weakScalar } from "../primitives/as-array.js";
 import * as ew from "../primitives/elementwise.js";
 import * as un from "../primitives/unary.js";
 import * as st from "../primitives/structural.js";

@@ -6,7 +6,7 @@ import { defineOptions, describeValue, is, noExtraArgs, orNull, type OptArgs } f
 import * as np from "../numpy/index.js";
 import { stopGradient } from "../primitives/stop-gradient.js";
 import { erfc, logistic, rsqrt } from "../primitives/unary.js";
-import { asArray, promoteToFloat } from "../numpy/convert.js";
+import { asArray, promoteToFloat } from "../primitives/as-array.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, range } from "../primitives/shapes.js";
 
 /** The input of `op` as a float array (integers and bools become the default float, as before). */

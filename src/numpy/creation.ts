@@ -18,17 +18,17 @@ import {
   type OptArgs,
   type OptionParser,
 } from "../core/options.js";
-import { allocating, canonicalizeShape, checkDim, fillValueFor, fullConst, scalar } from "../lax/creation.js";
+import { allocating, canonicalizeShape, checkDim, fillValueFor, fullConst, scalar } from "../primitives/constants.js";
 import { iota } from "../primitives/iota.js";
 import * as ew from "../primitives/elementwise.js";
 import * as st from "../primitives/structural.js";
 import { floor } from "../primitives/unary.js";
 import { concatenate, pad as padPrim } from "../primitives/slicing.js";
 import { broadcastShapes } from "../primitives/shapes.js";
-import { asArray, copyArray, orderCheck, type ArrayObject } from "./convert.js";
+import { asArray, copyArray, orderCheck, type ArrayObject } from "../primitives/as-array.js";
 import { diagonal } from "./linalg.js";
 
-export { asarray, type AsarrayOptions, type AsarrayArgs, type ArrayObject } from "./convert.js";
+export { asarray, type AsarrayOptions, type AsarrayArgs, type ArrayObject } from "../primitives/as-array.js";
 
 /** A shape: a non-negative integer or an array of them. */
 export type ShapeArg = Shape | number;

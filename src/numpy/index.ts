@@ -5,7 +5,7 @@ export * from "./reductions.js";
 export * from "./shape.js";
 export { matmul, dot, tensordot, einsum, outer, inner, vdot, diagonal, trace } from "./linalg.js";
 export { slice, IndexError } from "./indexing.js";
-export { asArray } from "./convert.js";
+export { asArray } from "../primitives/as-array.js";
 import { norm } from "./linalg.js";
 
 /** `jnp.linalg`. */

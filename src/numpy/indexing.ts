@@ -26,7 +26,7 @@ import { gather, scatter, type ScatterMode } from "../primitives/indexing.js";
 import { iota } from "../primitives/iota.js";
 import { broadcastShapes, range } from "../primitives/shapes.js";
 import { bind1, Tracer } from "../core/trace.js";
-import { asArray, promoteOperands } from "./convert.js";
+import { asArray, promoteOperands } from "../primitives/as-array.js";
 import { concatenate } from "../primitives/slicing.js";
 
 /** An index that is not valid for the array it is applied to. */

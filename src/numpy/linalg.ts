@@ -21,7 +21,7 @@ import * as un from "../primitives/unary.js";
 import * as red from "../primitives/reduce.js";
 import { bind1 } from "../core/trace.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, range } from "../primitives/shapes.js";
-import { asArray, promoteOperands, promoteToFloat } from "./convert.js";
+import { asArray, promoteOperands, promoteToFloat } from "../primitives/as-array.js";
 
 // --- precision and preferred element type ----------------------------------------------
 

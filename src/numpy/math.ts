@@ -10,7 +10,7 @@ import { cumsum } from "../primitives/cumulative.js";
 import { scatter } from "../primitives/indexing.js";
 import { iota } from "../primitives/iota.js";
 import { broadcastShapes } from "../primitives/shapes.js";
-import { asArray, promoteOperands, promoteToFloat } from "./convert.js";
+import { asArray, promoteOperands, promoteToFloat } from "../primitives/as-array.js";
 
 /** An elementwise function of one array; it takes no optional arguments and refuses stray ones. */
 export type Unary = (x: ArrayLike, ...rest: []) => NdArray;

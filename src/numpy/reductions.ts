@@ -10,7 +10,7 @@ import * as cum from "../primitives/cumulative.js";
 import { bind1 } from "../core/trace.js";
 import { normalizeAxes, normalizeAxis, range, broadcastShapes } from "../primitives/shapes.js";
 import { reshape, broadcastTo } from "../primitives/structural.js";
-import { asArray } from "./convert.js";
+import { asArray } from "../primitives/as-array.js";
 
 /** An axis, a list of axes, or null (every axis). */
 export type AxisArg = number | readonly number[] | null | undefined;

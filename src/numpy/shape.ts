@@ -29,8 +29,8 @@ import * as ew from "../primitives/elementwise.js";
 import { reduceSum } from "../primitives/reduce.js";
 import { cumsum } from "../primitives/cumulative.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, range } from "../primitives/shapes.js";
-import { checkSize, fillValueFor } from "../lax/creation.js";
-import { asArray, promoteOperands } from "./convert.js";
+import { checkSize, fillValueFor } from "../primitives/constants.js";
+import { asArray, promoteOperands } from "../primitives/as-array.js";
 import { IndexError } from "./indexing.js";
 
 // --- argument checks ---------------------------------------------------------------

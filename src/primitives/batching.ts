@@ -1,4 +1,5 @@
 /** Helpers for batching rules: moving, adding and aligning batch axes. */
+import "./hooks.js";
 import type { NdArray } from "../core/array.js";
 import type { BatchDim } from "../core/primitive.js";
 import { broadcastInDim, reshape, transpose } from "./structural.js";

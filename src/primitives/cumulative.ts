@@ -11,7 +11,7 @@ import { wasmCumulativeOp } from "../backends/dispatch.js";
 import type { CumulativeOp } from "../backends/wasm/cumulative.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace } from "../core/trace.js";
-import { jvpFlat } from "../transforms/jvp.js";
+import { jvpFlat } from "../interpreters/jvp.js";
 import { moveAxis } from "./batching.js";
 import { max, min, mul } from "./elementwise.js";
 import { padAxis, sliceAxis, rev } from "./slicing.js";

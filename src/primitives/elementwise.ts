@@ -3,6 +3,7 @@
  * comparisons, logic, bit operations), select_n and convert_element_type.
  * Operands of a binary primitive share one dtype; the numpy layer promotes.
  */
+import "./hooks.js";
 import { ShapedArray, shapesEqual, type Shape } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate, isFloat, isInteger, SHORT_NAME, type DType } from "../core/dtypes.js";
@@ -15,7 +16,7 @@ import { alignElementwise } from "./batching.js";
 import { broadcastShapes } from "./shapes.js";
 import { broadcastTo, reshape } from "./structural.js";
 import { reduceSum } from "./reduce.js";
-import { NonLinearError } from "../transforms/transpose.js";
+import { NonLinearError } from "../interpreters/transpose.js";
 import { log, neg, trunc } from "./unary.js";
 
 type Kind = "float" | "int" | "bool";

@@ -24,7 +24,7 @@ import { broadcastInDim, broadcastTo, reshape } from "./structural.js";
 import { reduceAndP } from "./reduce.js";
 import { range } from "./shapes.js";
 import { iota } from "./iota.js";
-import { fullAval as zerosWithAvalOf } from "../lax/creation.js";
+import { fullAval as zerosWithAvalOf } from "./constants.js";
 
 /** Zeros of an aval, keeping its weak type (a strong cotangent stays strong). */
 const zerosWithAval = (a: ShapedArray) => zerosWithAvalOf(a, 0);

@@ -13,7 +13,7 @@ import { moveAxis } from "./batching.js";
 import { broadcastInDim, reshape } from "./structural.js";
 import { convert, div, eq, mul } from "./elementwise.js";
 import { range } from "./shapes.js";
-import { jvpFlat } from "../transforms/jvp.js";
+import { jvpFlat } from "../interpreters/jvp.js";
 import { sliceAxis, padAxis } from "./slicing.js";
 
 interface AxesParams {

@@ -4,7 +4,7 @@ import { shapeStr, type Shape } from "../core/aval.js";
 import { defaultFloat, isFloat, SHORT_NAME, type DType } from "../core/dtypes.js";
 import { ArgumentTypeError, DTypeError, ShapeError } from "../core/errors.js";
 import { check, describeValue, is, oneOf, orNull } from "../core/options.js";
-import { asArray } from "../numpy/convert.js";
+import { asArray } from "../primitives/as-array.js";
 import { broadcastShapes } from "../primitives/shapes.js";
 
 const KEY_HINT = "Make keys with random.key(seed) (or random.PRNGKey(seed)) and new ones with random.split(key).";

@@ -10,7 +10,7 @@ import { shapeSize } from "../core/aval.js";
 import { SHORT_NAME, type DType } from "../core/dtypes.js";
 import { defineOptions, type OptArgs } from "../core/options.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import { bitcast } from "../primitives/bitcast.js";
 import { or, scalarLike, shiftLeft, shiftRightLogical, sub, xor } from "../primitives/elementwise.js";
 import { iota } from "../primitives/iota.js";

@@ -6,7 +6,7 @@
 import type { ArrayLike, NdArray } from "../core/array.js";
 import type { DType } from "../core/dtypes.js";
 import { defineOptions, orNull, type OptArgs } from "../core/options.js";
-import { asArray, fromValues } from "../numpy/convert.js";
+import { asArray, fromValues } from "../primitives/as-array.js";
 import { add, convert, div, ge, max, min, mul, scalarLike, selectN, sub } from "../primitives/elementwise.js";
 import { broadcastShapes } from "../primitives/shapes.js";
 import { sliceAxis } from "../primitives/slicing.js";

@@ -3,7 +3,7 @@ import type { ArrayLike, NdArray } from "../core/array.js";
 import { isFloat, type DType } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { defineOptions, describeValue, is, oneOf, orNull, type OptArgs } from "../core/options.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import { argmax } from "../numpy/reductions.js";
 import { moveaxis } from "../numpy/shape.js";
 import * as ew from "../primitives/elementwise.js";

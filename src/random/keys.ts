@@ -10,7 +10,7 @@ import { NdArray } from "../core/array.js";
 import { config } from "../core/config.js";
 import { ArgumentTypeError, DTypeError, ShapeError } from "../core/errors.js";
 import { check, defineOptions, describeValue, noExtraArgs, oneOf, orNull, type OptArgs } from "../core/options.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import { convert } from "../primitives/elementwise.js";
 import { concatenate } from "../primitives/slicing.js";
 import { reshape } from "../primitives/structural.js";

@@ -3,7 +3,7 @@ import { NdArray, type ArrayLike } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { defineOptions, describeValue, is, orNull, type OptArgs } from "../core/options.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import { takeAxis } from "../primitives/take.js";
 import { cumsum } from "../primitives/cumulative.js";
 import * as ew from "../primitives/elementwise.js";

@@ -4,7 +4,7 @@ import { ArgumentTypeError } from "../core/errors.js";
 import { describeValue, noExtraArgs } from "../core/options.js";
 import * as np from "../numpy/index.js";
 import * as un from "../primitives/unary.js";
-import { promoteToFloat } from "../numpy/convert.js";
+import { promoteToFloat } from "../primitives/as-array.js";
 import { makeLogsumexp, type Logsumexp } from "../nn/index.js";
 
 type Special1 = (x: ArrayLike, ...rest: []) => NdArray;

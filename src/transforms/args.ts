@@ -2,7 +2,7 @@
 import { NdArray } from "../core/array.js";
 import { TransformError } from "../core/errors.js";
 import { check, describeValue } from "../core/options.js";
-import { asArray, ArgumentTypeError, describe } from "../numpy/convert.js";
+import { asArray, ArgumentTypeError, describe } from "../primitives/as-array.js";
 import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
 
 /** A value with a `then` method: what an async function returns. */

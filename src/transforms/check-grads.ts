@@ -6,7 +6,7 @@
 import { NdArray } from "../core/array.js";
 import { CotangentError } from "../core/errors.js";
 import { flatten, unflatten } from "../tree/tree.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import { TransformError } from "../core/errors.js";
 import { check, defineOptions, is, orNull, type OptArgs } from "../core/options.js";
 import { checkCallable, flattenArrays } from "./args.js";

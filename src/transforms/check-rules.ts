@@ -9,10 +9,10 @@ import { config } from "../core/config.js";
 import { isFloat } from "../core/dtypes.js";
 import { CustomJvpError, CustomVjpError } from "../core/errors.js";
 import { evalTrace, Tracer, withTrace, Zero, type MaybeZero } from "../core/trace.js";
-import { fromValues } from "../numpy/convert.js";
+import { fromValues } from "../primitives/as-array.js";
 import type { FlatBwd, FlatFwd } from "./custom-vjp-call.js";
 import type { FlatJvpRule } from "./custom-jvp-call.js";
-import { jvpFlat } from "./jvp.js";
+import { jvpFlat } from "../interpreters/jvp.js";
 import { vjpFlat } from "./grad.js";
 
 const checked = new WeakMap<object, Set<string>>();

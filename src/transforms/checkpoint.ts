@@ -23,7 +23,7 @@ import {
 } from "../core/trace.js";
 import { evalJaxpr, Literal, Var, type Atom, type Jaxpr, type JaxprEqn } from "../ir/jaxpr.js";
 import { traceToJaxpr, type StagingTrace } from "../ir/staging.js";
-import { instantiate } from "./zeros.js";
+import { instantiate } from "../interpreters/zeros.js";
 import { dotGeneralP } from "../primitives/dot.js";
 import { optimizationBarrier } from "../primitives/optimization-barrier.js";
 import { unflatten, type TreeDef } from "../tree/tree.js";
@@ -31,9 +31,9 @@ import { TransformError } from "../core/errors.js";
 import { check, defineOptions, is, orNull } from "../core/options.js";
 import { argnumsCheck, callUser, checkCallable, flattenArrays } from "./args.js";
 import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
-import { jvpFlat, type DiffTrace } from "./jvp.js";
-import { LinearizeTrace } from "./linearize.js";
-import type { BatchTrace } from "./vmap.js";
+import { jvpFlat, type DiffTrace } from "../interpreters/jvp.js";
+import { LinearizeTrace } from "../interpreters/linearize.js";
+import type { BatchTrace } from "../interpreters/batch.js";
 
 /**
  * Linearizes `fun` saving only what `policy` allows. Its JVP is staged into a

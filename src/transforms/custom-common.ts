@@ -11,7 +11,7 @@ import { flatten, unflatten, type TreeDef } from "../tree/tree.js";
 import { batchTo, moveAxis } from "../primitives/batching.js";
 import { reduceSum } from "../primitives/reduce.js";
 import { leafToArray } from "./args.js";
-import { BatchTrace } from "./vmap.js";
+import { BatchTrace } from "../interpreters/batch.js";
 
 /**
  * Runs a flat function under a sub-trace of `trace` (same tag, parent = the

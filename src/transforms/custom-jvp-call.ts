@@ -15,10 +15,10 @@ import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
 import { batchTo } from "../primitives/batching.js";
-import type { DiffTrace } from "./jvp.js";
-import { backwardPass } from "./transpose.js";
-import type { BatchTrace } from "./vmap.js";
-import { instantiate } from "./zeros.js";
+import type { DiffTrace } from "../interpreters/jvp.js";
+import { backwardPass } from "../interpreters/transpose.js";
+import type { BatchTrace } from "../interpreters/batch.js";
+import { instantiate } from "../interpreters/zeros.js";
 
 /** The rule on flat leaves: (primals, tangents) → (outputs, output tangents). */
 export type FlatJvpRule = (primals: NdArray[], tangents: NdArray[]) => [NdArray[], MaybeZero[]];

@@ -15,10 +15,10 @@ import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { batchedSubtrace, bindOnParent, stageCall, unbatchCotangents } from "./custom-common.js";
-import type { DiffTrace } from "./jvp.js";
-import { LinearizeTrace } from "./linearize.js";
-import type { BatchTrace } from "./vmap.js";
-import { instantiate, tangentAval } from "./zeros.js";
+import type { DiffTrace } from "../interpreters/jvp.js";
+import { LinearizeTrace } from "../interpreters/linearize.js";
+import type { BatchTrace } from "../interpreters/batch.js";
+import { instantiate, tangentAval } from "../interpreters/zeros.js";
 
 /** fwd on flat leaves: primal outputs and residual leaves. */
 export type FlatFwd = (args: NdArray[]) => [NdArray[], NdArray[]];

@@ -8,9 +8,9 @@ import { convert } from "../primitives/elementwise.js";
 import { defineOptions, is, type OptArgs } from "../core/options.js";
 import { callUser, checkCallable, flattenArrays, leafToArray } from "./args.js";
 import { splitAux, splitTrailingOptions } from "./grad.js";
-import { jvpFlat } from "./jvp.js";
-import { applyLinear, linearizeFlat } from "./linearize.js";
-import { zerosLikeAval } from "./zeros.js";
+import { jvpFlat } from "../interpreters/jvp.js";
+import { applyLinear, linearizeFlat } from "../interpreters/linearize.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 import type { Args, AuxOf, Fn, MainOf, OptionOf, Tangent } from "./types.js";
 
 function checkTangents(op: string, primals: NdArray[], tangents: NdArray[]): MaybeZero[] {

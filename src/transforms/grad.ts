@@ -5,9 +5,9 @@ import { isFloat } from "../core/dtypes.js";
 import { DTypeError, ShapeError, TransformError } from "../core/errors.js";
 import { Zero, type MaybeZero } from "../core/trace.js";
 import { flatten, mismatch, unflatten, type TreeDef } from "../tree/tree.js";
-import { fullAval } from "../lax/creation.js";
+import { fullAval } from "../primitives/constants.js";
 import { convert } from "../primitives/elementwise.js";
-import { describe } from "../numpy/convert.js";
+import { describe } from "../primitives/as-array.js";
 import { defineOptions, is, check, isPlainObject, type OptArgs } from "../core/options.js";
 import {
   argnumsCheck,
@@ -21,9 +21,9 @@ import {
   splitArgs,
   unflattenPerArg,
 } from "./args.js";
-import { linearizeFlat, type LinearFunction } from "./linearize.js";
-import { backwardPass } from "./transpose.js";
-import { zerosLikeAval } from "./zeros.js";
+import { linearizeFlat, type LinearFunction } from "../interpreters/linearize.js";
+import { backwardPass } from "../interpreters/transpose.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 import type { Args, AuxOf, Fn, GradOf, IfAux, OptionOf, Tangent, Tangents } from "./types.js";
 
 /** Reverse-mode core on flat values: the outputs, and a map from output cotangents to input cotangents. */

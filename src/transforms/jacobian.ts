@@ -4,9 +4,9 @@ import { isFloat } from "../core/dtypes.js";
 import { DTypeError } from "../core/errors.js";
 import { defineOptions, is, type OptArgs } from "../core/options.js";
 import { unflatten, type TreeDef } from "../tree/tree.js";
-import { eye } from "../numpy/creation.js";
+import { iota } from "../primitives/iota.js";
 import { reshape } from "../primitives/structural.js";
-import { convert } from "../primitives/elementwise.js";
+import { convert, eq } from "../primitives/elementwise.js";
 import { moveAxis } from "../primitives/batching.js";
 import { sliceAxis } from "../primitives/slicing.js";
 import { currentTrace, Zero } from "../core/trace.js";
@@ -20,9 +20,9 @@ import {
   splitArgs,
 } from "./args.js";
 import { checkInputDtypes, splitAux, vjpFlat } from "./grad.js";
-import { jvpFlat } from "./jvp.js";
-import { vmapFlat } from "./vmap.js";
-import { zerosLikeAval } from "./zeros.js";
+import { jvpFlat } from "../interpreters/jvp.js";
+import { vmapFlat } from "../interpreters/batch.js";
+import { zerosLikeAval } from "../interpreters/zeros.js";
 import type { Args, AuxOf, Fn, IfAux, Jacobian, MainOf, OptionOf, Tangent, WrtArgs } from "./types.js";
 
 /** The options of jacfwd, jacrev and hessian (JAX's names, camelCased). */
@@ -83,7 +83,9 @@ interface ParsedJac {
 /** Rows of the identity, shaped [n, ...shape], in x's dtype. */
 function basis(x: NdArray): NdArray {
   const n = x.size;
-  return reshape(convert(eye(n), x.dtype), [n, ...x.aval.shape]);
+  // The identity: 1 where the row index equals the column index.
+  const identity = eq(iota("int32", [n, n], 0), iota("int32", [n, n], 1));
+  return reshape(convert(identity, x.dtype), [n, ...x.aval.shape]);
 }
 
 /** Assembles jac[out][in] (out leaf × in leaf blocks) into the output-of-inputs pytree. */

@@ -10,7 +10,7 @@ import { ClosedJaxpr, Jaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { argnumsCheck, callUser, checkCallable, flattenExpanding, leafToArray } from "./args.js";
 import { bindPjit, hasTracerConsts, stageFlat } from "./jit.js";
-import { compileProgram } from "../kernel/compile.js";
+import { compileProgram } from "../compile/program.js";
 import type { Args, Fn, Tangent } from "./types.js";
 
 /** The options of jit: keyword-only in JAX, so only in a trailing object. */

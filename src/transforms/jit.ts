@@ -11,11 +11,11 @@ import { defineCallPrimitive, type Primitive } from "../core/primitive.js";
 import { bind, Tracer, withTrace, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { BatchDim } from "../core/primitive.js";
 import type { StagingTrace } from "../ir/staging.js";
-import type { DiffTrace } from "./jvp.js";
-import type { BatchTrace } from "./vmap.js";
+import type { DiffTrace } from "../interpreters/jvp.js";
+import type { BatchTrace } from "../interpreters/batch.js";
 import { ClosedJaxpr, Jaxpr, evalJaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
-import { runProgram } from "../ir/run-program.js";
+import { runProgram } from "../compile/run-program.js";
 import { optimize } from "../ir/passes.js";
 
 export interface PjitParams {

@@ -9,7 +9,7 @@ import { itemsize } from "../core/dtypes.js";
 import { Var } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { callUser, checkCallable, flattenArrays } from "./args.js";
-import { linearizeFlat } from "./linearize.js";
+import { linearizeFlat } from "../interpreters/linearize.js";
 
 export interface SavedResidual {
   aval: ShapedArray;

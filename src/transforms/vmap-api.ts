@@ -5,7 +5,7 @@ import type { BatchDim } from "../core/primitive.js";
 import { broadcastPrefix, flatten, unflatten, type TreeDef } from "../tree/tree.js";
 import { check, defineOptions, isPlainObject, orNull, is, type OptArgs } from "../core/options.js";
 import { callUser, checkCallable, leafToArray } from "./args.js";
-import { vmapFlat } from "./vmap.js";
+import { vmapFlat } from "../interpreters/batch.js";
 import type { Args, Tangent } from "./types.js";
 
 /** A batch axis per leaf, as a pytree prefix: an integer, null (not batched), or arrays / objects of them. */

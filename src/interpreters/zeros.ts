@@ -3,7 +3,7 @@ import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { Zero, type MaybeZero } from "../core/trace.js";
-import { fullAval } from "../lax/creation.js";
+import { zerosLikeAval } from "./hooks.js";
 
 /**
  * The aval of a tangent for a primal of aval `a`: the same aval. (Integer and bool
@@ -14,9 +14,7 @@ export function tangentAval(a: ShapedArray): ShapedArray {
   return a;
 }
 
-export function zerosLikeAval(a: ShapedArray): NdArray {
-  return fullAval(a, 0);
-}
+export { zerosLikeAval };
 
 /** A real array for a possibly symbolic zero. */
 export function instantiate(x: MaybeZero): NdArray {

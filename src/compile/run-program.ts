@@ -12,7 +12,7 @@
 import type { NdArray } from "../core/array.js";
 import { BufferPool, poolableBuffer, withBufferPool } from "../core/buffers.js";
 import { bind } from "../core/trace.js";
-import { Literal, Var, type Atom, type Jaxpr } from "./jaxpr.js";
+import { Literal, Var, type Atom, type Jaxpr } from "../ir/jaxpr.js";
 
 interface Plan {
   /** For each equation, the variables read for the last time by it. */

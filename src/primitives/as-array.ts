@@ -18,9 +18,9 @@ import {
 } from "../core/dtypes.js";
 import { ShapeError, ArgumentTypeError, DTypeError } from "../core/errors.js";
 import { check, defineOptions, describeValue, is, orNull, type OptArgs } from "../core/options.js";
-import { convert } from "../primitives/elementwise.js";
-import { reshape } from "../primitives/structural.js";
-import { concatenate } from "../primitives/slicing.js";
+import { convert } from "./elementwise.js";
+import { reshape } from "./structural.js";
+import { concatenate } from "./slicing.js";
 
 export { ArgumentTypeError };
 

@@ -9,7 +9,7 @@ import { UndefinedPrimal } from "../core/primitive.js";
 import { bind, Zero, type MaybeZero } from "../core/trace.js";
 import { CotangentError } from "../core/errors.js";
 import { Literal, type Atom, type Jaxpr, type Var } from "../ir/jaxpr.js";
-import { addCotangents } from "./accumulate.js";
+import { addAny } from "./hooks.js";
 
 /** A linear program whose equations are not all linear in its inputs. */
 export class NonLinearError extends CotangentError {}
@@ -50,7 +50,7 @@ export function backwardPass(
   const accumulate = (v: Var, ct: MaybeZero | null): void => {
     if (ct === null || ct instanceof Zero) return;
     const prev = ctEnv.get(v);
-    ctEnv.set(v, prev === undefined ? ct : addCotangents(prev, ct));
+    ctEnv.set(v, prev === undefined ? ct : addAny(prev, ct));
   };
   jaxpr.outvars.forEach((a, i) => {
     if (isLinear(a)) accumulate(a as Var, cts[i]);

@@ -7,7 +7,7 @@ import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import type { BatchDim, Primitive } from "../core/primitive.js";
 import { Trace, Tracer, withTrace, currentTrace, type CustomCall, type Params } from "../core/trace.js";
-import { batchTo, moveAxis } from "../primitives/batching.js";
+import { batchTo, moveAxis } from "./hooks.js";
 
 export class BatchTracer extends Tracer {
   constructor(

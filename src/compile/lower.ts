@@ -13,7 +13,8 @@
 import type { ShapedArray } from "../core/aval.js";
 import { shapesEqual } from "../core/aval.js";
 import { Literal, Var, type Atom, type JaxprEqn } from "../ir/jaxpr.js";
-import type { InputKind, Kernel, KernelInput, KernelOp, KernelOutput, KernelType, ReduceOver } from "./ir.js";
+import { inputKind } from "../kernel/shapes.js";
+import type { InputKind, Kernel, KernelInput, KernelOp, KernelOutput, KernelType, ReduceOver } from "../kernel/ir.js";
 
 /** Elementwise primitives with a kernel operation of the same name (the backend's op lists). */
 export interface KernelOpSet {
@@ -24,12 +25,6 @@ export interface KernelOpSet {
 const COMPARE = new Set(["lt", "le", "gt", "ge", "eq", "ne"]);
 const REDUCERS: Record<string, "sum" | "max"> = { reduce_sum: "sum", reduce_max: "max" };
 
-/** The shape as [rows, cols]: cols is the last axis (1 for a scalar shape). */
-export function matrixOf(shape: readonly number[]): [number, number] {
-  const cols = shape.length === 0 ? 1 : shape[shape.length - 1];
-  return [cols === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / cols, cols];
-}
-
 const kernelType = (a: ShapedArray): KernelType | null =>
   a.dtype === "float32" ? "float32" : a.dtype === "bool" ? "bool" : null;
 
@@ -38,21 +33,6 @@ const literalText = (a: Literal): string => {
   const v = a.value._data![0];
   return Object.is(v, -0) ? "-0" : String(v);
 };
-
-/** How an operand of shape `x` reads into a run of shape `s`, or null if it cannot. */
-export function inputKind(x: readonly number[], s: readonly number[]): InputKind | null {
-  const size = x.reduce((a, b) => a * b, 1);
-  if (size === 1) return "scalar";
-  if (shapesEqual(x, s)) return "full";
-  if (x.length > s.length || s.length < 2) return null;
-  const [rows, cols] = matrixOf(s);
-  const aligned = [...new Array<number>(s.length - x.length).fill(1), ...x];
-  const leadingOnes = aligned.slice(0, -1).every((d) => d === 1);
-  if (leadingOnes && aligned[aligned.length - 1] === cols) return "row";
-  const sameLeading = aligned.slice(0, -1).every((d, i) => d === s[i]);
-  if (sameLeading && aligned[aligned.length - 1] === 1 && size === rows) return "col";
-  return null;
-}
 
 /** The kind an outside operand is read as through `broadcast_in_dim` into shape `s`, or null. */
 function broadcastKind(e: JaxprEqn, s: readonly number[]): InputKind | null {

@@ -2,12 +2,13 @@
  * Constant arrays: scalars, and full arrays as a broadcast scalar (as JAX stages them);
  * and the checks every creation function shares: shapes, sizes, allocation.
  */
+import "./hooks.js";
 import { ShapedArray, type Shape } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { allocate, itemsize, type DType } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { describeValue } from "../core/options.js";
-import { broadcastInDim } from "../primitives/structural.js";
+import { broadcastInDim } from "./structural.js";
 
 // --- shapes ---------------------------------------------------------------------------------------
 

@@ -15,11 +15,12 @@ import { currentTrace } from "../core/trace.js";
 import { runKernel, type KernelData } from "../backends/wasm/kernel-run.js";
 import { wasmThresholds } from "../backends/dispatch.js";
 import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "../backends/wasm/elementwise.js";
-import { jvpFlat } from "../transforms/jvp.js";
-import { vmapFlat } from "../transforms/vmap.js";
+import { jvpFlat } from "../interpreters/jvp.js";
+import { vmapFlat } from "../interpreters/batch.js";
 import { evalJaxpr, Jaxpr, Var, type JaxprEqn } from "../ir/jaxpr.js";
-import { needsRows, type Kernel } from "./ir.js";
-import { isElementwise, lowerRun, matrixOf, reductionOver, type KernelOpSet } from "./lower.js";
+import { needsRows, type Kernel } from "../kernel/ir.js";
+import { isElementwise, lowerRun, reductionOver, type KernelOpSet } from "./lower.js";
+import { matrixOf } from "../kernel/shapes.js";
 
 interface FusedParams {
   kernel: Kernel;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { config, lax, numpy as jnp } from "../src/index.js";
 import { onCpu } from "./helpers/platform.js";
-import { NdArray } from "../src/core/array.js";
+import { hostArray, NdArray } from "../src/core/array.js";
 import { ShapedArray } from "../src/core/aval.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
 import { sortCalls, wasmThresholds } from "../src/backends/dispatch.js";
@@ -59,8 +59,7 @@ function intData(size: number, seed: number, range: number): Int32Array {
   );
 }
 
-const make = (data: TypedArray, dtype: DType, shape: number[]) =>
-  new NdArray(new ShapedArray(shape, dtype, false), data);
+const make = (data: TypedArray, dtype: DType, shape: number[]) => hostArray(new ShapedArray(shape, dtype, false), data);
 
 function bits(x: NdArray): Uint32Array {
   const d = x._data!;

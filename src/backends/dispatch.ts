@@ -4,7 +4,7 @@
  * everything on the `cpu` platform) uses the plain-JS reference kernels.
  */
 import { ShapedArray, shapesEqual } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { config } from "../core/config.js";
 import { outputBuffer } from "../core/buffers.js";
 import {
@@ -48,7 +48,7 @@ export function wasmUnary(op: string, x: NdArray): NdArray | null {
   if (x.dtype !== "float32" || !UNARY.has(op) || !useWasm(x.size)) return null;
   const out = outputBuffer("float32", x.size) as Float32Array;
   if (!wasmUnaryF32(op as WasmUnaryOp, x._data as Float32Array, out)) return null;
-  return new NdArray(x.aval, out);
+  return hostArray(x.aval, out);
 }
 
 /** `op(x, y)` on the wasm platform (same shapes, or one scalar operand), or null. */
@@ -62,7 +62,7 @@ export function wasmBinary(op: string, x: NdArray, y: NdArray, weak: boolean): N
   if (!fits || !useWasm(size)) return null;
   const out = outputBuffer("float32", size) as Float32Array;
   if (!wasmBinaryF32(op as WasmBinaryOp, x._data as Float32Array, y._data as Float32Array, out)) return null;
-  return new NdArray(new ShapedArray(shape, "float32", weak), out);
+  return hostArray(new ShapedArray(shape, "float32", weak), out);
 }
 
 /**
@@ -91,7 +91,7 @@ export function wasmReduce(reducer: "sum" | "max", x: NdArray, axes: number[]): 
   const shape = x.aval.shape.filter((_, i) => !axes.includes(i));
   const out = new Float32Array(over === "all" ? 1 : over === "rows" ? cols : rows);
   if (!runKernel(kernel, [x._data as Float32Array], [out], rows, cols)) return null;
-  return new NdArray(new ShapedArray(shape, "float32", x.aval.weakType), out);
+  return hostArray(new ShapedArray(shape, "float32", x.aval.weakType), out);
 }
 
 const RADIX_KEYS = new Set<string>(["float32", "int32", "uint32"]);
@@ -119,7 +119,7 @@ export function wasmSort(xs: NdArray[], dimension: number, numKeys: number): NdA
     inner,
   );
   sortCalls.radix++;
-  return xs.map((a, j) => new NdArray(a.aval, outs[j]));
+  return xs.map((a, j) => hostArray(a.aval, outs[j]));
 }
 
 /** How many times the fast sort and cumulative kernels ran (tests check the paths are taken). */
@@ -136,7 +136,7 @@ export function wasmCumulativeOp(op: CumulativeOp, x: NdArray, axis: number, rev
   const out = outputBuffer(x.dtype, x.size) as Float32Array | Int32Array;
   if (!wasmCumulative(op, x._data as Float32Array | Int32Array, out, outer, n, inner, reverse)) return null;
   sortCalls.cumulative++;
-  return new NdArray(x.aval, out);
+  return hostArray(x.aval, out);
 }
 
 const COMPARES = new Set(["lt", "le", "gt", "ge", "eq", "ne"]);
@@ -181,5 +181,5 @@ export function wasmKernelOp(op: string, args: NdArray[], outShape: readonly num
   const data = args.map((a) => a._data as Float32Array | Uint8Array);
   if (!runKernel(kernel, data, [out], rows, cols)) return null;
   const weak = outDtype === "float32" && floats.every((a) => a.aval.weakType);
-  return new NdArray(new ShapedArray(outShape, outDtype, weak), out);
+  return hostArray(new ShapedArray(outShape, outDtype, weak), out);
 }

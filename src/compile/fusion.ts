@@ -7,7 +7,7 @@
  * implementation and its differentiation and batching rules simply run it.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { outputBuffer } from "../core/buffers.js";
 import { config } from "../core/config.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
@@ -38,7 +38,7 @@ function runOnWasm(args: NdArray[], { kernel, rows, cols, sub }: FusedParams): N
   const outs = avals.map((a) => outputBuffer(a.dtype, a.size) as KernelData);
   const ins = args.map((a) => a._data as KernelData);
   if (!runKernel(kernel, ins, outs, rows, cols)) return null;
-  return outs.map((o, i) => new NdArray(avals[i], o));
+  return outs.map((o, i) => hostArray(avals[i], o));
 }
 
 export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({

@@ -8,7 +8,7 @@
  * cotangents in its carry.
  */
 import { ShapedArray, shapeSize, type Shape } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate, isFloat } from "../core/dtypes.js";
 import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
@@ -62,10 +62,7 @@ function scanOutAvals({ body, numCarry, length }: ScanParams): ShapedArray[] {
 function row(x: NdArray, i: number): NdArray {
   const shape = x.aval.shape.slice(1);
   const n = shapeSize(shape);
-  return new NdArray(
-    new ShapedArray(shape, x.dtype, x.weakType),
-    x._data!.slice(i * n, (i + 1) * n) as NdArray["_data"],
-  );
+  return hostArray(new ShapedArray(shape, x.dtype, x.weakType), x._data!.slice(i * n, (i + 1) * n));
 }
 
 function scanImpl(args: NdArray[], p: ScanParams): NdArray[] {
@@ -81,7 +78,7 @@ function scanImpl(args: NdArray[], p: ScanParams): NdArray[] {
     carry = outs.slice(0, p.numCarry);
     outs.slice(p.numCarry).forEach((y, k) => ys[k].set(y._data! as never, i * yAvals[k].size));
   }
-  return [...carry, ...ys.map((data, k) => new NdArray(stackedAval(yAvals[k], p.length), data))];
+  return [...carry, ...ys.map((data, k) => hostArray(stackedAval(yAvals[k], p.length), data))];
 }
 
 export const scanP: Primitive = defineCallPrimitive<ScanParams>({

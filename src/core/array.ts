@@ -1,9 +1,11 @@
 /**
- * `Array`: an n-dimensional array. Concrete arrays hold a row-major typed array;
- * tracers (subclasses) stand for arrays inside transformations and hold none.
- * Storage is ordinary garbage-collected memory: nothing needs disposing.
+ * `Array`: an n-dimensional array. Concrete arrays hold a `DeviceBuffer` (their
+ * backend's storage); tracers (subclasses) stand for arrays inside
+ * transformations and hold none. Buffers in JS memory are garbage collected:
+ * nothing needs disposing.
  */
 import { ShapedArray } from "./aval.js";
+import { HostBuffer, type DeviceBuffer } from "./buffer.js";
 import type { DType, TypedArray } from "./dtypes.js";
 import { ConcretizationError } from "./errors.js";
 import { formatArray } from "./format.js";
@@ -38,13 +40,21 @@ function* iterateFirstAxis(this: NdArray): Iterator<NdArray> {
 
 export class NdArray {
   /** @internal */ readonly _aval: ShapedArray;
-  /** @internal Row-major values; null for tracers. */
-  readonly _data: TypedArray | null;
+  /** @internal The backend's storage of the values; null for tracers. */
+  readonly _buffer: DeviceBuffer | null;
 
   /** @internal Arrays are made by `np.array` and friends, not with `new`. */
-  constructor(aval: ShapedArray, data: TypedArray | null) {
+  constructor(aval: ShapedArray, buffer: DeviceBuffer | null) {
     this._aval = aval;
-    this._data = data;
+    this._buffer = buffer;
+  }
+
+  /**
+   * @internal The values, read synchronously without a copy (core and backends
+   * only: everything else reads through a backend or `dataSync()`). Null for tracers.
+   */
+  get _data(): TypedArray | null {
+    return this._buffer === null ? null : this._buffer.readSync();
   }
 
   /** @internal The abstract value: shape, dtype, weak type. */
@@ -81,7 +91,9 @@ export class NdArray {
 
   /** The values, as a Promise (the form that GPU backends need). */
   data(): Promise<TypedArray> {
-    return Promise.resolve(this.dataSync());
+    return this.concrete("data()")
+      ._buffer!.read()
+      .then((d) => d.slice() as TypedArray);
   }
 
   /** The value of a one-element array as a JS number (booleans for bool arrays). */
@@ -159,4 +171,14 @@ export class NdArray {
     const v = c._data![0];
     return c.dtype === "bool" ? v !== 0 : v;
   }
+}
+
+/** @internal An array over values in JS memory (the backends' results, and values made on the host). */
+export function hostArray(aval: ShapedArray, data: TypedArray): NdArray {
+  return new NdArray(aval, new HostBuffer(aval.dtype, data));
+}
+
+/** @internal The same values under another aval of the same dtype and size (a reshape, a weak type dropped). */
+export function retype(x: NdArray, aval: ShapedArray): NdArray {
+  return new NdArray(aval, x._buffer);
 }

@@ -4,7 +4,7 @@
  * positional in JAX's order or, camelCased, in a trailing options object.
  */
 import { shapeStr, type Shape } from "../core/aval.js";
-import { NdArray, type ArrayLike } from "../core/array.js";
+import { retype, NdArray, type ArrayLike } from "../core/array.js";
 import { defaultFloat, isFloat, resultType, type DType } from "../core/dtypes.js";
 import { ArgumentTypeError, AxisError, ShapeError } from "../core/errors.js";
 import {
@@ -86,7 +86,7 @@ export function array(object: ArrayObject, ...args: ArrayArgs): NdArray {
   let out = asArray(object, o.dtype ?? undefined, "array");
   // A JS number becomes a strong scalar; an Array keeps its weak type, as in JAX.
   if (o.dtype == null && out.weakType && !(object instanceof NdArray)) {
-    out = new NdArray(out.aval.withWeak(false), out._data);
+    out = retype(out, out.aval.withWeak(false));
   }
   if (out === object && o.copy !== false) out = copyArray(out);
   const ndmin = o.ndmin ?? 0;

@@ -8,7 +8,7 @@
  * element [..., 0] holds the low 32 bits (the little-endian order of XLA's CPU).
  */
 import { ShapedArray, shapeStr, type Shape } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { itemsize, SHORT_NAME, type DType, type TypedArray } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
@@ -64,7 +64,7 @@ export const bitcastP: Primitive = definePrimitive<BitcastParams>({
   name: "bitcast_convert_type",
   abstractEval: ([x], { newDtype }) => new ShapedArray(outShape(x, newDtype), newDtype),
   impl: ([x], { newDtype }) =>
-    new NdArray(new ShapedArray(outShape(x.aval, newDtype), newDtype), reinterpret(x._data!, newDtype)),
+    hostArray(new ShapedArray(outShape(x.aval, newDtype), newDtype), reinterpret(x._data!, newDtype)),
   // Bit patterns are piecewise constant in the value: JAX declares a zero derivative.
   jvp: "nondifferentiable",
   // The trailing axis may be consumed or added: keep the batch axis in front.

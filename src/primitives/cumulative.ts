@@ -5,7 +5,7 @@
  */
 import { shapeStr, stridesOf } from "../core/aval.js";
 import { AxisError } from "../core/errors.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { wasmCumulativeOp } from "../backends/dispatch.js";
 import type { CumulativeOp } from "../backends/wasm/cumulative.js";
@@ -39,7 +39,7 @@ function cumKernel(x: NdArray, { axis, reverse }: CumParams, combine: (a: number
       }
     }
   }
-  return new NdArray(x.aval, out);
+  return hostArray(x.aval, out);
 }
 
 /**

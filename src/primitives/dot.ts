@@ -3,7 +3,7 @@
  * Output axes: batch axes, then lhs free axes, then rhs free axes.
  */
 import { ShapedArray, shapeStr, stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { outputBuffer } from "../core/buffers.js";
 import { config } from "../core/config.js";
 import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
@@ -163,7 +163,7 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
     // float64 is multiplied in float64 throughout (elements, products and sums).
     const gemm = l.dtype === "float64" ? dgemm : sgemm;
     gemm(batched(a), batched(b), M, K, N, out as Float32Array | Float64Array, 0, B);
-    return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+    return hostArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
   }
   // Kernels run below every trace: call the transpose kernel directly, not through bind.
   const a = transposeP.rules.impl([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
@@ -182,7 +182,7 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
       for (let j = 0; j < N; j++) out[oOff + j] = row[j];
     }
   }
-  return new NdArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
+  return hostArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
 }
 
 /**

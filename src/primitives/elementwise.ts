@@ -5,7 +5,7 @@
  */
 import "./hooks.js";
 import { ShapedArray, shapesEqual, type Shape } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate, isFloat, isInteger, SHORT_NAME, type DType } from "../core/dtypes.js";
 import { DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
@@ -316,7 +316,7 @@ export function scalarLike(v: number, like: NdArray | ShapedArray): NdArray {
   const dtype = like instanceof NdArray ? like.dtype : like.dtype;
   const data = allocate(dtype, 1);
   data[0] = v;
-  return new NdArray(new ShapedArray([], dtype, true), data);
+  return hostArray(new ShapedArray([], dtype, true), data);
 }
 
 // --- select_n ------------------------------------------------------------------

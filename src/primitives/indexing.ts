@@ -12,7 +12,7 @@
  *     and the operand's cotangent passes through where nothing was written.
  */
 import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ShapeError, DTypeError, TransformError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
@@ -131,7 +131,7 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
         const i = id[b];
         out[b] = src[i < 0 ? 0 : i > last ? last : i];
       }
-      return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
+      return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
     }
     const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, true);
     const R = rest.length;
@@ -143,7 +143,7 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
     } else {
       for (let b = 0; b < bases.length; b++) for (let r = 0; r < R; r++) out[b * R + r] = src[bases[b] + rest[r]];
     }
-    return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
+    return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
   },
   jvp: ([x, idx], [t], p) => [gather(x, idx, p.axes), gather(t as NdArray, idx, p.axes)],
   transpose(ct, [x, idx], { axes }) {
@@ -213,7 +213,7 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
       else if (mode === "set") for (let r = 0; r < R; r++) out[base + rest[r]] = src[b * R + r];
       else for (let r = 0; r < R; r++) out[base + rest[r]] = combine(out[base + rest[r]], src[b * R + r]);
     }
-    return new NdArray(x.aval, out);
+    return hostArray(x.aval, out);
   },
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
   transpose(ct, [x, idx, u], { axes, mode, uniqueIndices }) {
@@ -280,7 +280,7 @@ export function scatter(
 function axisBounds(xShape: readonly number[], idx: NdArray, axes: number[], offset: number): NdArray {
   const data = allocate(idx.dtype, axes.length);
   axes.forEach((a, j) => (data[j] = xShape[a] - offset));
-  return new NdArray(new ShapedArray([axes.length], idx.dtype), data);
+  return hostArray(new ShapedArray([axes.length], idx.dtype), data);
 }
 
 /** Per update element (`uShape`): whether its index tuple is in range, i.e. the update is not dropped. */

@@ -1,6 +1,6 @@
 /** iota: 0, 1, 2, ... along one axis of a new array. */
 import { ShapedArray, shapeSize, stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
@@ -29,7 +29,7 @@ export const iotaP: Primitive = definePrimitive<IotaParams>({
     const stride = stridesOf(shape)[dimension];
     const len = shape[dimension];
     for (let i = 0; i < n; i++) out[i] = Math.floor(i / stride) % len;
-    return new NdArray(new ShapedArray(shape, dtype), out);
+    return hostArray(new ShapedArray(shape, dtype), out);
   },
   jvp: "nondifferentiable",
   vmap: () => {

@@ -3,7 +3,7 @@
  * reduce_prod, reduce_and, reduce_or, and argmax / argmin over one axis.
  */
 import { ShapedArray, stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate, type DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace, type MaybeZero } from "../core/trace.js";
@@ -91,7 +91,7 @@ function reduceKernel(
   }
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) out[i] = acc[i];
-  return new NdArray(new ShapedArray(outShape, dtype, dtype === x.dtype && x.weakType), out);
+  return hostArray(new ShapedArray(outShape, dtype, dtype === x.dtype && x.weakType), out);
 }
 
 /** The sum's combine, recognised by identity so the sum loop can inline it. */
@@ -245,7 +245,7 @@ function argKernel(x: NdArray, axis: number, better: (a: number, b: number) => b
       out[o * inner + i] = best;
     }
   }
-  return new NdArray(new ShapedArray(reducedShape(shape, [axis]), "int32"), out);
+  return hostArray(new ShapedArray(reducedShape(shape, [axis]), "int32"), out);
 }
 
 function defineArg(name: string, better: (a: number, b: number) => boolean): Primitive {

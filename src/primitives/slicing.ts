@@ -1,6 +1,6 @@
 /** Static slicing and assembling: slice (with strides), pad (with interior padding), concatenate, rev. */
 import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ArgumentTypeError, AxisError, ShapeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
@@ -38,7 +38,7 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
     const out = allocate(x.dtype, shapeSize(outShape));
     const strides = inStrides.map((s, i) => s * p.strides[i]);
     copyStrided(src, base, strides, outShape, out);
-    return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
+    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [slice(x, p), slice(t as NdArray, p)],
   transpose(ct, [x], p) {
@@ -171,7 +171,7 @@ export const padP: Primitive = definePrimitive<PadParams>({
     const strides = outStrides.map((s, i) => s * (config[i][2] + 1));
     const src = x._data!;
     forEachStrided(x.aval.shape, [strides], (i, o) => (out[base + o[0]] = src[i]));
-    return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType && v.weakType), out);
+    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType && v.weakType), out);
   },
   jvp([x, v], [tx, tv], p) {
     const out = pad(x, v, p.config);
@@ -291,7 +291,7 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
       for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row) as never, o * rowOut + offset);
       offset += row;
     }
-    return new NdArray(
+    return hostArray(
       new ShapedArray(
         shape,
         xs[0].dtype,
@@ -351,7 +351,7 @@ export const revP: Primitive = definePrimitive<RevParams>({
     const src = x._data!;
     const out = allocate(x.dtype, src.length);
     copyStrided(src, base, strides, shape, out);
-    return new NdArray(x.aval, out);
+    return hostArray(x.aval, out);
   },
   jvp: ([x], [t], p) => [rev(x, p.dimensions), rev(t as NdArray, p.dimensions)],
   transpose: (ct, _x, p) => [rev(ct, p.dimensions)],

@@ -4,7 +4,7 @@
  * NumPy and JAX. argsort is sort with an iota operand.
  */
 import { stridesOf } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { AxisError, ShapeError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
@@ -48,7 +48,7 @@ function sortKernel(xs: NdArray[], { dimension, numKeys }: SortParams): NdArray[
       for (let k = 0; k < n; k++) srcs.forEach((s, j) => (outs[j][at(k)] = s[at(order[k])]));
     }
   }
-  return xs.map((x, j) => new NdArray(x.aval, outs[j]));
+  return xs.map((x, j) => hostArray(x.aval, outs[j]));
 }
 
 export const sortP: Primitive = defineMultiPrimitive<SortParams>({

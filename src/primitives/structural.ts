@@ -1,6 +1,6 @@
 /** Primitives that move data without arithmetic: reshape, broadcast_in_dim, transpose. */
 import { ShapedArray, shapeSize, shapesEqual, shapeStr, stridesOf, type Shape } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, retype, NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ShapeError } from "../core/errors.js";
 import { definePrimitive } from "../core/primitive.js";
@@ -28,7 +28,7 @@ export const reshapeP = definePrimitive<ReshapeParams>({
     return new ShapedArray(newSizes, x.dtype, x.weakType);
   },
   // Arrays are immutable, so a reshape shares the buffer.
-  impl: ([x], { newSizes }) => new NdArray(new ShapedArray(newSizes, x.dtype, x.weakType), x._data),
+  impl: ([x], { newSizes }) => retype(x, new ShapedArray(newSizes, x.dtype, x.weakType)),
   jvp: ([x], [t], p) => [reshape(x, p.newSizes), t instanceof Zero ? t : reshape(t, p.newSizes)],
   transpose: (ct, [x]) => [reshape(ct, x.aval.shape)],
   vmap: ([x], [d], { newSizes }) => {
@@ -71,7 +71,7 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     const out = allocate(x.dtype, shapeSize(shape));
     if (src.length === 1) out.fill(src[0] as never);
     else copyStrided(src, 0, strides, shape, out);
-    return new NdArray(new ShapedArray(shape, x.dtype, x.weakType), out);
+    return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [
     broadcastInDim(x, p.shape, p.broadcastDimensions),
@@ -141,7 +141,7 @@ export const transposeP = definePrimitive<TransposeParams>({
     const src = x._data!;
     const out = allocate(x.dtype, src.length);
     copyStrided(src, 0, strides, outShape, out);
-    return new NdArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
+    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
   },
   jvp: ([x], [t], p) => [
     transpose(x, p.permutation),

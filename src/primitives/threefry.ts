@@ -8,7 +8,7 @@
  * All arithmetic is mod 2³²: every sum is brought back with `>>> 0`.
  */
 import { ShapedArray, shapeSize } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { hostArray, NdArray } from "../core/array.js";
 import { DTypeError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
@@ -61,7 +61,7 @@ function threefryKernel(args: NdArray[]): NdArray[] {
     y1[i] = block[1];
   });
   const aval = new ShapedArray(shape, "uint32");
-  return [new NdArray(aval, y0), new NdArray(aval, y1)];
+  return [hostArray(aval, y0), hostArray(aval, y1)];
 }
 
 export const threefry2x32P: Primitive = defineMultiPrimitive({

@@ -1,6 +1,6 @@
 /** Elementwise CPU kernels: unary maps and broadcasting binary/ternary maps. */
 import { ShapedArray, shapesEqual, type Shape } from "../../core/aval.js";
-import { NdArray } from "../../core/array.js";
+import { hostArray, NdArray } from "../../core/array.js";
 import { allocate, type DType } from "../../core/dtypes.js";
 import { broadcastStrides, forEachStrided } from "./strided.js";
 
@@ -11,7 +11,7 @@ export function mapUnary(x: NdArray, fn: Scalar1, dtype: DType = x.dtype, weak =
   const src = x._data!;
   const out = allocate(dtype, src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
-  return new NdArray(new ShapedArray(x.aval.shape, dtype, weak), out);
+  return hostArray(new ShapedArray(x.aval.shape, dtype, weak), out);
 }
 
 export function mapBinary(a: NdArray, b: NdArray, fn: Scalar2, outShape: Shape, dtype: DType, weak: boolean): NdArray {
@@ -40,7 +40,7 @@ export function mapBinary(a: NdArray, b: NdArray, fn: Scalar2, outShape: Shape, 
       out[i] = fn(x[o[0]], y[o[1]]);
     });
   }
-  return new NdArray(new ShapedArray(outShape, dtype, weak), out);
+  return hostArray(new ShapedArray(outShape, dtype, weak), out);
 }
 
 /** True when `shape` (non-empty) is the trailing part of `outShape`, possibly with leading 1s. */
@@ -65,7 +65,7 @@ export function mapSelect(pred: NdArray, cases: NdArray[], outShape: Shape): NdA
       const w = p[i] as number;
       out[i] = c[w][full[w] ? i : 0];
     }
-    return new NdArray(
+    return hostArray(
       new ShapedArray(
         outShape,
         dtype,
@@ -80,5 +80,5 @@ export function mapSelect(pred: NdArray, cases: NdArray[], outShape: Shape): NdA
     out[i] = c[which][o[which + 1]];
   });
   const weak = cases.every((k) => k.weakType);
-  return new NdArray(new ShapedArray(outShape, dtype, weak), out);
+  return hostArray(new ShapedArray(outShape, dtype, weak), out);
 }

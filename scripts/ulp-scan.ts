@@ -7,7 +7,7 @@
  * The bounds asserted in tests/wasm-elementwise.test.ts are the maxima this reports.
  */
 import { wasmUnaryF32, type WasmUnaryOp } from "../src/backends/wasm/elementwise.js";
-import { erf as erf64 } from "../src/backends/cpu/special.js";
+import { erf as erf64 } from "../src/kernel/special.js";
 
 const REFERENCE: Partial<Record<WasmUnaryOp, (x: number) => number>> = {
   exp: Math.exp,

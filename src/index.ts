@@ -50,4 +50,4 @@ export * as nn from "./nn/index.js";
 export * as scipy from "./scipy/index.js";
 export * as random from "./random/index.js";
 export * as tree from "./tree/index.js";
-export { devices, defaultBackend } from "./backends/index.js";
+export { devices, defaultBackend, init, type Device } from "./backends/api.js";

@@ -17,8 +17,8 @@ import {
   type Array as NdArray,
 } from "../src/index.js";
 import { threefry2x32, threefryBlock } from "../src/primitives/threefry.js";
-import { erfInvF32, fmaF32 } from "../src/backends/cpu/special-f32.js";
-import { erf, erfInv } from "../src/backends/cpu/special.js";
+import { erfInvF32, fmaF32 } from "../src/kernel/special-f32.js";
+import { erf, erfInv } from "../src/kernel/special.js";
 import { decodeData, loadGolden, type Encoded } from "./helpers/golden.js";
 
 const values = (a: NdArray): number[] => Array.from(a.dataSync() as ArrayLike<number>);

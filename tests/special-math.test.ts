@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digamma, erf, erfc, erfInv, lgamma, polygamma } from "../src/backends/cpu/special.js";
+import { digamma, erf, erfc, erfInv, lgamma, polygamma } from "../src/kernel/special.js";
 
 // Reference values: mpmath at 50 significant digits, rounded to the nearest double.
 

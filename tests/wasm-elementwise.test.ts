@@ -9,8 +9,8 @@ import {
   type WasmUnaryOp,
 } from "../src/backends/wasm/elementwise.js";
 import { Body, buildModule, I32, V128 } from "../src/backends/wasm/encoder.js";
-import { erf as erf64 } from "../src/backends/cpu/special.js";
-import { powFloat } from "../src/primitives/elementwise.js";
+import { erf as erf64 } from "../src/kernel/special.js";
+import { powFloat } from "../src/kernel/ops.js";
 
 /**
  * Errors are measured in units in the last place of float32: the distance,

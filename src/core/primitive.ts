@@ -1,8 +1,9 @@
 /**
  * Primitive declarations. A primitive is declared once, with every rule it
- * needs: abstract evaluation (shapes and dtypes), the reference implementation,
- * a JVP rule (or an explicit statement that it is not differentiable), a
- * batching rule, and, for linear primitives, a transpose rule.
+ * needs: abstract evaluation (shapes and dtypes), its lowering (the routine of
+ * kernel/routines.ts that computes it: backends run it), a JVP rule (or an
+ * explicit statement that it is not differentiable), a batching rule, and, for
+ * linear primitives, a transpose rule. Every declared primitive is in one registry.
  */
 import type { ShapedArray } from "./aval.js";
 import { config } from "./config.js";
@@ -17,10 +18,38 @@ export class UndefinedPrimal {
 
 export type BatchDim = number | null;
 
+/**
+ * What a primitive lowers to: a routine of kernel/routines.ts (typed there;
+ * core, below the kernel layer, knows only that it is named).
+ */
+export interface Lowering {
+  readonly name: string;
+}
+
+/** Runs a lowering on the arguments' backend (installed by backends/api.ts). */
+type Evaluator = (lowering: Lowering, args: NdArray[], outAvals: ShapedArray[]) => NdArray[];
+
+let evaluator: Evaluator = (lowering) => {
+  throw new Error(
+    `[${lowering.name}] no backend is loaded to run it: import the library through its entry point ("cotangent").`,
+  );
+};
+
+/** @internal Called once by the backend registry. */
+export function installEvaluator(e: Evaluator): void {
+  evaluator = e;
+}
+
 export interface MultiRules<P> {
   name: string;
   abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
-  impl(args: NdArray[], params: P): NdArray[];
+  /** The routine that computes the primitive (given the operands' avals). */
+  lower?(avals: ShapedArray[], params: P): Lowering;
+  /**
+   * Only for what no backend runs: higher-order primitives (evaluating their
+   * sub-programs) and those that return their operands (stop_gradient). Never touches storage.
+   */
+  impl?(args: NdArray[], params: P): NdArray[];
   /** Returns primal outputs and their tangents; runs on the parent trace. */
   jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray[], MaybeZero[]]) | "nondifferentiable";
   /** Runs on the parent trace with unbatched values and their batch dims (null: not batched). */
@@ -39,7 +68,8 @@ export interface MultiRules<P> {
 export interface SingleRules<P> {
   name: string;
   abstractEval(avals: ShapedArray[], params: P): ShapedArray;
-  impl(args: NdArray[], params: P): NdArray;
+  lower?(avals: ShapedArray[], params: P): Lowering;
+  impl?(args: NdArray[], params: P): NdArray;
   jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray, MaybeZero]) | "nondifferentiable";
   vmap(args: NdArray[], dims: BatchDim[], params: P, axisSize: number): [NdArray, BatchDim];
   /** `ct` is never a symbolic zero: the machinery skips those. */
@@ -47,11 +77,23 @@ export interface SingleRules<P> {
   printParams?(params: P): Record<string, unknown>;
 }
 
+/** Every declared primitive, by name. */
+const registry = new Map<string, Primitive>();
+
+/** The declared primitives (for coverage tests and tools). */
+export function registeredPrimitives(): Primitive[] {
+  return [...registry.values()];
+}
+
 /** A declared primitive. Its params type lives in its declaration; here params are opaque objects. */
 export class Primitive {
   readonly rules: MultiRules<Params>;
   constructor(rules: MultiRules<never>) {
     this.rules = rules as unknown as MultiRules<Params>;
+    if (this.rules.lower === undefined && this.rules.impl === undefined) {
+      throw new Error(`[${this.rules.name}] a primitive needs a lower rule (or, for a call, an impl)`);
+    }
+    registry.set(this.rules.name, this);
   }
 
   get name(): string {
@@ -62,15 +104,14 @@ export class Primitive {
     return this.rules.jvp !== "nondifferentiable";
   }
 
-  /** Eager evaluation, with the debugNans check. */
+  /** Eager evaluation: lower, then run on the arguments' backend; with the debugNans check. */
   evaluate(args: NdArray[], params: Params): NdArray[] {
     // The shape/dtype checks live in abstractEval: run them eagerly too, so that
     // eager mode rejects what jit rejects (e.g. a reshape to a different size).
-    this.rules.abstractEval(
-      args.map((a) => a.aval),
-      params,
-    );
-    const outs = this.rules.impl(args, params);
+    const avals = args.map((a) => a.aval);
+    const outAvals = this.rules.abstractEval(avals, params);
+    const { lower, impl } = this.rules;
+    const outs = lower ? evaluator(lower(avals, params), args, outAvals) : impl!(args, params);
     if (config.values.debugNans) checkNans(this.name, args, outs);
     return outs;
   }
@@ -102,7 +143,8 @@ export function definePrimitive<P extends Params = Params>(r: SingleRules<P>): P
   const rules: MultiRules<P> = {
     name: r.name,
     abstractEval: (avals, p) => [r.abstractEval(avals, p)],
-    impl: (args, p) => [r.impl(args, p)],
+    lower: r.lower,
+    impl: r.impl ? (args, p) => [r.impl!(args, p)] : undefined,
     jvp:
       jvp === "nondifferentiable"
         ? jvp

@@ -166,8 +166,8 @@ function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
     return hostArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
   }
   // Kernels run below every trace: call the transpose kernel directly, not through bind.
-  const a = transposeP.rules.impl([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
-  const b = transposeP.rules.impl([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
+  const a = transposeP.rules.impl!([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
+  const b = transposeP.rules.impl!([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
   const row = new Float64Array(N);
   for (let bi = 0; bi < B; bi++) {
     for (let i = 0; i < M; i++) {
@@ -200,7 +200,7 @@ function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: nu
     const data = x._data as Float32Array;
     return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
   }
-  const t = transposeP.rules.impl([x], { permutation: [...batchAxes, ...rowAxes, ...colAxes] })[0];
+  const t = transposeP.rules.impl!([x], { permutation: [...batchAxes, ...rowAxes, ...colAxes] })[0];
   const rows = rowAxes.reduce((n, i) => n * shape[i], 1);
   const cols = colAxes.reduce((n, i) => n * shape[i], 1);
   const data = t._data as Float32Array;

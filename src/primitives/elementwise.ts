@@ -10,8 +10,7 @@ import { allocate, isFloat, isInteger, SHORT_NAME, type DType } from "../core/dt
 import { DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero, type MaybeZero } from "../core/trace.js";
-import { mapBinary, mapSelect, mapUnary, type Scalar2 } from "../backends/cpu/elementwise.js";
-import { wasmBinary, wasmKernelOp } from "../backends/dispatch.js";
+import type { BinaryOpName } from "../kernel/ops.js";
 import { alignElementwise } from "./batching.js";
 import { broadcastShapes } from "./shapes.js";
 import { broadcastTo, reshape } from "./structural.js";
@@ -57,14 +56,12 @@ function vmapElementwise(prim: Primitive) {
   ];
 }
 
+/** A binary primitive: its operation in the op table (kernel/ops.ts) has its name. */
 interface BinarySpec {
-  name: string;
-  fn: Scalar2;
+  name: BinaryOpName;
   kinds: Kind[];
   /** Output dtype when not the operands' (comparisons give bool). */
   outDtype?: DType;
-  /** Integer version of fn when it differs (wrapping multiply, truncating divide). */
-  intFn?: Scalar2;
   jvp?: (x: NdArray, y: NdArray, tx: MaybeZero, ty: MaybeZero, out: NdArray) => MaybeZero;
   transpose?: (ct: NdArray, x: NdArray | UndefinedPrimal, y: NdArray | UndefinedPrimal) => (MaybeZero | null)[];
 }
@@ -78,17 +75,7 @@ function defineBinary(spec: BinarySpec): Primitive {
       const dtype = spec.outDtype ?? x.dtype;
       return new ShapedArray(shape, dtype, !spec.outDtype && x.weakType && y.weakType);
     },
-    impl([x, y]) {
-      const shape = broadcastShapes(spec.name, x.aval.shape, y.aval.shape);
-      const fn = spec.intFn && !isFloat(x.dtype) ? spec.intFn : spec.fn;
-      const dtype = spec.outDtype ?? x.dtype;
-      const weak = !spec.outDtype && x.weakType && y.weakType;
-      return (
-        wasmBinary(spec.name, x, y, weak) ??
-        wasmKernelOp(spec.name, [x, y], shape) ??
-        mapBinary(x, y, fn, shape, dtype, weak)
-      );
-    },
+    lower: () => ({ name: "binary", op: spec.name }),
     jvp: spec.jvp
       ? ([x, y], [tx, ty]) => {
           const out = bind1(prim, [x, y]);
@@ -127,7 +114,6 @@ const ct2 = (ct: NdArray, x: NdArray | UndefinedPrimal, y: NdArray | UndefinedPr
 
 export const addP = defineBinary({
   name: "add",
-  fn: (a, b) => a + b,
   kinds: ["float", "int"],
   jvp: (_x, _y, tx, ty) => addTangents(tx, ty),
   transpose: (ct, x, y) => ct2(ct, x, y, ct, ct),
@@ -135,7 +121,6 @@ export const addP = defineBinary({
 
 export const subP = defineBinary({
   name: "sub",
-  fn: (a, b) => a - b,
   kinds: ["float", "int"],
   jvp: (_x, _y, tx, ty) => addTangents(tx, ty instanceof Zero ? ty : neg(ty)),
   transpose: (ct, x, y) => ct2(ct, x, y, ct, y instanceof UndefinedPrimal ? neg(ct) : ct),
@@ -143,8 +128,6 @@ export const subP = defineBinary({
 
 export const mulP = defineBinary({
   name: "mul",
-  fn: (a, b) => a * b,
-  intFn: (a, b) => Math.imul(a, b),
   kinds: ["float", "int"],
   jvp: (x, y, tx, ty) => addTangents(tx instanceof Zero ? tx : mul(tx, y), ty instanceof Zero ? ty : mul(x, ty)),
   transpose(ct, x, y) {
@@ -156,8 +139,6 @@ export const mulP = defineBinary({
 
 export const divP = defineBinary({
   name: "div",
-  fn: (a, b) => a / b,
-  intFn: (a, b) => (b === 0 ? 0 : Math.trunc(a / b)),
   kinds: ["float", "int"],
   // d(x/y) = dx/y - dy·x/y² = (dx - dy·out)/y
   jvp: (x, y, tx, ty, out) =>
@@ -170,8 +151,6 @@ export const divP = defineBinary({
 
 export const remP = defineBinary({
   name: "rem",
-  fn: (a, b) => a % b,
-  intFn: (a, b) => (b === 0 ? 0 : a % b),
   kinds: ["float", "int"],
   // rem(x, y) = x - y·trunc(x/y): d = dx - dy·trunc(x/y)
   jvp: (x, y, tx, ty) => addTangents(tx, ty instanceof Zero ? ty : neg(mul(ty, trunc(div(x, y))))),
@@ -194,31 +173,7 @@ function powJvp(x: NdArray, y: NdArray, tx: MaybeZero, ty: MaybeZero, out: NdArr
   return tOut;
 }
 
-/**
- * Integer x^y by repeated squaring, wrapping on overflow as int32 arithmetic does
- * (NumPy and JAX); negative exponents give 0 except for bases 1 and -1.
- */
-function intPow(x: number, y: number): number {
-  if (y < 0) return x === 1 ? 1 : x === -1 ? (y % 2 === 0 ? 1 : -1) : 0;
-  let result = 1;
-  let base = x | 0;
-  for (let e = y; e > 0; e >>>= 1) {
-    if (e & 1) result = Math.imul(result, base);
-    base = Math.imul(base, base);
-  }
-  return result;
-}
-
-/**
- * x**y as C's pow and JAX (XLA) compute it, which differs from JS Math.pow in two
- * places: 1**y = 1 for every y (NaN and ±∞ included), and (−1)**±∞ = 1.
- */
-export function powFloat(x: number, y: number): number {
-  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
-  return Math.pow(x, y);
-}
-
-export const powP = defineBinary({ name: "pow", fn: powFloat, intFn: intPow, kinds: ["float", "int"], jvp: powJvp });
+export const powP = defineBinary({ name: "pow", kinds: ["float", "int"], jvp: powJvp });
 
 /** max/min: the derivative goes to the chosen operand, split in half at ties (as JAX). */
 function chooserJvp(pick: (x: NdArray, y: NdArray) => NdArray) {
@@ -230,17 +185,13 @@ function chooserJvp(pick: (x: NdArray, y: NdArray) => NdArray) {
   };
 }
 
-const fmax: Scalar2 = (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b);
-const fmin: Scalar2 = (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b);
 export const maxP = defineBinary({
   name: "max",
-  fn: fmax,
   kinds: ["float", "int", "bool"],
   jvp: chooserJvp((x, y) => gt(x, y)),
 });
 export const minP = defineBinary({
   name: "min",
-  fn: fmin,
   kinds: ["float", "int", "bool"],
   jvp: chooserJvp((x, y) => lt(x, y)),
 });
@@ -248,7 +199,6 @@ export const minP = defineBinary({
 /** d atan2(x, y) = (y·dx - x·dy) / (x² + y²) */
 export const atan2P = defineBinary({
   name: "atan2",
-  fn: Math.atan2,
   kinds: ["float"],
   jvp: (x, y, tx, ty) => {
     const denom = add(mul(x, x), mul(y, y));
@@ -259,31 +209,27 @@ export const atan2P = defineBinary({
   },
 });
 
-const cmp = (name: string, fn: Scalar2) =>
-  defineBinary({ name, fn, kinds: ["float", "int", "bool"], outDtype: "bool" });
-export const eqP = cmp("eq", (a, b) => (a === b ? 1 : 0));
-export const neP = cmp("ne", (a, b) => (a !== b ? 1 : 0));
-export const ltP = cmp("lt", (a, b) => (a < b ? 1 : 0));
-export const leP = cmp("le", (a, b) => (a <= b ? 1 : 0));
-export const gtP = cmp("gt", (a, b) => (a > b ? 1 : 0));
-export const geP = cmp("ge", (a, b) => (a >= b ? 1 : 0));
+const cmp = (name: BinaryOpName) => defineBinary({ name, kinds: ["float", "int", "bool"], outDtype: "bool" });
+export const eqP = cmp("eq");
+export const neP = cmp("ne");
+export const ltP = cmp("lt");
+export const leP = cmp("le");
+export const gtP = cmp("gt");
+export const geP = cmp("ge");
 
-export const andP = defineBinary({ name: "and", fn: (a, b) => a & b, kinds: ["bool", "int"] });
-export const orP = defineBinary({ name: "or", fn: (a, b) => a | b, kinds: ["bool", "int"] });
-export const xorP = defineBinary({ name: "xor", fn: (a, b) => a ^ b, kinds: ["bool", "int"] });
+export const andP = defineBinary({ name: "and", kinds: ["bool", "int"] });
+export const orP = defineBinary({ name: "or", kinds: ["bool", "int"] });
+export const xorP = defineBinary({ name: "xor", kinds: ["bool", "int"] });
 export const shiftLeftP = defineBinary({
   name: "shift_left",
-  fn: (a, b) => (b >= 32 || b < 0 ? 0 : a << b),
   kinds: ["int"],
 });
 export const shiftRightLogicalP = defineBinary({
   name: "shift_right_logical",
-  fn: (a, b) => (b >= 32 || b < 0 ? 0 : (a >>> b) | 0),
   kinds: ["int"],
 });
 export const shiftRightArithmeticP = defineBinary({
   name: "shift_right_arithmetic",
-  fn: (a, b) => (b >= 32 || b < 0 ? (a < 0 ? -1 : 0) : a >> b),
   kinds: ["int"],
 });
 
@@ -338,10 +284,7 @@ export const selectNP: Primitive = definePrimitive({
       cases.every((c) => c.weakType),
     );
   },
-  impl([pred, ...cases]) {
-    const shape = broadcastShapes("select_n", pred.aval.shape, ...cases.map((c) => c.aval.shape));
-    return wasmKernelOp("select_n", [pred, ...cases], shape) ?? mapSelect(pred, cases, shape);
-  },
+  lower: () => ({ name: "select" }),
   jvp([pred, ...cases], [, ...tangents]) {
     const out = selectN(pred, cases);
     if (allZero(tangents)) return [out, new Zero(out.aval)];
@@ -376,21 +319,10 @@ interface ConvertParams {
   weakType: boolean;
 }
 
-/** Float → int truncates toward zero (NaN → 0), float → bool is x ≠ 0, as XLA converts. */
-function converter(from: DType, to: DType): (v: number) => number {
-  if (to === "bool") return (v) => (v !== 0 && v === v ? 1 : v !== v ? 1 : 0);
-  if (isFloat(from) && isInteger(to)) {
-    const lo = to === "int32" ? -2147483648 : 0;
-    const hi = to === "int32" ? 2147483647 : 4294967295;
-    return (v) => (v !== v ? 0 : Math.min(hi, Math.max(lo, Math.trunc(v))));
-  }
-  return (v) => v;
-}
-
 export const convertP: Primitive = definePrimitive<ConvertParams>({
   name: "convert_element_type",
   abstractEval: ([x], { newDtype, weakType }) => new ShapedArray(x.shape, newDtype, weakType),
-  impl: ([x], { newDtype, weakType }) => mapUnary(x, converter(x.dtype, newDtype), newDtype, weakType),
+  lower: () => ({ name: "convert" }),
   jvp([x], [t], p) {
     const out = bind1(convertP as Primitive, [x], p as never);
     if (!isFloat(p.newDtype) || !isFloat(x.dtype) || t instanceof Zero) return [out, new Zero(out.aval)];

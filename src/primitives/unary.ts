@@ -1,7 +1,7 @@
 /**
- * Unary elementwise primitives. Each row: the scalar function (computed in
- * float64, rounded on store) and the derivative, as a function of the input
- * `x` and the output `y`. Names are JAX's lax primitive names.
+ * Unary elementwise primitives. Each row: the derivative, as a function of the
+ * input `x` and the output `y`; the values are the op table's operation of the
+ * same name (kernel/ops.ts). Names are JAX's lax primitive names.
  */
 import { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
@@ -9,34 +9,21 @@ import { isFloat, SHORT_NAME } from "../core/dtypes.js";
 import { DTypeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
-import { mapUnary, type Scalar1 } from "../backends/cpu/elementwise.js";
-import { wasmUnary } from "../backends/dispatch.js";
-import {
-  digamma as digamma64,
-  erf as erf64,
-  erfc as erfc64,
-  erfInv as erfInv64,
-  lgamma as lgamma64,
-  polygamma as polygamma64,
-} from "../backends/cpu/special.js";
-import { erfInvF32 } from "../backends/cpu/special-f32.js";
+import type { UnaryOpName } from "../kernel/ops.js";
 import { add, convert, div, ge, mul, scalarLike, sub } from "./elementwise.js";
 
 type Deriv = (x: NdArray, y: NdArray) => NdArray;
 
 interface UnarySpec {
-  name: string;
-  fn: Scalar1;
+  name: UnaryOpName;
   /** dy/dx; "zero" for piecewise-constant functions; omitted for non-differentiable ones. */
   deriv?: Deriv | "zero";
   /** Linear functions transpose to themselves (neg). */
   selfTranspose?: boolean;
   /** Accepts integer operands too (neg, abs, sign, not). */
   ints?: boolean;
-  /** Accepts bool operands (not), computed with this function. */
-  boolFn?: Scalar1;
-  /** A float32 kernel where JAX's float32 algorithm differs from rounding the float64 one (erf_inv). */
-  fn32?: Scalar1;
+  /** Accepts bool operands (not). */
+  bools?: boolean;
   /** The output is bool (is_finite). */
   boolOut?: boolean;
 }
@@ -45,8 +32,7 @@ function defineUnary(spec: UnarySpec): Primitive {
   const prim: Primitive = definePrimitive({
     name: spec.name,
     abstractEval([x]) {
-      const ok =
-        isFloat(x.dtype) || (spec.ints && x.dtype !== "bool") || (spec.boolFn !== undefined && x.dtype === "bool");
+      const ok = isFloat(x.dtype) || (spec.ints && x.dtype !== "bool") || (spec.bools === true && x.dtype === "bool");
       if (!ok) {
         throw new DTypeError(
           `[${spec.name}] unsupported dtype: got ${SHORT_NAME[x.dtype]}, expected a floating-point operand. ` +
@@ -55,13 +41,7 @@ function defineUnary(spec: UnarySpec): Primitive {
       }
       return spec.boolOut ? new ShapedArray(x.shape, "bool") : x;
     },
-    impl: ([x]) => {
-      if (spec.boolOut) return mapUnary(x, spec.fn, "bool", false);
-      const fast = wasmUnary(spec.name, x);
-      if (fast) return fast;
-      if (x.dtype === "float32" && spec.fn32) return mapUnary(x, spec.fn32);
-      return mapUnary(x, x.dtype === "bool" && spec.boolFn ? spec.boolFn : spec.fn);
-    },
+    lower: () => ({ name: "unary", op: spec.name }),
     jvp:
       spec.deriv === undefined
         ? "nondifferentiable"
@@ -81,109 +61,95 @@ const u = (p: Primitive) => (x: NdArray) => bind1(p, [x]);
 
 export const negP = defineUnary({
   name: "neg",
-  fn: (x) => -x,
   ints: true,
   deriv: (x) => c(-1, x),
   selfTranspose: true,
 });
 export const neg = u(negP);
 
-export const sinP = defineUnary({ name: "sin", fn: Math.sin, deriv: (x) => cos(x) });
-export const cosP = defineUnary({ name: "cos", fn: Math.cos, deriv: (x) => neg(sin(x)) });
+export const sinP = defineUnary({ name: "sin", deriv: (x) => cos(x) });
+export const cosP = defineUnary({ name: "cos", deriv: (x) => neg(sin(x)) });
 // d tan = 1 + tan²
-export const tanP = defineUnary({ name: "tan", fn: Math.tan, deriv: (_x, y) => add(c(1, y), mul(y, y)) });
+export const tanP = defineUnary({ name: "tan", deriv: (_x, y) => add(c(1, y), mul(y, y)) });
 // d asin = 1/√(1-x²), d acos = -1/√(1-x²), d atan = 1/(1+x²)
-export const asinP = defineUnary({ name: "asin", fn: Math.asin, deriv: (x) => rsqrt(sub(c(1, x), mul(x, x))) });
-export const acosP = defineUnary({ name: "acos", fn: Math.acos, deriv: (x) => neg(rsqrt(sub(c(1, x), mul(x, x)))) });
-export const atanP = defineUnary({ name: "atan", fn: Math.atan, deriv: (x) => div(c(1, x), add(c(1, x), mul(x, x))) });
-export const sinhP = defineUnary({ name: "sinh", fn: Math.sinh, deriv: (x) => cosh(x) });
-export const coshP = defineUnary({ name: "cosh", fn: Math.cosh, deriv: (x) => sinh(x) });
+export const asinP = defineUnary({ name: "asin", deriv: (x) => rsqrt(sub(c(1, x), mul(x, x))) });
+export const acosP = defineUnary({ name: "acos", deriv: (x) => neg(rsqrt(sub(c(1, x), mul(x, x)))) });
+export const atanP = defineUnary({ name: "atan", deriv: (x) => div(c(1, x), add(c(1, x), mul(x, x))) });
+export const sinhP = defineUnary({ name: "sinh", deriv: (x) => cosh(x) });
+export const coshP = defineUnary({ name: "cosh", deriv: (x) => sinh(x) });
 // d tanh = (1 + tanh)(1 - tanh), JAX's form (accurate where tanh → ±1)
 export const tanhP = defineUnary({
   name: "tanh",
-  fn: Math.tanh,
   deriv: (_x, y) => mul(add(c(1, y), y), sub(c(1, y), y)),
 });
 // d asinh = 1/√(x²+1), d acosh = 1/√(x²-1), d atanh = 1/(1-x²)
-export const asinhP = defineUnary({ name: "asinh", fn: Math.asinh, deriv: (x) => rsqrt(add(mul(x, x), c(1, x))) });
-export const acoshP = defineUnary({ name: "acosh", fn: Math.acosh, deriv: (x) => rsqrt(sub(mul(x, x), c(1, x))) });
+export const asinhP = defineUnary({ name: "asinh", deriv: (x) => rsqrt(add(mul(x, x), c(1, x))) });
+export const acoshP = defineUnary({ name: "acosh", deriv: (x) => rsqrt(sub(mul(x, x), c(1, x))) });
 // JAX's form: 1/(1+x) · 1/(1-x), so each factor is exact and ±1 give ∞
 export const atanhP = defineUnary({
   name: "atanh",
-  fn: Math.atanh,
   deriv: (x) => div(div(c(1, x), add(c(1, x), x)), sub(c(1, x), x)),
 });
 
 // d exp = exp, d exp2 = exp2·ln 2, d log = 1/x, d log1p = 1/(1+x), d expm1 = expm1 + 1
-export const expP = defineUnary({ name: "exp", fn: Math.exp, deriv: (_x, y) => y });
-export const exp2P = defineUnary({ name: "exp2", fn: (x) => Math.pow(2, x), deriv: (_x, y) => mul(y, c(Math.LN2, y)) });
-export const logP = defineUnary({ name: "log", fn: Math.log, deriv: (x) => div(c(1, x), x) });
-export const log1pP = defineUnary({ name: "log1p", fn: Math.log1p, deriv: (x) => div(c(1, x), add(c(1, x), x)) });
-export const expm1P = defineUnary({ name: "expm1", fn: Math.expm1, deriv: (_x, y) => add(y, c(1, y)) });
+export const expP = defineUnary({ name: "exp", deriv: (_x, y) => y });
+export const exp2P = defineUnary({ name: "exp2", deriv: (_x, y) => mul(y, c(Math.LN2, y)) });
+export const logP = defineUnary({ name: "log", deriv: (x) => div(c(1, x), x) });
+export const log1pP = defineUnary({ name: "log1p", deriv: (x) => div(c(1, x), add(c(1, x), x)) });
+export const expm1P = defineUnary({ name: "expm1", deriv: (_x, y) => add(y, c(1, y)) });
 
 // d √x = 1/(2√x), d x^(-1/2) = -x^(-1/2)/(2x), d ∛x = 1/(3∛x²): JAX's forms, so x = 0 gives ∞ (not NaN)
-export const sqrtP = defineUnary({ name: "sqrt", fn: Math.sqrt, deriv: (_x, y) => div(c(0.5, y), y) });
+export const sqrtP = defineUnary({ name: "sqrt", deriv: (_x, y) => div(c(0.5, y), y) });
 export const rsqrtP = defineUnary({
   name: "rsqrt",
-  fn: (x) => 1 / Math.sqrt(x),
   deriv: (x, y) => mul(c(-0.5, y), div(y, x)),
 });
-export const cbrtP = defineUnary({ name: "cbrt", fn: Math.cbrt, deriv: (_x, y) => div(c(1 / 3, y), mul(y, y)) });
+export const cbrtP = defineUnary({ name: "cbrt", deriv: (_x, y) => div(c(1 / 3, y), mul(y, y)) });
 
 // d |x| = 1 for x ≥ 0 (0 included, as JAX: select(x >= 0, g, -g)), -1 below; sign, floor, ceil,
 // round have zero derivative (JAX's defjvp_zero).
 export const absP = defineUnary({
   name: "abs",
-  fn: Math.abs,
   ints: true,
   deriv: (x) => sub(mul(c(2, x), convert(ge(x, c(0, x)), x.dtype)), c(1, x)),
 });
-export const signP = defineUnary({ name: "sign", fn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), ints: true, deriv: "zero" });
-export const floorP = defineUnary({ name: "floor", fn: Math.floor, deriv: "zero" });
-export const ceilP = defineUnary({ name: "ceil", fn: Math.ceil, deriv: "zero" });
+export const signP = defineUnary({ name: "sign", ints: true, deriv: "zero" });
+export const floorP = defineUnary({ name: "floor", deriv: "zero" });
+export const ceilP = defineUnary({ name: "ceil", deriv: "zero" });
 /** Rounds half away from zero (JAX's `lax.round` default); np.round rounds half to even. */
-export const roundP = defineUnary({ name: "round", fn: (x) => Math.sign(x) * Math.round(Math.abs(x)), deriv: "zero" });
+export const roundP = defineUnary({ name: "round", deriv: "zero" });
 /** Rounds half to even, as `jnp.round`. */
 export const roundEvenP = defineUnary({
   name: "round_even",
-  fn: (x) => {
-    const r = Math.round(x);
-    return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
-  },
   deriv: "zero",
 });
-export const truncP = defineUnary({ name: "trunc", fn: Math.trunc, deriv: "zero" });
+export const truncP = defineUnary({ name: "trunc", deriv: "zero" });
 
 // d erf = 2/√π·e^(-x²), d erfc = -d erf, d erf⁻¹ = √π/2·e^(y²)
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 export const erfP = defineUnary({
   name: "erf",
-  fn: erf64,
   deriv: (x) => mul(c(TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))),
 });
 export const erfcP = defineUnary({
   name: "erfc",
-  fn: erfc64,
   deriv: (x) => mul(c(-TWO_OVER_SQRT_PI, x), exp(neg(mul(x, x)))),
 });
 export const erfInvP = defineUnary({
   name: "erf_inv",
-  fn: erfInv64,
-  fn32: erfInvF32,
   deriv: (_x, y) => mul(c(Math.sqrt(Math.PI) / 2, y), exp(mul(y, y))),
 });
 // d lgamma = digamma, d digamma = polygamma(1, ·)
-export const lgammaP = defineUnary({ name: "lgamma", fn: lgamma64, deriv: (x) => digamma(x) });
-export const digammaP = defineUnary({ name: "digamma", fn: digamma64, deriv: (x) => polygamma(1, x) });
+export const lgammaP = defineUnary({ name: "lgamma", deriv: (x) => digamma(x) });
+export const digammaP = defineUnary({ name: "digamma", deriv: (x) => polygamma(1, x) });
 // d logistic = y(1 - y)
 export const logisticP = defineUnary({
   name: "logistic",
-  fn: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   deriv: (_x, y) => mul(y, sub(c(1, y), y)),
 });
 
-export const isFiniteP = defineUnary({ name: "is_finite", fn: (x) => (Number.isFinite(x) ? 1 : 0), boolOut: true });
-export const notP = defineUnary({ name: "not", fn: (x) => ~x, ints: true, boolFn: (v) => (v ? 0 : 1) });
+export const isFiniteP = defineUnary({ name: "is_finite", boolOut: true });
+export const notP = defineUnary({ name: "not", ints: true, bools: true });
 
 // --- polygamma(n, x): n is a static parameter ---------------------------------
 
@@ -193,7 +159,7 @@ interface PolygammaParams {
 export const polygammaP: Primitive = definePrimitive<PolygammaParams>({
   name: "polygamma",
   abstractEval: ([x]) => x,
-  impl: ([x], { n }) => mapUnary(x, (v) => polygamma64(n, v)),
+  lower: (_avals, { n }) => ({ name: "polygamma", n }),
   // d ψ⁽ⁿ⁾ = ψ⁽ⁿ⁺¹⁾
   jvp: ([x], [t], { n }) => [polygamma(n, x), mul(t as NdArray, polygamma(n + 1, x))],
   vmap: ([x], [d], p) => [bind1(polygammaP as Primitive, [x], p as never), d],

@@ -1,0 +1,165 @@
+/**
+ * The backend interface and the registry: the only file of this folder that
+ * upper layers import.
+ *
+ * A backend owns buffers (`upload`, `alloc`), compiles fused loops of the
+ * kernel IR (`compile` → `run`) and runs routines (`routine`). `cpu` runs every
+ * routine; the others run what they do well and answer null for the rest. One
+ * fallback rule: try the inputs' backend, else move the inputs to cpu.
+ *
+ * cpu and wasm both keep values in JS memory (HostBuffer, platform "cpu"): for
+ * such buffers "the inputs' backend" is the selected host backend
+ * (`config.platform`: wasm by default, where WebAssembly SIMD exists), and
+ * moving to cpu costs nothing.
+ */
+import type { ShapedArray } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import type { DeviceBuffer } from "../core/buffer.js";
+import { config } from "../core/config.js";
+import { ArgumentTypeError } from "../core/errors.js";
+import { describeValue } from "../core/options.js";
+import type { DType, TypedArray } from "../core/dtypes.js";
+import { installEvaluator, type Lowering } from "../core/primitive.js";
+import type { Kernel } from "../kernel/ir.js";
+import type { Routine } from "../kernel/routines.js";
+import { cpuBackend } from "./cpu/backend.js";
+import { wasmBackend } from "./wasm/backend.js";
+
+export type Platform = "cpu" | "wasm" | "webgpu";
+
+/** A compiled kernel, ready to run on the backend that compiled it. */
+export interface Executable {
+  readonly kernel: Kernel;
+}
+
+/** Which elementwise operations a backend's compiled kernels take, and from what size fusing pays. */
+export interface KernelSupport {
+  unary: ReadonlySet<string>;
+  binary: ReadonlySet<string>;
+  /** Fused loops smaller than this many elements are left to the routines. */
+  minSize: number;
+}
+
+export interface Backend {
+  readonly platform: Platform;
+  /** False where the backend cannot run (no WebAssembly SIMD, no GPU adapter). */
+  available(): boolean;
+  /** A buffer holding `data` (which the caller gives up). */
+  upload(dtype: DType, data: TypedArray): DeviceBuffer;
+  /** A buffer of `size` elements, to be written by a kernel or routine. */
+  alloc(dtype: DType, size: number): DeviceBuffer;
+  /** What `compile` takes; null when the backend compiles no kernels. */
+  kernelSupport(): KernelSupport | null;
+  /** A loop of the kernel IR compiled for this backend; null: not here (the caller runs the equations instead). */
+  compile(kernel: Kernel): Executable | null;
+  /**
+   * Runs a compiled kernel over the iteration space [rows, cols]. False when it
+   * cannot run this time (e.g. memory is short): the outputs are then unspecified.
+   */
+  run(exe: Executable, inputs: DeviceBuffer[], outputs: DeviceBuffer[], rows: number, cols: number): boolean;
+  /** Runs a routine; null when this backend does not run it (or not for these operands). */
+  routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] | null;
+}
+
+/** The backends that are loaded, by platform. */
+const registry = new Map<Platform, Backend>([
+  ["cpu", cpuBackend],
+  ["wasm", wasmBackend],
+]);
+
+/** The backend that runs operations on values in JS memory: wasm when selected and available, else cpu. */
+export function hostBackend(): Backend {
+  return config.values.platform === "wasm" && wasmBackend.available() ? wasmBackend : cpuBackend;
+}
+
+/** The backend for operations on `inputs`: their device's, or the host backend for JS memory (and for no inputs). */
+export function backendFor(inputs: readonly DeviceBuffer[]): Backend {
+  for (const b of inputs) {
+    if (b.platform !== "cpu") return registry.get(b.platform as Platform) ?? cpuBackend;
+  }
+  return hostBackend();
+}
+
+/** `buffer` in JS memory (already there for cpu and wasm). */
+function toHost(buffer: DeviceBuffer): DeviceBuffer {
+  return buffer.platform === "cpu" ? buffer : cpuBackend.upload(buffer.dtype, buffer.readSync());
+}
+
+/** Runs a routine by the fallback rule: the inputs' backend, else cpu (which runs them all). */
+export function runRoutine(
+  r: Routine,
+  inputs: DeviceBuffer[],
+  inAvals: ShapedArray[],
+  outAvals: ShapedArray[],
+): DeviceBuffer[] {
+  const backend = backendFor(inputs);
+  const outs = backend === cpuBackend ? null : backend.routine(r, inputs, inAvals, outAvals);
+  return outs ?? cpuBackend.routine(r, inputs.map(toHost), inAvals, outAvals)!;
+}
+
+/** A primitive's eager evaluation: its lowering run on its arguments' backend. */
+function evaluate(lowering: Lowering, args: NdArray[], outAvals: ShapedArray[]): NdArray[] {
+  const outs = runRoutine(
+    lowering as Routine,
+    args.map((a) => a._buffer!),
+    args.map((a) => a.aval),
+    outAvals,
+  );
+  return outs.map((b, i) => new NdArray(outAvals[i], b));
+}
+
+installEvaluator(evaluate);
+
+/** An array of `aval` holding `data` (which the caller gives up), on the host backend. */
+export function upload(aval: ShapedArray, data: TypedArray): NdArray {
+  return new NdArray(aval, hostBackend().upload(aval.dtype, data));
+}
+
+/** A device: one backend's one processor (JAX's `Device`). */
+export interface Device {
+  /** The backend's name: "cpu", "wasm". */
+  readonly platform: string;
+  readonly id: number;
+  toString(): string;
+}
+
+const DEVICE_NAMES: Record<Platform, string> = { cpu: "Cpu", wasm: "Wasm", webgpu: "WebGpu" };
+
+/** `jax.default_backend()`: "wasm" where WebAssembly SIMD is available (unless `config.platform` is "cpu"), else "cpu". */
+export function defaultBackend(): string {
+  return hostBackend().platform;
+}
+
+/** `jax.devices()`: the devices of the default backend. */
+export function devices(): Device[] {
+  const platform = defaultBackend() as Platform;
+  return [{ platform, id: 0, toString: () => `${DEVICE_NAMES[platform]}Device(id=0)` }];
+}
+
+/** The loaded backends that can run here, by platform (for tests that loop over every backend). */
+export function availableBackends(): Backend[] {
+  return [...registry.values()].filter((b) => b.available());
+}
+
+/**
+ * `await init(...platforms)`: makes the named backends ready and returns those
+ * that are (cpu and wasm are always loaded; wasm is ready where WebAssembly
+ * SIMD is). A platform this build does not have is a typed error naming those it has.
+ *
+ * @example
+ * await init("wasm");
+ * config.update("platform", "wasm");
+ */
+export function init(...platforms: string[]): Promise<string[]> {
+  // Checked before the Promise exists: a bad argument is an error at the call, not a rejection.
+  for (const p of platforms) {
+    if (!registry.has(p as Platform)) {
+      const known = [...registry.keys()].map((k) => JSON.stringify(k)).join(", ");
+      throw new ArgumentTypeError(
+        `[init] unknown platform: got ${describeValue(p)}, expected one of ${known}. Call init() with no arguments for every platform.`,
+      );
+    }
+  }
+  const wanted = platforms.length === 0 ? [...registry.keys()] : platforms;
+  return Promise.resolve(wanted.filter((p) => registry.get(p as Platform)!.available()));
+}

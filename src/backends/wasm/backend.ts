@@ -1,0 +1,72 @@
+/**
+ * The wasm backend: WebAssembly generated at run time, on values in JS memory
+ * (the cpu backend's buffers). It compiles fused float32 loops of the kernel
+ * IR, and runs the routines it does fast: float32 elementwise maps, sums and
+ * maxima, matrix products, sorts and cumulative operations of at least a few
+ * hundred elements. Everything else it answers null for, and cpu runs it.
+ */
+import type { ShapedArray } from "../../core/aval.js";
+import { NdArray } from "../../core/array.js";
+import { HostBuffer, type DeviceBuffer } from "../../core/buffer.js";
+import type { TypedArray } from "../../core/dtypes.js";
+import type { Kernel } from "../../kernel/ir.js";
+import type { Routine, RoutineName, RoutineOf } from "../../kernel/routines.js";
+import type { Backend, Executable, KernelSupport } from "../api.js";
+import { cpuBackend } from "../cpu/backend.js";
+import {
+  wasmBinary,
+  wasmCumulativeOp,
+  wasmKernelOp,
+  wasmReduce,
+  wasmSort,
+  wasmThresholds,
+  wasmUnary,
+} from "../dispatch.js";
+import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "./elementwise.js";
+import { runKernel, type KernelData } from "./kernel-run.js";
+
+/** A routine on wasm: the results, or null for the cpu to run it. */
+type WasmRoutine<N extends RoutineName> = (r: RoutineOf<N>, xs: NdArray[], outs: ShapedArray[]) => NdArray[] | null;
+
+const one = (x: NdArray | null): NdArray[] | null => (x === null ? null : [x]);
+
+const ROUTINES: { [N in RoutineName]?: WasmRoutine<N> } = {
+  unary: ({ op }, [x]) => one(wasmUnary(op, x)),
+  binary: ({ op }, [x, y], [o]) => one(wasmBinary(op, x, y, o.weakType) ?? wasmKernelOp(op, [x, y], o.shape)),
+  select: (_r, xs, [o]) => one(wasmKernelOp("select_n", xs, o.shape)),
+  reduce: ({ reducer, axes }, [x]) =>
+    reducer === "sum" || reducer === "max" ? one(wasmReduce(reducer, x, axes)) : null,
+  cumulative: ({ op, axis, reverse }, [x]) => one(wasmCumulativeOp(op, x, axis, reverse)),
+  sort: ({ dimension, numKeys }, xs) => wasmSort(xs, dimension, numKeys),
+};
+
+const SUPPORT: KernelSupport = {
+  unary: new Set<string>(UNARY_OPS),
+  binary: new Set<string>(BINARY_OPS),
+  get minSize() {
+    return wasmThresholds.fusion;
+  },
+};
+
+export const wasmBackend: Backend = {
+  platform: "wasm",
+  available: wasmElementwiseAvailable,
+  upload: cpuBackend.upload,
+  alloc: cpuBackend.alloc,
+  kernelSupport: () => (wasmElementwiseAvailable() ? SUPPORT : null),
+  compile: (kernel: Kernel): Executable | null => (wasmElementwiseAvailable() ? { kernel } : null),
+  run(exe: Executable, inputs: DeviceBuffer[], outputs: DeviceBuffer[], rows: number, cols: number): boolean {
+    const data = (b: DeviceBuffer) => b.readSync() as KernelData;
+    return runKernel(exe.kernel, inputs.map(data), outputs.map(data), rows, cols);
+  },
+  routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] | null {
+    const run = ROUTINES[r.name] as WasmRoutine<RoutineName> | undefined;
+    if (run === undefined) return null;
+    const outs = run(
+      r,
+      inputs.map((b, i) => new NdArray(inAvals[i], b)),
+      outAvals,
+    );
+    return outs === null ? null : outs.map((o) => o._buffer ?? new HostBuffer(o.dtype, o._data as TypedArray));
+  },
+};

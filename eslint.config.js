@@ -37,20 +37,39 @@ const LAYERS = [
   ["optim"],
 ];
 
+const BACKENDS_RANK = LAYERS.findIndex((l) => l.includes("backends"));
+
+/**
+ * Above the backends, only `backends/api.ts` may be imported (never a concrete
+ * backend), and no array's storage is touched: `_data` and `_buffer` belong to
+ * core and the backends.
+ */
+const STORAGE_MESSAGE =
+  "Only src/core and src/backends touch an array's storage: run work through a primitive (or backends/api.ts), read values with dataSync()/readValues().";
+
 /** One block per folder: `no-restricted-imports` of its own layer's siblings and every higher layer. */
 const layerBlocks = LAYERS.flatMap((layer, rank) => {
   const above = LAYERS.slice(rank + 1).flat();
   return layer.map((folder) => {
     const forbidden = [...above, ...layer.filter((f) => f !== folder)];
+    const concreteBackends = rank > BACKENDS_RANK ? ["**/backends/**", "!**/backends/api.js"] : [];
     return {
       files: TS_FILES.map((glob) => `src/${folder}/${glob}`),
       rules: {
+        ...(folder === "core" || folder === "backends"
+          ? {}
+          : {
+              "no-restricted-syntax": [
+                "error",
+                { selector: "MemberExpression[property.name=/^_(data|buffer)$/]", message: STORAGE_MESSAGE },
+              ],
+            }),
         "no-restricted-imports": [
           "error",
           {
             patterns: [
               {
-                group: forbidden.map((f) => `**/${f}/*`),
+                group: [...forbidden.map((f) => `**/${f}/*`), ...concreteBackends],
                 message: `src/${folder} may import only its own folder and lower layers (${
                   rank === 0 ? "none" : LAYERS.slice(0, rank).flat().join(", ")
                 }): see docs/architecture.md.`,

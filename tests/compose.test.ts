@@ -21,6 +21,7 @@ import {
   jacrev,
   jit,
   jvp,
+  lax,
   linearize,
   makeJaxpr,
   numpy as np,
@@ -659,6 +660,36 @@ describe("debugNans", () => {
     expect(Number.isNaN(Number(np.sin(NaN)))).toBe(true);
     // Under grad, the primal computation is checked too.
     expect(() => grad((x: NdArray) => np.log(x))(f64(-1))).toThrow(FloatingPointError);
+  });
+
+  it("names the user's line, also for a NaN inside lax.whileLoop, lax.cond and a jit-fused kernel", () => {
+    config.update("debugNans", true);
+    const here = /compose\.test\.ts:\d+:\d+/;
+    const inLoop = () =>
+      lax.whileLoop(
+        (c: NdArray) => np.less(c, 1),
+        (c: NdArray) => np.add(c, np.log(np.subtract(c, 5))),
+        np.array(0),
+      );
+    const inBranch = () =>
+      lax.cond(
+        true,
+        (a: NdArray) => np.sqrt(a),
+        (a: NdArray) => a,
+        -4,
+      );
+    const inJit = () => jit((x: NdArray) => np.multiply(np.log(x), 3))(np.full([2048], -1));
+    for (const f of [inLoop, inBranch, inJit]) {
+      let message = "";
+      try {
+        f();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/invalid value \(nan\)/);
+      expect(message).toMatch(here);
+      expect(message).not.toMatch(/[\\/]src[\\/]/);
+    }
   });
 
   it("is off by default: NaN is returned", () => {

@@ -16,7 +16,8 @@ import {
   vmap,
   type Array as NdArray,
 } from "../src/index.js";
-import { threefry2x32, threefryBlock } from "../src/primitives/threefry.js";
+import { threefry2x32 } from "../src/primitives/threefry.js";
+import { threefryBlock } from "../src/backends/cpu/threefry.js";
 import { erfInvF32, fmaF32 } from "../src/kernel/special-f32.js";
 import { erf, erfInv } from "../src/kernel/special.js";
 import { decodeData, loadGolden, type Encoded } from "./helpers/golden.js";

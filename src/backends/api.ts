@@ -38,6 +38,10 @@ export interface KernelSupport {
   binary: ReadonlySet<string>;
   /** Fused loops smaller than this many elements are left to the routines. */
   minSize: number;
+  /** The most buffers (inputs and outputs) one kernel may take. */
+  maxBuffers: number;
+  /** Kernels that follow rows (row/col inputs, reductions by rows or columns) need cols a multiple of this. */
+  colsMultiple: number;
 }
 
 export interface Backend {
@@ -109,6 +113,32 @@ function evaluate(lowering: Lowering, args: NdArray[], outAvals: ShapedArray[]):
 }
 
 installEvaluator(evaluate);
+
+/** What the host backend's compiled kernels take (jit fuses for it), or null: it compiles none. */
+export function kernelSupport(): KernelSupport | null {
+  return hostBackend().kernelSupport();
+}
+
+/**
+ * Runs a fused loop of the kernel IR on the arguments' backend, over the
+ * iteration space [rows, cols]: the outputs, or null where that backend does
+ * not compile or cannot run it (the caller then runs the loop's equations).
+ */
+export function runFusedKernel(
+  kernel: Kernel,
+  args: NdArray[],
+  outAvals: ShapedArray[],
+  rows: number,
+  cols: number,
+): NdArray[] | null {
+  const inputs = args.map((a) => a._buffer!);
+  const backend = backendFor(inputs);
+  const exe = backend.compile(kernel);
+  if (exe === null) return null;
+  const outs = outAvals.map((a) => backend.alloc(a.dtype, a.size));
+  if (!backend.run(exe, inputs, outs, rows, cols)) return null;
+  return outs.map((b, i) => new NdArray(outAvals[i], b));
+}
 
 /** An array of `aval` holding `data` (which the caller gives up), on the host backend. */
 export function upload(aval: ShapedArray, data: TypedArray): NdArray {

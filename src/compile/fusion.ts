@@ -2,24 +2,21 @@
  * Kernel fusion for jit: each run of consecutive equations that one kernel can
  * compute — float32/bool elementwise operations over one shape, broadcasts
  * into it, and the sums and maxima that consume them — becomes a single
- * `fused_kernel` equation, run as one generated loop (backends/wasm). The
- * fused equation keeps the original equations as a sub-jaxpr: its fallback
- * implementation and its differentiation and batching rules simply run it.
+ * `fused_kernel` equation, run as one compiled loop by the backend (for the
+ * operations that backend's kernels take: `kernelSupport`). The fused
+ * equation keeps the original equations as a sub-jaxpr: where the backend
+ * does not run the loop, and for differentiation and batching, it simply runs them.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { outputBuffer } from "../core/buffers.js";
-import { config } from "../core/config.js";
+import type { NdArray } from "../core/array.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { currentTrace } from "../core/trace.js";
-import { runKernel, type KernelData } from "../backends/wasm/kernel-run.js";
-import { wasmThresholds } from "../backends/dispatch.js";
-import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "../backends/wasm/elementwise.js";
+import { kernelSupport, runFusedKernel, type KernelSupport } from "../backends/api.js";
 import { jvpFlat } from "../interpreters/jvp.js";
 import { vmapFlat } from "../interpreters/batch.js";
 import { evalJaxpr, Jaxpr, Var, type JaxprEqn } from "../ir/jaxpr.js";
 import { needsRows, type Kernel } from "../kernel/ir.js";
-import { isElementwise, lowerRun, reductionOver, type KernelOpSet } from "./lower.js";
+import { isElementwise, lowerRun, reductionOver } from "./lower.js";
 import { matrixOf } from "../kernel/shapes.js";
 
 interface FusedParams {
@@ -33,21 +30,12 @@ interface FusedParams {
 
 const runSub = (sub: Jaxpr) => (xs: NdArray[]) => evalJaxpr(sub, [], xs);
 
-function runOnWasm(args: NdArray[], { kernel, rows, cols, sub }: FusedParams): NdArray[] | null {
-  const avals = sub.outAvals;
-  const outs = avals.map((a) => outputBuffer(a.dtype, a.size) as KernelData);
-  const ins = args.map((a) => a._data as KernelData);
-  if (!runKernel(kernel, ins, outs, rows, cols)) return null;
-  return outs.map((o, i) => hostArray(avals[i], o));
-}
-
 export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({
   name: "fused_kernel",
   abstractEval: (_avals, { sub }) => sub.outAvals,
-  impl(args, params) {
-    const onWasm = config.values.platform === "wasm" && wasmElementwiseAvailable() ? runOnWasm(args, params) : null;
-    return onWasm ?? runSub(params.sub)(args);
-  },
+  // A call: the backend runs the compiled loop, or its equations run one by one.
+  impl: (args, { kernel, rows, cols, sub }) =>
+    runFusedKernel(kernel, args, sub.outAvals, rows, cols) ?? runSub(sub)(args),
   jvp: (primals, tangents, { sub }) => jvpFlat(runSub(sub), primals, tangents, currentTrace()),
   vmap(args, dims, { sub }, size) {
     const [outs] = vmapFlat(runSub(sub), args, dims, size, 0);
@@ -56,21 +44,16 @@ export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({
   printParams: ({ sub }) => ({ jaxpr: sub }),
 });
 
-const WASM_OPS: KernelOpSet = { unary: new Set<string>(UNARY_OPS), binary: new Set<string>(BINARY_OPS) };
-
-/** Buffers (inputs + outputs) a kernel may take: the worker pool passes at most 20 arguments, 6 of them sizes. */
-const MAX_BUFFERS = 14;
-
 /** The shape a run starting at `e` would have, or null if `e` cannot start one. */
-function runShape(e: JaxprEqn, ops: KernelOpSet): ShapedArray | null {
+function runShape(e: JaxprEqn, ops: KernelSupport): ShapedArray | null {
   if (e.outvars.length !== 1) return null;
   const out = e.outvars[0].aval;
-  if (out.size < wasmThresholds.fusion || !isElementwise(e, out.shape, ops)) return null;
+  if (out.size < ops.minSize || !isElementwise(e, out.shape, ops)) return null;
   return out;
 }
 
 /** Can `e` join the run `run` of shape `s`? */
-function joins(e: JaxprEqn, run: JaxprEqn[], s: readonly number[], ops: KernelOpSet): boolean {
+function joins(e: JaxprEqn, run: JaxprEqn[], s: readonly number[], ops: KernelSupport): boolean {
   if (!isElementwise(e, s, ops) && reductionOver(e, s) === null) return false;
   // A reduction's result exists only after the loop: nothing in the run may read it.
   const reduced = new Set<Var>(run.filter((r) => reductionOver(r, s) !== null).flatMap((r) => r.outvars));
@@ -93,10 +76,11 @@ function fuseRun(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>): JaxprEqn
 }
 
 /** Is the lowered run within the kernel limits? */
-function fits(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>): boolean {
+function fits(run: JaxprEqn[], s: ShapedArray, usedLater: Set<Var>, ops: KernelSupport): boolean {
   const { kernel } = lowerRun(run, s.shape, usedLater);
   const [, cols] = matrixOf(s.shape);
-  return kernel.inputs.length + kernel.outputs.length <= MAX_BUFFERS && (!needsRows(kernel) || cols % 4 === 0);
+  const rowsFit = !needsRows(kernel) || cols % ops.colsMultiple === 0;
+  return kernel.inputs.length + kernel.outputs.length <= ops.maxBuffers && rowsFit;
 }
 
 const isScalarBroadcast = (e: JaxprEqn) => e.prim.name === "broadcast_in_dim" && e.inputs[0].aval.size === 1;
@@ -127,7 +111,8 @@ function copyScalarBroadcasts(eqns: JaxprEqn[], programOutputs: Set<Var>): Jaxpr
 }
 
 /** Replaces each run of two or more equations that one kernel can compute by one fused equation. */
-export function fuseKernels(jaxpr: Jaxpr, ops: KernelOpSet = WASM_OPS): Jaxpr {
+export function fuseKernels(jaxpr: Jaxpr, ops: KernelSupport | null = kernelSupport()): Jaxpr {
+  if (ops === null) return jaxpr;
   const outputs = new Set(jaxpr.outvars.filter((a): a is Var => a instanceof Var));
   const eqns = copyScalarBroadcasts(jaxpr.eqns, outputs);
   const usedAfter = (from: number): Set<Var> => {
@@ -142,7 +127,7 @@ export function fuseKernels(jaxpr: Jaxpr, ops: KernelOpSet = WASM_OPS): Jaxpr {
     const s = runShape(eqns[i], ops);
     let j = i + 1;
     while (s && j < eqns.length && joins(eqns[j], eqns.slice(i, j), s.shape, ops)) {
-      if (!fits(eqns.slice(i, j + 1), s, usedAfter(j + 1))) break;
+      if (!fits(eqns.slice(i, j + 1), s, usedAfter(j + 1), ops)) break;
       j++;
     }
     const run = eqns.slice(i, j);

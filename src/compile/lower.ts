@@ -10,6 +10,7 @@
  * kernel output whose value later equations of the run cannot read (it is
  * complete only after the loop).
  */
+import { readValues } from "../core/array.js";
 import type { ShapedArray } from "../core/aval.js";
 import { shapesEqual } from "../core/aval.js";
 import { Literal, Var, type Atom, type JaxprEqn } from "../ir/jaxpr.js";
@@ -30,7 +31,7 @@ const kernelType = (a: ShapedArray): KernelType | null =>
 
 /** A literal's value as text, telling −0 from 0. */
 const literalText = (a: Literal): string => {
-  const v = a.value._data![0];
+  const v = readValues(a.value)[0];
   return Object.is(v, -0) ? "-0" : String(v);
 };
 

@@ -44,7 +44,7 @@ export function runProgram(jaxpr: Jaxpr, args: NdArray[]): NdArray[] {
   const handed = new Set<ArrayBuffer>();
   const readers = new Map<ArrayBuffer, number>();
   const buffer = (x: NdArray) => {
-    const b = poolableBuffer(x._data);
+    const b = poolableBuffer(x);
     return b !== null && handed.has(b) ? b : null;
   };
   withBufferPool(pool, handed, () => {

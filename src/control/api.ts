@@ -4,7 +4,7 @@
  * cond / while / scan primitives.
  */
 import { ShapedArray } from "../core/aval.js";
-import { NdArray, type ArrayLike } from "../core/array.js";
+import { NdArray, type ArrayLike, readValues } from "../core/array.js";
 import { isFloat, isInteger } from "../core/dtypes.js";
 import { DTypeError, ShapeError, TransformError } from "../core/errors.js";
 import {
@@ -135,7 +135,7 @@ export function switchCase(index: ArrayLike, branches: readonly Fn[], ...operand
   const i = scalarOperand("switch", index, "index");
   if (
     !isInteger(i.dtype) &&
-    !(i instanceof NdArray && i.weakType && !(i instanceof Tracer) && Number.isInteger(i._data![0]))
+    !(i instanceof NdArray && i.weakType && !(i instanceof Tracer) && Number.isInteger(readValues(i)[0]))
   ) {
     throw new DTypeError(
       `[switch] the branch index must be an integer scalar: got ${i.aval.str()}, expected int32. Use .astype("int32").`,

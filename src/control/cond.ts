@@ -7,7 +7,7 @@
  * index turns into a select among all branches.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { NdArray, readValues } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
@@ -43,7 +43,7 @@ export interface CondParams {
 export const condP: Primitive = defineCallPrimitive<CondParams>({
   name: "cond",
   abstractEval: (_avals, { branches }) => branches[0].outAvals,
-  impl: ([index, ...ops], { branches }) => runClosed(branches[index._data![0]])(ops),
+  impl: ([index, ...ops], { branches }) => runClosed(branches[readValues(index)[0]])(ops),
   customCall: (params) => new CondCall(params),
   transpose: (cts, args, params) => transposeCond(cts, args, params),
   printParams: ({ branches }) => ({ branches }),

@@ -7,14 +7,17 @@
  * transpose is a scan in the other direction that accumulates the constants'
  * cotangents in its carry.
  */
-import { ShapedArray, shapeSize, type Shape } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { allocate, isFloat } from "../core/dtypes.js";
+import { ShapedArray, type Shape } from "../core/aval.js";
+import { NdArray } from "../core/array.js";
+import { isFloat } from "../core/dtypes.js";
 import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr, Var } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
 import { add } from "../primitives/elementwise.js";
+import { fullAval } from "../primitives/constants.js";
+import { concatenate, sliceAxis } from "../primitives/slicing.js";
+import { reshape } from "../primitives/structural.js";
 import { moveAxis } from "../primitives/batching.js";
 import type { DiffTrace } from "../interpreters/jvp.js";
 import { LinearizeTrace } from "../interpreters/linearize.js";
@@ -58,11 +61,9 @@ function scanOutAvals({ body, numCarry, length }: ScanParams): ShapedArray[] {
   return [...outs.slice(0, numCarry), ...outs.slice(numCarry).map((a) => stackedAval(a, length))];
 }
 
-/** Row i of a stacked concrete array. */
+/** Row i of a stacked array: x[i]. */
 function row(x: NdArray, i: number): NdArray {
-  const shape = x.aval.shape.slice(1);
-  const n = shapeSize(shape);
-  return hostArray(new ShapedArray(shape, x.dtype, x.weakType), x._data!.slice(i * n, (i + 1) * n));
+  return reshape(sliceAxis(x, 0, i, i + 1), x.aval.shape.slice(1));
 }
 
 function scanImpl(args: NdArray[], p: ScanParams): NdArray[] {
@@ -70,15 +71,17 @@ function scanImpl(args: NdArray[], p: ScanParams): NdArray[] {
   let carry = args.slice(p.numConsts, p.numConsts + p.numCarry);
   const xs = args.slice(p.numConsts + p.numCarry);
   const yAvals = p.body.outAvals.slice(p.numCarry);
-  const ys = yAvals.map((a) => allocate(a.dtype, p.length * a.size));
+  // Row i of every y, as [1, ...] for the final concatenation (null until step i has run).
+  const ys: NdArray[][] = yAvals.map(() => new Array<NdArray>(p.length));
   const run = runClosed(p.body);
   for (let s = 0; s < p.length; s++) {
     const i = p.reverse ? p.length - 1 - s : s;
     const outs = run([...consts, ...carry, ...xs.map((x) => row(x, i))]);
     carry = outs.slice(0, p.numCarry);
-    outs.slice(p.numCarry).forEach((y, k) => ys[k].set(y._data! as never, i * yAvals[k].size));
+    outs.slice(p.numCarry).forEach((y, k) => (ys[k][i] = reshape(y, [1, ...yAvals[k].shape])));
   }
-  return [...carry, ...ys.map((data, k) => hostArray(stackedAval(yAvals[k], p.length), data))];
+  const stacked = ys.map((rows, k) => (p.length === 0 ? fullAval(stackedAval(yAvals[k], 0), 0) : concatenate(rows, 0)));
+  return [...carry, ...stacked];
 }
 
 export const scanP: Primitive = defineCallPrimitive<ScanParams>({

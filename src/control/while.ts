@@ -6,7 +6,7 @@
  * done, leaving finished examples unchanged.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { NdArray } from "../core/array.js";
+import { NdArray, readValues } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { TransformError } from "../core/errors.js";
 import { defineCallPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
@@ -38,7 +38,7 @@ function whileImpl(args: NdArray[], p: WhileParams): NdArray[] {
   let carry = args.slice(p.numCondConsts + p.numBodyConsts);
   const cond = runClosed(p.cond);
   const body = runClosed(p.body);
-  while (cond([...cc, ...carry])[0]._data![0]) carry = body([...bc, ...carry]);
+  while (readValues(cond([...cc, ...carry])[0])[0]) carry = body([...bc, ...carry]);
   return carry;
 }
 

@@ -182,3 +182,11 @@ export function hostArray(aval: ShapedArray, data: TypedArray): NdArray {
 export function retype(x: NdArray, aval: ShapedArray): NdArray {
   return new NdArray(aval, x._buffer);
 }
+
+/**
+ * @internal The values through the buffer's synchronous read, without a copy: for the
+ * library's own reads of small concrete values (literals, predicates, keys). Never written.
+ */
+export function readValues(x: NdArray): TypedArray {
+  return x.concrete("a read of its values")._buffer!.readSync();
+}

@@ -10,6 +10,8 @@
  * Only kernels that overwrite every element of their output ask for a pooled
  * buffer (`outputBuffer`); everything else allocates zeroed memory as before.
  */
+import type { NdArray } from "./array.js";
+import { HostBuffer } from "./buffer.js";
 import { allocate, type DType, type TypedArray } from "./dtypes.js";
 
 /** Buffers smaller than this are cheap to allocate and are never pooled. */
@@ -77,9 +79,14 @@ export function outputBuffer(dtype: DType, size: number): TypedArray {
   return new CONSTRUCTORS[dtype](buffer);
 }
 
-/** The buffer behind `data` if the pool may take it back: it must be the whole of a plain ArrayBuffer. */
-export function poolableBuffer(data: TypedArray | null): ArrayBuffer | null {
-  if (data === null || data.byteLength < POOL_MIN_BYTES || data.byteOffset !== 0) return null;
+/**
+ * The JS memory behind array `x` if the pool may take it back: its values must be
+ * in JS memory (a HostBuffer) and fill the whole of a plain ArrayBuffer.
+ */
+export function poolableBuffer(x: NdArray): ArrayBuffer | null {
+  if (!(x._buffer instanceof HostBuffer)) return null;
+  const data = x._buffer.data;
+  if (data.byteLength < POOL_MIN_BYTES || data.byteOffset !== 0) return null;
   const buffer = data.buffer;
   return buffer instanceof ArrayBuffer && buffer.byteLength === data.byteLength ? buffer : null;
 }

@@ -177,15 +177,27 @@ function hasNan(x: NdArray): boolean {
   return false;
 }
 
-/** The first stack frame outside cotangent's own files: the user's line. */
+/**
+ * The library's own directory (src/ or dist/, the parent of core/), as a URL and as a path:
+ * every stack frame under it is the library's; the first frame outside it is the user's.
+ */
+const LIBRARY_DIR = new URL("..", import.meta.url);
+const LIBRARY_PREFIXES = [LIBRARY_DIR.href, decodeURIComponent(LIBRARY_DIR.pathname)];
+
+/** The first stack frame outside this library's files (and Node's internals): the user's line. */
 export function userSourceLine(): string | null {
+  // V8 keeps 10 frames by default: too few to climb out of a loop or a jit call.
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 200;
   const stack = new Error().stack?.split("\n").slice(1) ?? [];
+  E.stackTraceLimit = limit;
   for (const line of stack) {
-    if (/[\\/](src|dist)[\\/](core|ir|transforms|primitives|numpy|lax|nn|random|scipy|tree|backends)[\\/]/.test(line))
-      continue;
-    if (line.includes("node_modules") || line.includes("node:internal")) continue;
-    const m = line.match(/\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/);
-    if (m) return m[1];
+    const m = line.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/);
+    if (!m) continue;
+    const file = m[1].replace(/\\/g, "/");
+    if (LIBRARY_PREFIXES.some((p) => file.startsWith(p)) || file.startsWith("node:")) continue;
+    return `${m[1]}:${m[2]}:${m[3]}`;
   }
   return null;
 }

@@ -4,6 +4,7 @@
  * Every primitive is pure, so an equation whose outputs are unused can go, and
  * two equations with the same primitive, inputs and params compute the same values.
  */
+import { readValues } from "../core/array.js";
 import { ClosedJaxpr, evalJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 /** Drops equations whose outputs no output depends on. */
@@ -39,7 +40,7 @@ export function cse(jaxpr: Jaxpr): Jaxpr {
   const ids = new Map<Var, number>();
   let next = 0;
   const id = (a: Atom): string => {
-    if (a instanceof Literal) return `L${a.aval.str()}:${String(a.value._data![0])}:${a.aval.weakType}`;
+    if (a instanceof Literal) return `L${a.aval.str()}:${String(readValues(a.value)[0])}:${a.aval.weakType}`;
     const v = rename.get(a) ?? a;
     if (!ids.has(v)) ids.set(v, next++);
     return `V${ids.get(v)}`;

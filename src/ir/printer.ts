@@ -1,4 +1,5 @@
 /** JAX's text form of a jaxpr. */
+import { readValues } from "../core/array.js";
 import { SHORT_NAME } from "../core/dtypes.js";
 import { Literal, type Atom, type Jaxpr, type Var } from "./jaxpr.js";
 
@@ -28,7 +29,7 @@ export class Names {
 }
 
 function literalText(l: Literal): string {
-  const v = l.value._data![0];
+  const v = readValues(l.value)[0];
   const d = l.value.dtype;
   let s: string;
   if (d === "bool") s = v ? "True" : "False";

@@ -42,8 +42,12 @@ export type Routine =
   | { name: "cumulative"; op: CumulativeOp; axis: number; reverse: boolean }
   /** Stable sort of all operands along `dimension` by the first `numKeys` (lexicographic). */
   | { name: "sort"; dimension: number; numKeys: number }
-  /** x[..., idx, ...] at `axes` (out-of-range indices filled, as JAX's take). */
+  /**
+   * x at int indices idx [...batch, k] on `axes` (k = axes.length), whole slices elsewhere: the result is
+   * [...batch, ...x.shape without axes]; out-of-range indices are clamped into range.
+   */
   | { name: "gather"; axes: number[] }
+  /** A copy of x with updates (shaped as gather's result) combined in by `mode`; out-of-range updates are dropped. */
   | { name: "scatter"; axes: number[]; mode: ScatterMode }
   /** The threefry2x32 block cipher on (key0, key1, x0, x1). */
   | { name: "threefry2x32" };

@@ -4,7 +4,7 @@
  * positional in JAX's order or, camelCased, in a trailing options object.
  */
 import { shapeStr, type Shape } from "../core/aval.js";
-import { retype, NdArray, type ArrayLike } from "../core/array.js";
+import { retype, NdArray, type ArrayLike, readValues } from "../core/array.js";
 import { defaultFloat, isFloat, resultType, type DType } from "../core/dtypes.js";
 import { ArgumentTypeError, AxisError, ShapeError } from "../core/errors.js";
 import {
@@ -313,7 +313,7 @@ const arangeOptions = defineOptions(
 function boundValue(name: string, v: Bound): { value: number; dtype: DType; weak: boolean } {
   if (v instanceof NdArray) {
     const c = v.concrete(`arange argument '${name}'`);
-    return { value: Number(c._data![0]), dtype: c.dtype, weak: c.weakType };
+    return { value: Number(readValues(c)[0]), dtype: c.dtype, weak: c.weakType };
   }
   return { value: v, dtype: Number.isInteger(v) ? "int32" : defaultFloat(), weak: true };
 }

@@ -13,7 +13,8 @@
  * clamps it unless `jax_check_static_indices` is on); `x.at(i).get()` clamps
  * it, as JAX documents.
  */
-import { hostArray, NdArray, Slice, type ArrayLike, type Index } from "../core/array.js";
+import { upload } from "../backends/api.js";
+import { NdArray, Slice, type ArrayLike, type Index } from "../core/array.js";
 import type { DType } from "../core/dtypes.js";
 import { ShapedArray } from "../core/aval.js";
 import { ShapeError, CotangentError } from "../core/errors.js";
@@ -267,7 +268,7 @@ export function getItem(x: NdArray, index: Index[], plan: IndexPlan = GET_DEFAUL
   if (plan.arrays === "fill") {
     // Mode "fill": positions with any index out of range read the fill value.
     const bounds = arrayDims.map((a) => y.aval.shape[a]);
-    const b = hostArray(new ShapedArray([bounds.length], "int32"), Int32Array.from(bounds));
+    const b = upload(new ShapedArray([bounds.length], "int32"), Int32Array.from(bounds));
     const ok = ew.and(ew.ge(idx, ew.scalarLike(0, idx)), ew.lt(idx, b));
     const valid = bind1(reduceAndP, [ok], { axes: [bshape.length] });
     const fill = plan.fillValue === null ? defaultFill(out.dtype) : Number(plan.fillValue);

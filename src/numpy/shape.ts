@@ -5,7 +5,7 @@
  * JAX's order or a trailing options object (core/options.ts).
  */
 import { shapeStr, type Shape } from "../core/aval.js";
-import { NdArray, type ArrayLike } from "../core/array.js";
+import { NdArray, type ArrayLike, readValues } from "../core/array.js";
 import { isInteger, type DType } from "../core/dtypes.js";
 import { ArgumentTypeError, AxisError, ConcretizationError, DTypeError, ShapeError } from "../core/errors.js";
 import {
@@ -424,7 +424,7 @@ function concreteInts(op: string, name: string, v: unknown): number | number[] {
   if (v instanceof NdArray) {
     const c = v.concrete(`${op} ${name}`);
     if (!isInteger(c.dtype)) throw new DTypeError(`[${op}] ${name} must be integers: got ${c.aval.str()}.`);
-    const vals = Array.from(c._data!);
+    const vals = Array.from(readValues(c));
     return c.ndim === 0 ? vals[0] : vals;
   }
   if (isInt(v)) return v;
@@ -988,7 +988,7 @@ function indexArray(op: string, indices: unknown): NdArray {
     if (isInteger(indices.dtype)) return indices;
     // np.array([[1], [0]]) is float32 here (int32 in JAX): a concrete float array of whole numbers is taken as int32.
     const c = indices.dtype === "bool" ? null : concreteValue(indices, op);
-    if (c === null || !Array.from(c._data!).every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
+    if (c === null || !Array.from(readValues(c)).every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31)) {
       throw new DTypeError(
         `[${op}] indices must be of integer type: got ${indices.aval.str()}${c ? " with non-integer values" : ""}, ` +
           `expected int32 or uint32 indices. Convert them with x.astype("int32").`,

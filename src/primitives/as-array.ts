@@ -4,8 +4,10 @@
  * (float by default, bool when every element is a boolean, the promoted dtype
  * of their elements when they hold Arrays or typed arrays).
  */
+import { upload } from "../backends/api.js";
+import { Tracer } from "../core/trace.js";
 import { ShapedArray, shapeStr } from "../core/aval.js";
-import { hostArray, NdArray, type ArrayLike as ArrayInput } from "../core/array.js";
+import { NdArray, type ArrayLike as ArrayInput } from "../core/array.js";
 import {
   allocate,
   defaultFloat,
@@ -268,7 +270,7 @@ function toArray(x: unknown, dtype: DType | undefined, op: string): NdArray {
   if (x instanceof NdArray) return dtype === undefined || x.dtype === dtype ? x : convert(x, dtype);
   if (typeof x === "number") {
     if (dtype === undefined) return weakScalar(x, false);
-    return hostArray(new ShapedArray([], dtype), storeNumbers([x], dtype, op));
+    return upload(new ShapedArray([], dtype), storeNumbers([x], dtype, op));
   }
   if (typeof x === "boolean") {
     const out = fromValues([x ? 1 : 0], [], "bool");
@@ -278,7 +280,7 @@ function toArray(x: unknown, dtype: DType | undefined, op: string): NdArray {
     const n = walkNested(x, op);
     const d = dtype ?? nestedDType(n);
     if (n.values === null) return stack(x, d, op);
-    return hostArray(new ShapedArray(n.shape, d), storeNumbers(n.values, d, op));
+    return upload(new ShapedArray(n.shape, d), storeNumbers(n.values, d, op));
   }
   if (isTypedView(x)) {
     const out = fromTyped(x, op);
@@ -305,7 +307,7 @@ function fromTyped(t: ArrayBufferView, op: string): NdArray {
   const src = t as unknown as ArrayLike<number>;
   const data = allocate(d, src.length);
   data.set(src);
-  return hostArray(new ShapedArray([src.length], d), data);
+  return upload(new ShapedArray([src.length], d), data);
 }
 
 // --- np.asarray -------------------------------------------------------------------------------
@@ -335,8 +337,8 @@ const asarrayOptions = defineOptions("asarray", { dtype: orNull(is.dtype), order
 
 /** A new NdArray object with its own copy of the values (tracers are returned as they are). */
 export function copyArray(a: NdArray): NdArray {
-  if (a._data === null) return a;
-  return hostArray(a.aval, a._data.slice() as TypedArray);
+  if (a instanceof Tracer) return a;
+  return upload(a.aval, a.dataSync());
 }
 
 /**
@@ -380,7 +382,7 @@ export function fromValues(values: ArrayLike<number>, shape: readonly number[], 
   // Bools are stored as 0/1 (any non-zero number, NaN included, is true, as in NumPy).
   if (dtype === "bool") for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;
   else for (let i = 0; i < values.length; i++) data[i] = values[i];
-  return hostArray(new ShapedArray(shape, dtype, weak), data);
+  return upload(new ShapedArray(shape, dtype, weak), data);
 }
 
 /** A JS number as a weak scalar: an int32 one when `asInt` and the number is whole. */

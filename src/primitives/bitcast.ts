@@ -8,18 +8,17 @@
  * element [..., 0] holds the low 32 bits (the little-endian order of XLA's CPU).
  */
 import { ShapedArray, shapeStr, type Shape } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { itemsize, SHORT_NAME, type DType, type TypedArray } from "../core/dtypes.js";
+import type { NdArray } from "../core/array.js";
+import { itemsize, SHORT_NAME, type DType } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
+import type { Routine } from "../kernel/routines.js";
 import { moveAxis } from "./batching.js";
 
 interface BitcastParams {
   newDtype: DType;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 function outShape(aval: ShapedArray, to: DType): Shape {
   const from = aval.dtype;
@@ -41,30 +40,10 @@ function outShape(aval: ShapedArray, to: DType): Shape {
   return aval.shape.slice(0, -1);
 }
 
-/** Copies the bytes, swapping the two words of each 64-bit element on a big-endian host. */
-function reinterpret(src: TypedArray, to: DType): TypedArray {
-  const copy = src.slice();
-  const words = new Uint32Array(copy.buffer);
-  if (!LITTLE_ENDIAN && itemsize(to) !== src.BYTES_PER_ELEMENT) {
-    for (let i = 0; i + 1 < words.length; i += 2) [words[i], words[i + 1]] = [words[i + 1], words[i]];
-  }
-  switch (to) {
-    case "float32":
-      return new Float32Array(copy.buffer);
-    case "float64":
-      return new Float64Array(copy.buffer);
-    case "int32":
-      return new Int32Array(copy.buffer);
-    default:
-      return words;
-  }
-}
-
 export const bitcastP: Primitive = definePrimitive<BitcastParams>({
   name: "bitcast_convert_type",
   abstractEval: ([x], { newDtype }) => new ShapedArray(outShape(x, newDtype), newDtype),
-  impl: ([x], { newDtype }) =>
-    hostArray(new ShapedArray(outShape(x.aval, newDtype), newDtype), reinterpret(x._data!, newDtype)),
+  lower: (): Routine => ({ name: "bitcast" }),
   // Bit patterns are piecewise constant in the value: JAX declares a zero derivative.
   jvp: "nondifferentiable",
   // The trailing axis may be consumed or added: keep the batch axis in front.

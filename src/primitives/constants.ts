@@ -2,9 +2,10 @@
  * Constant arrays: scalars, and full arrays as a broadcast scalar (as JAX stages them);
  * and the checks every creation function shares: shapes, sizes, allocation.
  */
+import { upload } from "../backends/api.js";
 import "./hooks.js";
 import { ShapedArray, type Shape } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
+import { NdArray } from "../core/array.js";
 import { allocate, itemsize, type DType } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { describeValue } from "../core/options.js";
@@ -129,7 +130,7 @@ export function fillValueFor(op: string, v: number | boolean, dtype: DType): num
 export function scalar(value: number | boolean, dtype: DType, weak = false): NdArray {
   const data = allocate(dtype, 1);
   data[0] = dtype === "bool" ? (value !== 0 && value !== false ? 1 : 0) : Number(value);
-  return hostArray(new ShapedArray([], dtype, weak), data);
+  return upload(new ShapedArray([], dtype, weak), data);
 }
 
 /** @internal A constant array: `value` broadcast to `shape` (no checks: the library's own calls). */

@@ -3,15 +3,13 @@
  * cummin, whose derivatives come from differentiating an associative scan
  * written with differentiable primitives (exact at zeros and ties).
  */
-import { shapeStr, stridesOf } from "../core/aval.js";
+import { shapeStr } from "../core/aval.js";
 import { AxisError } from "../core/errors.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { allocate } from "../core/dtypes.js";
-import { wasmCumulativeOp } from "../backends/dispatch.js";
-import type { CumulativeOp } from "../backends/wasm/cumulative.js";
+import type { NdArray } from "../core/array.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, currentTrace } from "../core/trace.js";
 import { jvpFlat } from "../interpreters/jvp.js";
+import type { CumulativeOp } from "../kernel/routines.js";
 import { moveAxis } from "./batching.js";
 import { max, min, mul } from "./elementwise.js";
 import { padAxis, sliceAxis, rev } from "./slicing.js";
@@ -19,27 +17,6 @@ import { padAxis, sliceAxis, rev } from "./slicing.js";
 interface CumParams {
   axis: number;
   reverse: boolean;
-}
-
-function cumKernel(x: NdArray, { axis, reverse }: CumParams, combine: (a: number, b: number) => number): NdArray {
-  const shape = x.aval.shape;
-  const n = shape[axis];
-  const inner = stridesOf(shape)[axis];
-  const outer = n === 0 ? 0 : x.size / (n * inner);
-  const src = x._data!;
-  const out = allocate(x.dtype, src.length);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = NaN;
-      for (let s = 0; s < n; s++) {
-        const k = reverse ? n - 1 - s : s;
-        const at = o * n * inner + k * inner + i;
-        acc = s === 0 ? src[at] : combine(acc, src[at]);
-        out[at] = acc;
-      }
-    }
-  }
-  return hostArray(x.aval, out);
 }
 
 /**
@@ -62,8 +39,7 @@ function associativeScan(
 }
 
 function defineCumulative(
-  name: string,
-  combine: (a: number, b: number) => number,
+  name: CumulativeOp,
   lax: ((a: NdArray, b: NdArray) => NdArray) | null,
   identity: number,
 ): Primitive {
@@ -78,7 +54,7 @@ function defineCumulative(
       }
       return x;
     },
-    impl: ([x], p) => wasmCumulativeOp(name as CumulativeOp, x, p.axis, p.reverse) ?? cumKernel(x, p, combine),
+    lower: (_avals, { axis, reverse }) => ({ name: "cumulative", op: name, axis, reverse }),
     jvp:
       lax === null
         ? ([x], [t], p) => [cumulative(prim, x, p), cumulative(prim, t as NdArray, p)]
@@ -97,10 +73,10 @@ function cumulative(prim: Primitive, x: NdArray, p: CumParams): NdArray {
   return bind1(prim as Primitive, [x], p as never);
 }
 
-export const cumsumP = defineCumulative("cumsum", (a, b) => a + b, null, 0);
-export const cumprodP = defineCumulative("cumprod", (a, b) => a * b, mul, 1);
-export const cummaxP = defineCumulative("cummax", (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b), max, -Infinity);
-export const cumminP = defineCumulative("cummin", (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b), min, Infinity);
+export const cumsumP = defineCumulative("cumsum", null, 0);
+export const cumprodP = defineCumulative("cumprod", mul, 1);
+export const cummaxP = defineCumulative("cummax", max, -Infinity);
+export const cumminP = defineCumulative("cummin", min, Infinity);
 
 export const cumsum = (x: NdArray, axis: number, reverse = false) => cumulative(cumsumP, x, { axis, reverse });
 export const cumprod = (x: NdArray, axis: number, reverse = false) => cumulative(cumprodP, x, { axis, reverse });

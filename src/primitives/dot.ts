@@ -2,18 +2,14 @@
  * dot_general: contraction over paired axes with batch axes, as XLA's DotGeneral.
  * Output axes: batch axes, then lhs free axes, then rhs free axes.
  */
-import { ShapedArray, shapeStr, stridesOf } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { outputBuffer } from "../core/buffers.js";
-import { config } from "../core/config.js";
-import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "../backends/wasm/gemm.js";
-import { wasmThresholds } from "../backends/dispatch.js";
+import { ShapedArray, shapeStr } from "../core/aval.js";
+import type { NdArray } from "../core/array.js";
 import { ShapeError, DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { moveAxis } from "./batching.js";
 import { add } from "./elementwise.js";
-import { transpose, transposeP } from "./structural.js";
+import { transpose } from "./structural.js";
 import { range } from "./shapes.js";
 
 export interface DotParams {
@@ -49,7 +45,7 @@ export const dotGeneralP: Primitive = definePrimitive<DotParams>({
     ];
     return new ShapedArray(shape, l.dtype, l.weakType && r.weakType);
   },
-  impl: ([l, r], p) => dotKernel(l, r, p),
+  lower: (_avals, { contracting, batch }) => ({ name: "dot_general", contracting, batch }),
   jvp([l, r], [tl, tr], p) {
     const out = dotGeneral(l, r, p);
     let t: MaybeZero = new Zero(out.aval);
@@ -140,91 +136,4 @@ function transposeRhs(ct: NdArray, l: NdArray, rNdim: number, p: DotParams): NdA
   rFree.forEach((a, k) => (resAxisOfR[a] = nb + k));
   lcSorted.forEach((la, k) => (resAxisOfR[rc[lc.indexOf(la)]] = nb + rFree.length + k));
   return transpose(res, resAxisOfR);
-}
-
-/** Reference kernel: both operands to [batch, rows, k] / [batch, k, cols], then a blocked triple loop. */
-function dotKernel(l: NdArray, r: NdArray, p: DotParams): NdArray {
-  const [lc, rc] = p.contracting;
-  const [lb, rb] = p.batch;
-  const lFree = freeAxes(l.ndim, lc, lb);
-  const rFree = freeAxes(r.ndim, rc, rb);
-  const size = (x: NdArray, axes: number[]) => axes.reduce((a, i) => a * x.aval.shape[i], 1);
-  const B = size(l, lb);
-  const M = size(l, lFree);
-  const K = size(l, lc);
-  const N = size(r, rFree);
-  const out = outputBuffer(l.dtype, B * M * N); // every element is written below
-  const float = l.dtype === "float32" || l.dtype === "float64";
-  if (float && M * N * K >= wasmThresholds.matmul && useWasm()) {
-    const a = viewsOf(l, lb, lFree, lc);
-    const b = viewsOf(r, rb, rc, rFree);
-    // One call for the whole batch: views of batch element t are at a constant stride.
-    const batched = (v: (b: number) => MatrixView) => ({ ...v(0), batchStride: v(1).offset - v(0).offset });
-    // float64 is multiplied in float64 throughout (elements, products and sums).
-    const gemm = l.dtype === "float64" ? dgemm : sgemm;
-    gemm(batched(a), batched(b), M, K, N, out as Float32Array | Float64Array, 0, B);
-    return hostArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
-  }
-  // Kernels run below every trace: call the transpose kernel directly, not through bind.
-  const a = transposeP.rules.impl!([l], { permutation: [...lb, ...lFree, ...lc] })[0]._data!;
-  const b = transposeP.rules.impl!([r], { permutation: [...rb, ...rc, ...rFree] })[0]._data!;
-  const row = new Float64Array(N);
-  for (let bi = 0; bi < B; bi++) {
-    for (let i = 0; i < M; i++) {
-      row.fill(0);
-      const aOff = bi * M * K + i * K;
-      for (let k = 0; k < K; k++) {
-        const aik = a[aOff + k];
-        const bOff = bi * K * N + k * N;
-        for (let j = 0; j < N; j++) row[j] += aik * b[bOff + j];
-      }
-      const oOff = bi * M * N + i * N;
-      for (let j = 0; j < N; j++) out[oOff + j] = row[j];
-    }
-  }
-  return hostArray(new ShapedArray(outShape(l, r, lb, lFree, rFree), l.dtype, l.weakType && r.weakType), out);
-}
-
-/**
- * The operand as one strided matrix per batch element: rows over `rowAxes`,
- * columns over `colAxes` (each group flattened). When a group of axes cannot be
- * flattened into one stride, the operand is first transposed into that layout.
- */
-function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: number[]): (b: number) => MatrixView {
-  const shape = x.aval.shape;
-  const strides = stridesOf(shape);
-  const bs = mergedStride(shape, strides, batchAxes);
-  const rs = mergedStride(shape, strides, rowAxes);
-  const cs = mergedStride(shape, strides, colAxes);
-  if (bs !== null && rs !== null && cs !== null) {
-    const data = x._data as Float32Array;
-    return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
-  }
-  const t = transposeP.rules.impl!([x], { permutation: [...batchAxes, ...rowAxes, ...colAxes] })[0];
-  const rows = rowAxes.reduce((n, i) => n * shape[i], 1);
-  const cols = colAxes.reduce((n, i) => n * shape[i], 1);
-  const data = t._data as Float32Array;
-  return (b) => ({ data, offset: b * rows * cols, rowStride: cols, colStride: 1 });
-}
-
-/** The stride of a group of axes read as one flattened axis, or null if they do not flatten in place. */
-function mergedStride(shape: readonly number[], strides: number[], axes: number[]): number | null {
-  const live = axes.filter((a) => shape[a] !== 1);
-  if (live.length === 0) return 0;
-  for (let j = 0; j + 1 < live.length; j++) {
-    if (strides[live[j]] !== shape[live[j + 1]] * strides[live[j + 1]]) return null;
-  }
-  return strides[live[live.length - 1]];
-}
-
-function outShape(l: NdArray, r: NdArray, lb: number[], lFree: number[], rFree: number[]): number[] {
-  return [
-    ...lb.map((i) => l.aval.shape[i]),
-    ...lFree.map((i) => l.aval.shape[i]),
-    ...rFree.map((i) => r.aval.shape[i]),
-  ];
-}
-
-function useWasm(): boolean {
-  return config.values.platform === "wasm" && wasmGemmAvailable();
 }

@@ -3,9 +3,10 @@
  * comparisons, logic, bit operations), select_n and convert_element_type.
  * Operands of a binary primitive share one dtype; the numpy layer promotes.
  */
+import { upload } from "../backends/api.js";
 import "./hooks.js";
 import { ShapedArray, shapesEqual, type Shape } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
+import { NdArray } from "../core/array.js";
 import { allocate, isFloat, isInteger, SHORT_NAME, type DType } from "../core/dtypes.js";
 import { DTypeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
@@ -262,7 +263,7 @@ export function scalarLike(v: number, like: NdArray | ShapedArray): NdArray {
   const dtype = like instanceof NdArray ? like.dtype : like.dtype;
   const data = allocate(dtype, 1);
   data[0] = v;
-  return hostArray(new ShapedArray([], dtype, true), data);
+  return upload(new ShapedArray([], dtype, true), data);
 }
 
 // --- select_n ------------------------------------------------------------------

@@ -11,8 +11,9 @@
  *     (JAX's FILL_OR_DROP, the default of `.at[]` updates): their cotangent is 0,
  *     and the operand's cotangent passes through where nothing was written.
  */
-import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
+import { ShapedArray, shapeSize, shapeStr } from "../core/aval.js";
+import { upload } from "../backends/api.js";
+import { NdArray } from "../core/array.js";
 import { allocate } from "../core/dtypes.js";
 import { ShapeError, DTypeError, TransformError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
@@ -25,6 +26,7 @@ import { reduceAndP } from "./reduce.js";
 import { range } from "./shapes.js";
 import { iota } from "./iota.js";
 import { fullAval as zerosWithAvalOf } from "./constants.js";
+import type { ScatterMode } from "../kernel/routines.js";
 
 /** Zeros of an aval, keeping its weak type (a strong cotangent stays strong). */
 const zerosWithAval = (a: ShapedArray) => zerosWithAvalOf(a, 0);
@@ -33,7 +35,7 @@ interface GatherParams {
   axes: number[];
 }
 
-export type ScatterMode = "set" | "add" | "mul" | "min" | "max";
+export type { ScatterMode };
 
 interface ScatterParams {
   axes: number[];
@@ -61,90 +63,13 @@ function checkIndices(op: string, x: ShapedArray, idx: ShapedArray, axes: number
   }
 }
 
-/**
- * Where a gather reads (or a scatter writes): for each batch position b, the
- * offset in x of its indexed element (indices clamped into range, or -1 for an
- * out-of-range position when not clamping), and for each position r of the
- * non-indexed ("rest") axes, its offset from there. Element (b, r) is x[base[b] + rest[r]].
- */
-function gatherPlan(
-  xShape: readonly number[],
-  idx: NdArray,
-  axes: number[],
-  clamp: boolean,
-): { bases: Int32Array; rest: Int32Array } {
-  const xStrides = stridesOf(xShape);
-  const restAx = restAxes(xShape.length, axes);
-  const restShape = restAx.map((i) => xShape[i]);
-  const restStrides = stridesOf(restShape);
-  const R = shapeSize(restShape);
-  const k = axes.length;
-  const nb = shapeSize(idx.aval.shape.slice(0, -1));
-  const id = idx._data!;
-  const rest = new Int32Array(R);
-  for (let r = 0; r < R; r++) {
-    let off = 0;
-    for (let j = 0; j < restAx.length; j++)
-      off += (Math.floor(r / restStrides[j]) % restShape[j]) * xStrides[restAx[j]];
-    rest[r] = off;
-  }
-  const bases = new Int32Array(nb); // element offsets: arrays have fewer than 2³¹ elements
-  const sizes = axes.map((a) => xShape[a]);
-  const strides = axes.map((a) => xStrides[a]);
-  for (let b = 0; b < nb; b++) {
-    let base = 0;
-    for (let j = 0; j < k; j++) {
-      let i = id[b * k + j];
-      const n = sizes[j];
-      if (i < 0 || i >= n) {
-        if (!clamp) {
-          base = -1;
-          break;
-        }
-        i = i < 0 ? 0 : n - 1;
-      }
-      base += i * strides[j];
-    }
-    bases[b] = base;
-  }
-  return { bases, rest };
-}
-
-/** True if the rest offsets are 0, 1, 2, …: each batch position reads one contiguous run. */
-const contiguous = (rest: Int32Array): boolean => rest.every((o, r) => o === r);
-
 export const gatherP: Primitive = definePrimitive<GatherParams>({
   name: "gather",
   abstractEval([x, idx], { axes }) {
     checkIndices("gather", x, idx, axes);
     return new ShapedArray(gatherShape(x.shape, idx.shape, axes), x.dtype, x.weakType);
   },
-  impl([x, idx], { axes }) {
-    const shape = gatherShape(x.aval.shape, idx.aval.shape, axes);
-    const out = allocate(x.dtype, shapeSize(shape));
-    const src = x._data!;
-    if (x.ndim === 1) {
-      // One element per index (np.take of a flat array, x[idx]): clamp and read, in one pass.
-      const id = idx._data!;
-      const last = x.size - 1;
-      for (let b = 0; b < id.length; b++) {
-        const i = id[b];
-        out[b] = src[i < 0 ? 0 : i > last ? last : i];
-      }
-      return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
-    }
-    const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, true);
-    const R = rest.length;
-    if (R === 1) {
-      const r0 = rest[0];
-      for (let b = 0; b < bases.length; b++) out[b] = src[bases[b] + r0];
-    } else if (contiguous(rest)) {
-      for (let b = 0; b < bases.length; b++) out.set(src.subarray(bases[b], bases[b] + R), b * R);
-    } else {
-      for (let b = 0; b < bases.length; b++) for (let r = 0; r < R; r++) out[b * R + r] = src[bases[b] + rest[r]];
-    }
-    return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
-  },
+  lower: (_avals, { axes }) => ({ name: "gather", axes }),
   jvp: ([x, idx], [t], p) => [gather(x, idx, p.axes), gather(t as NdArray, idx, p.axes)],
   transpose(ct, [x, idx], { axes }) {
     const shape = (x as UndefinedPrimal).aval.shape;
@@ -180,14 +105,6 @@ export function gather(x: NdArray, idx: NdArray, axes: number[]): NdArray {
 
 // --- scatter ------------------------------------------------------------------
 
-const COMBINE: Record<ScatterMode, (a: number, b: number) => number> = {
-  set: (_a, b) => b,
-  add: (a, b) => a + b,
-  mul: (a, b) => a * b,
-  min: (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
-  max: (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)),
-};
-
 export const scatterP: Primitive = definePrimitive<ScatterParams>({
   name: "scatter",
   abstractEval([x, idx, u], { axes }) {
@@ -200,21 +117,7 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     }
     return x;
   },
-  impl([x, idx, u], { axes, mode }) {
-    const out = x._data!.slice();
-    const src = u._data!;
-    const { bases, rest } = gatherPlan(x.aval.shape, idx, axes, false);
-    const R = rest.length;
-    const combine = COMBINE[mode];
-    for (let b = 0; b < bases.length; b++) {
-      const base = bases[b];
-      if (base < 0) continue; // out of range: dropped
-      if (mode === "add") for (let r = 0; r < R; r++) out[base + rest[r]] += src[b * R + r];
-      else if (mode === "set") for (let r = 0; r < R; r++) out[base + rest[r]] = src[b * R + r];
-      else for (let r = 0; r < R; r++) out[base + rest[r]] = combine(out[base + rest[r]], src[b * R + r]);
-    }
-    return hostArray(x.aval, out);
-  },
+  lower: (_avals, { axes, mode }) => ({ name: "scatter", axes, mode }),
   jvp: ([x, idx, u], [tx, , tu], p) => scatterJvp(x, idx, u, tx, tu, p),
   transpose(ct, [x, idx, u], { axes, mode, uniqueIndices }) {
     const i = idx as NdArray;
@@ -280,7 +183,7 @@ export function scatter(
 function axisBounds(xShape: readonly number[], idx: NdArray, axes: number[], offset: number): NdArray {
   const data = allocate(idx.dtype, axes.length);
   axes.forEach((a, j) => (data[j] = xShape[a] - offset));
-  return hostArray(new ShapedArray([axes.length], idx.dtype), data);
+  return upload(new ShapedArray([axes.length], idx.dtype), data);
 }
 
 /** Per update element (`uShape`): whether its index tuple is in range, i.e. the update is not dropped. */

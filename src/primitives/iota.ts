@@ -1,10 +1,11 @@
 /** iota: 0, 1, 2, ... along one axis of a new array. */
-import { ShapedArray, shapeSize, stridesOf } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { allocate, type DType } from "../core/dtypes.js";
+import { ShapedArray } from "../core/aval.js";
+import type { NdArray } from "../core/array.js";
+import type { DType } from "../core/dtypes.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1 } from "../core/trace.js";
 import { AxisError, ShapeError, TransformError } from "../core/errors.js";
+import type { Routine } from "../kernel/routines.js";
 
 interface IotaParams {
   dtype: DType;
@@ -23,14 +24,7 @@ export const iotaP: Primitive = definePrimitive<IotaParams>({
     }
     return new ShapedArray(shape, dtype);
   },
-  impl(_args, { dtype, shape, dimension }) {
-    const n = shapeSize(shape);
-    const out = allocate(dtype, n);
-    const stride = stridesOf(shape)[dimension];
-    const len = shape[dimension];
-    for (let i = 0; i < n; i++) out[i] = Math.floor(i / stride) % len;
-    return hostArray(new ShapedArray(shape, dtype), out);
-  },
+  lower: (_avals, { dimension }): Routine => ({ name: "iota", dimension }),
   jvp: "nondifferentiable",
   vmap: () => {
     throw new TransformError("[iota] has no operands to batch");

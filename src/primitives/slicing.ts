@@ -1,11 +1,10 @@
 /** Static slicing and assembling: slice (with strides), pad (with interior padding), concatenate, rev. */
-import { ShapedArray, shapeSize, shapeStr, stridesOf } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { allocate } from "../core/dtypes.js";
+import { ShapedArray, shapeStr } from "../core/aval.js";
+import type { NdArray } from "../core/array.js";
 import { ArgumentTypeError, AxisError, ShapeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { allZero, bind1, Zero } from "../core/trace.js";
-import { copyStrided, forEachStrided } from "../backends/cpu/strided.js";
+import type { Routine } from "../kernel/routines.js";
 import { batchFirst, moveAxis } from "./batching.js";
 import { reduceSum } from "./reduce.js";
 import { scalarLike, selectN, sub } from "./elementwise.js";
@@ -30,16 +29,7 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
     checkSlice("slice", x.shape, p);
     return new ShapedArray(sliceShape(p), x.dtype, x.weakType);
   },
-  impl([x], p) {
-    const outShape = sliceShape(p);
-    const inStrides = stridesOf(x.aval.shape);
-    const base = p.startIndices.reduce((acc, s, i) => acc + s * inStrides[i], 0);
-    const src = x._data!;
-    const out = allocate(x.dtype, shapeSize(outShape));
-    const strides = inStrides.map((s, i) => s * p.strides[i]);
-    copyStrided(src, base, strides, outShape, out);
-    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
-  },
+  lower: (_avals, { startIndices, strides }): Routine => ({ name: "slice", startIndices, strides }),
   jvp: ([x], [t], p) => [slice(x, p), slice(t as NdArray, p)],
   transpose(ct, [x], p) {
     const shape = (x as UndefinedPrimal).aval.shape;
@@ -162,17 +152,7 @@ export const padP: Primitive = definePrimitive<PadParams>({
     }
     return new ShapedArray(padShape(x.shape, config), x.dtype, x.weakType && v.weakType);
   },
-  impl([x, v], { config }) {
-    const outShape = padShape(x.aval.shape, config);
-    const out = allocate(x.dtype, shapeSize(outShape));
-    out.fill(v._data![0] as never);
-    const outStrides = stridesOf(outShape);
-    const base = config.reduce((acc, [lo], i) => acc + lo * outStrides[i], 0);
-    const strides = outStrides.map((s, i) => s * (config[i][2] + 1));
-    const src = x._data!;
-    forEachStrided(x.aval.shape, [strides], (i, o) => (out[base + o[0]] = src[i]));
-    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType && v.weakType), out);
-  },
+  lower: (_avals, { config }): Routine => ({ name: "pad", config }),
   jvp([x, v], [tx, tv], p) {
     const out = pad(x, v, p.config);
     if (tx instanceof Zero && tv instanceof Zero) return [out, new Zero(out.aval)];
@@ -278,28 +258,7 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
       xs.every((x) => x.weakType),
     );
   },
-  impl(xs, { dimension }) {
-    const shape = xs[0].aval.shape.slice();
-    shape[dimension] = xs.reduce((a, x) => a + x.aval.shape[dimension], 0);
-    const out = allocate(xs[0].dtype, shapeSize(shape));
-    const outer = shape.slice(0, dimension).reduce((a, b) => a * b, 1);
-    const rowOut = shapeSize(shape.slice(dimension));
-    let offset = 0;
-    for (const x of xs) {
-      const row = shapeSize(x.aval.shape.slice(dimension));
-      const src = x._data!;
-      for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row) as never, o * rowOut + offset);
-      offset += row;
-    }
-    return hostArray(
-      new ShapedArray(
-        shape,
-        xs[0].dtype,
-        xs.every((x) => x.weakType),
-      ),
-      out,
-    );
-  },
+  lower: (_avals, { dimension }): Routine => ({ name: "concatenate", dimension }),
   jvp(xs, ts, p) {
     const out = concatenate(xs, p.dimension);
     if (allZero(ts)) return [out, new Zero(out.aval)];
@@ -343,16 +302,7 @@ export const revP: Primitive = definePrimitive<RevParams>({
     checkRevDimensions("rev", x.ndim, dimensions);
     return x;
   },
-  impl([x], { dimensions }) {
-    const shape = x.aval.shape;
-    const inStrides = stridesOf(shape);
-    const strides = inStrides.map((s, i) => (dimensions.includes(i) ? -s : s));
-    const base = dimensions.reduce((acc, d) => acc + (shape[d] - 1) * inStrides[d], 0);
-    const src = x._data!;
-    const out = allocate(x.dtype, src.length);
-    copyStrided(src, base, strides, shape, out);
-    return hostArray(x.aval, out);
-  },
+  lower: (_avals, { dimensions }): Routine => ({ name: "rev", dimensions }),
   jvp: ([x], [t], p) => [rev(x, p.dimensions), rev(t as NdArray, p.dimensions)],
   transpose: (ct, _x, p) => [rev(ct, p.dimensions)],
   vmap: ([x], [d], p) => [

@@ -1,11 +1,10 @@
 /** Primitives that move data without arithmetic: reshape, broadcast_in_dim, transpose. */
-import { ShapedArray, shapeSize, shapesEqual, shapeStr, stridesOf, type Shape } from "../core/aval.js";
-import { hostArray, retype, NdArray } from "../core/array.js";
-import { allocate } from "../core/dtypes.js";
+import { ShapedArray, shapeSize, shapesEqual, shapeStr, type Shape } from "../core/aval.js";
+import { retype, NdArray } from "../core/array.js";
 import { ShapeError } from "../core/errors.js";
 import { definePrimitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
-import { copyStrided } from "../backends/cpu/strided.js";
+import type { Routine } from "../kernel/routines.js";
 import { moveAxis } from "./batching.js";
 import { reduceSum } from "./reduce.js";
 import { invertPerm, range } from "./shapes.js";
@@ -63,16 +62,7 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     }
     return new ShapedArray(shape, x.dtype, x.weakType);
   },
-  impl([x], { shape, broadcastDimensions: bd }) {
-    const inStrides = stridesOf(x.aval.shape);
-    const strides = new Array<number>(shape.length).fill(0);
-    bd.forEach((o, i) => (strides[o] = x.aval.shape[i] === 1 ? 0 : inStrides[i]));
-    const src = x._data!;
-    const out = allocate(x.dtype, shapeSize(shape));
-    if (src.length === 1) out.fill(src[0] as never);
-    else copyStrided(src, 0, strides, shape, out);
-    return hostArray(new ShapedArray(shape, x.dtype, x.weakType), out);
-  },
+  lower: (_avals, { broadcastDimensions }): Routine => ({ name: "broadcast_in_dim", broadcastDimensions }),
   jvp: ([x], [t], p) => [
     broadcastInDim(x, p.shape, p.broadcastDimensions),
     t instanceof Zero
@@ -134,15 +124,7 @@ export const transposeP = definePrimitive<TransposeParams>({
       x.weakType,
     );
   },
-  impl([x], { permutation }) {
-    const inStrides = stridesOf(x.aval.shape);
-    const outShape = permutation.map((p) => x.aval.shape[p]);
-    const strides = permutation.map((p) => inStrides[p]);
-    const src = x._data!;
-    const out = allocate(x.dtype, src.length);
-    copyStrided(src, 0, strides, outShape, out);
-    return hostArray(new ShapedArray(outShape, x.dtype, x.weakType), out);
-  },
+  lower: (_avals, { permutation }): Routine => ({ name: "transpose", permutation }),
   jvp: ([x], [t], p) => [
     transpose(x, p.permutation),
     t instanceof Zero ? new Zero(transposeAval(t.aval, p.permutation)) : transpose(t, p.permutation),

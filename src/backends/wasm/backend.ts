@@ -22,6 +22,7 @@ import {
   wasmThresholds,
   wasmUnary,
 } from "../dispatch.js";
+import { wasmDotGeneral } from "./dot.js";
 import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "./elementwise.js";
 import { runKernel, type KernelData } from "./kernel-run.js";
 
@@ -38,6 +39,7 @@ const ROUTINES: { [N in RoutineName]?: WasmRoutine<N> } = {
     reducer === "sum" || reducer === "max" ? one(wasmReduce(reducer, x, axes)) : null,
   cumulative: ({ op, axis, reverse }, [x]) => one(wasmCumulativeOp(op, x, axis, reverse)),
   sort: ({ dimension, numKeys }, xs) => wasmSort(xs, dimension, numKeys),
+  dot_general: wasmDotGeneral,
 };
 
 const SUPPORT: KernelSupport = {
@@ -46,6 +48,10 @@ const SUPPORT: KernelSupport = {
   get minSize() {
     return wasmThresholds.fusion;
   },
+  // The worker pool passes at most 20 arguments to a kernel, 6 of them sizes.
+  maxBuffers: 14,
+  // Row and column inputs are read four lanes at a time.
+  colsMultiple: 4,
 };
 
 export const wasmBackend: Backend = {

@@ -1,0 +1,69 @@
+/**
+ * dot_general on wasm: float32 and float64 products of at least
+ * `wasmThresholds.matmul` multiply-adds run as one (batched) gemm call on
+ * strided views of the operands; everything else is left to the cpu.
+ */
+import type { ShapedArray } from "../../core/aval.js";
+import { stridesOf } from "../../core/aval.js";
+import { hostArray, type NdArray } from "../../core/array.js";
+import { outputBuffer } from "../../core/buffers.js";
+import type { RoutineOf } from "../../kernel/routines.js";
+import { freeAxes, transposeHost } from "../cpu/dot.js";
+import { wasmThresholds } from "../dispatch.js";
+import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "./gemm.js";
+
+/** The product by gemm, or null (other dtypes, too small, no wasm threads pool) for the cpu's loop. */
+export function wasmDotGeneral(r: RoutineOf<"dot_general">, xs: NdArray[], outs: ShapedArray[]): NdArray[] | null {
+  const [l, rhs] = xs;
+  const [lc, rc] = r.contracting;
+  const [lb, rb] = r.batch;
+  if (l.dtype !== "float32" && l.dtype !== "float64") return null;
+  const lFree = freeAxes(l.ndim, lc, lb);
+  const rFree = freeAxes(rhs.ndim, rc, rb);
+  const size = (x: NdArray, axes: number[]) => axes.reduce((a, i) => a * x.aval.shape[i], 1);
+  const B = size(l, lb);
+  const M = size(l, lFree);
+  const K = size(l, lc);
+  const N = size(rhs, rFree);
+  if (M * N * K < wasmThresholds.matmul || !wasmGemmAvailable()) return null;
+  const out = outputBuffer(l.dtype, B * M * N); // every element is written by gemm
+  const a = viewsOf(l, lb, lFree, lc);
+  const b = viewsOf(rhs, rb, rc, rFree);
+  // One call for the whole batch: views of batch element t are at a constant stride.
+  const batched = (v: (b: number) => MatrixView) => ({ ...v(0), batchStride: v(1).offset - v(0).offset });
+  // float64 is multiplied in float64 throughout (elements, products and sums).
+  const gemm = l.dtype === "float64" ? dgemm : sgemm;
+  gemm(batched(a), batched(b), M, K, N, out as Float32Array | Float64Array, 0, B);
+  return [hostArray(outs[0], out)];
+}
+
+/**
+ * The operand as one strided matrix per batch element: rows over `rowAxes`,
+ * columns over `colAxes` (each group flattened). When a group of axes cannot be
+ * flattened into one stride, the operand is first transposed into that layout.
+ */
+function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: number[]): (b: number) => MatrixView {
+  const shape = x.aval.shape;
+  const strides = stridesOf(shape);
+  const bs = mergedStride(shape, strides, batchAxes);
+  const rs = mergedStride(shape, strides, rowAxes);
+  const cs = mergedStride(shape, strides, colAxes);
+  if (bs !== null && rs !== null && cs !== null) {
+    const data = x._data as Float32Array;
+    return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
+  }
+  const data = transposeHost(x, [...batchAxes, ...rowAxes, ...colAxes]) as Float32Array;
+  const rows = rowAxes.reduce((n, i) => n * shape[i], 1);
+  const cols = colAxes.reduce((n, i) => n * shape[i], 1);
+  return (b) => ({ data, offset: b * rows * cols, rowStride: cols, colStride: 1 });
+}
+
+/** The stride of a group of axes read as one flattened axis, or null if they do not flatten in place. */
+function mergedStride(shape: readonly number[], strides: number[], axes: number[]): number | null {
+  const live = axes.filter((a) => shape[a] !== 1);
+  if (live.length === 0) return 0;
+  for (let j = 0; j + 1 < live.length; j++) {
+    if (strides[live[j]] !== shape[live[j + 1]] * strides[live[j + 1]]) return null;
+  }
+  return strides[live[live.length - 1]];
+}

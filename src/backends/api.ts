@@ -98,18 +98,20 @@ export function runRoutine(
 ): DeviceBuffer[] {
   const backend = backendFor(inputs);
   const outs = backend === cpuBackend ? null : backend.routine(r, inputs, inAvals, outAvals);
-  return outs ?? cpuBackend.routine(r, inputs.map(toHost), inAvals, outAvals)!;
+  if (outs !== null) return outs;
+  let onHost = inputs;
+  for (const b of inputs) if (b.platform !== "cpu") onHost = inputs.map(toHost);
+  return cpuBackend.routine(r, onHost, inAvals, outAvals)!;
 }
 
 /** A primitive's eager evaluation: its lowering run on its arguments' backend. */
-function evaluate(lowering: Lowering, args: NdArray[], outAvals: ShapedArray[]): NdArray[] {
-  const outs = runRoutine(
-    lowering as Routine,
-    args.map((a) => a._buffer!),
-    args.map((a) => a.aval),
-    outAvals,
-  );
-  return outs.map((b, i) => new NdArray(outAvals[i], b));
+function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], outAvals: ShapedArray[]): NdArray[] {
+  const inputs = new Array<DeviceBuffer>(args.length);
+  for (let i = 0; i < args.length; i++) inputs[i] = args[i]._buffer!;
+  const outs = runRoutine(lowering as Routine, inputs, avals, outAvals);
+  const arrays = new Array<NdArray>(outs.length);
+  for (let i = 0; i < outs.length; i++) arrays[i] = new NdArray(outAvals[i], outs[i]);
+  return arrays;
 }
 
 installEvaluator(evaluate);

@@ -27,7 +27,7 @@ export interface Lowering {
 }
 
 /** Runs a lowering on the arguments' backend (installed by backends/api.ts). */
-type Evaluator = (lowering: Lowering, args: NdArray[], outAvals: ShapedArray[]) => NdArray[];
+type Evaluator = (lowering: Lowering, args: NdArray[], avals: ShapedArray[], outAvals: ShapedArray[]) => NdArray[];
 
 let evaluator: Evaluator = (lowering) => {
   throw new Error(
@@ -111,7 +111,7 @@ export class Primitive {
     const avals = args.map((a) => a.aval);
     const outAvals = this.rules.abstractEval(avals, params);
     const { lower, impl } = this.rules;
-    const outs = lower ? evaluator(lower(avals, params), args, outAvals) : impl!(args, params);
+    const outs = lower ? evaluator(lower(avals, params), args, avals, outAvals) : impl!(args, params);
     if (config.values.debugNans) checkNans(this.name, args, outs);
     return outs;
   }

@@ -68,6 +68,8 @@ interface BinarySpec {
 }
 
 function defineBinary(spec: BinarySpec): Primitive {
+  // One object for every call: eager dispatch allocates nothing to lower.
+  const lowering = { name: "binary", op: spec.name } as const;
   const prim: Primitive = definePrimitive({
     name: spec.name,
     abstractEval([x, y]) {
@@ -76,7 +78,7 @@ function defineBinary(spec: BinarySpec): Primitive {
       const dtype = spec.outDtype ?? x.dtype;
       return new ShapedArray(shape, dtype, !spec.outDtype && x.weakType && y.weakType);
     },
-    lower: () => ({ name: "binary", op: spec.name }),
+    lower: () => lowering,
     jvp: spec.jvp
       ? ([x, y], [tx, ty]) => {
           const out = bind1(prim, [x, y]);
@@ -266,6 +268,9 @@ export function scalarLike(v: number, like: NdArray | ShapedArray): NdArray {
   return upload(new ShapedArray([], dtype, true), data);
 }
 
+const SELECT = { name: "select" } as const;
+const CONVERT = { name: "convert" } as const;
+
 // --- select_n ------------------------------------------------------------------
 
 /** select_n(pred, *cases): cases[pred] elementwise; pred is bool (two cases) or int32. */
@@ -285,7 +290,7 @@ export const selectNP: Primitive = definePrimitive({
       cases.every((c) => c.weakType),
     );
   },
-  lower: () => ({ name: "select" }),
+  lower: () => SELECT,
   jvp([pred, ...cases], [, ...tangents]) {
     const out = selectN(pred, cases);
     if (allZero(tangents)) return [out, new Zero(out.aval)];
@@ -323,7 +328,7 @@ interface ConvertParams {
 export const convertP: Primitive = definePrimitive<ConvertParams>({
   name: "convert_element_type",
   abstractEval: ([x], { newDtype, weakType }) => new ShapedArray(x.shape, newDtype, weakType),
-  lower: () => ({ name: "convert" }),
+  lower: () => CONVERT,
   jvp([x], [t], p) {
     const out = bind1(convertP as Primitive, [x], p as never);
     if (!isFloat(p.newDtype) || !isFloat(x.dtype) || t instanceof Zero) return [out, new Zero(out.aval)];

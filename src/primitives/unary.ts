@@ -29,6 +29,8 @@ interface UnarySpec {
 }
 
 function defineUnary(spec: UnarySpec): Primitive {
+  // One object for every call: eager dispatch allocates nothing to lower.
+  const lowering = { name: "unary", op: spec.name } as const;
   const prim: Primitive = definePrimitive({
     name: spec.name,
     abstractEval([x]) {
@@ -41,7 +43,7 @@ function defineUnary(spec: UnarySpec): Primitive {
       }
       return spec.boolOut ? new ShapedArray(x.shape, "bool") : x;
     },
-    lower: () => ({ name: "unary", op: spec.name }),
+    lower: () => lowering,
     jvp:
       spec.deriv === undefined
         ? "nondifferentiable"

@@ -30,8 +30,11 @@ const ROUTINES: CpuRoutines = {
 };
 
 /** The operands as arrays over their buffers (cpu routines read values through `_data`). */
-const asArrays = (inputs: DeviceBuffer[], avals: ShapedArray[]): NdArray[] =>
-  inputs.map((b, i) => new NdArray(avals[i], b));
+function asArrays(inputs: DeviceBuffer[], avals: ShapedArray[]): NdArray[] {
+  const xs = new Array<NdArray>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) xs[i] = new NdArray(avals[i], inputs[i]);
+  return xs;
+}
 
 export const cpuBackend: Backend = {
   platform: "cpu",
@@ -44,6 +47,8 @@ export const cpuBackend: Backend = {
   routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] {
     const run = ROUTINES[r.name] as CpuRoutine<RoutineName>;
     const outs = run(r, asArrays(inputs, inAvals), outAvals);
-    return outs.map((data, i) => new HostBuffer(outAvals[i].dtype, data));
+    const buffers = new Array<DeviceBuffer>(outs.length);
+    for (let i = 0; i < outs.length; i++) buffers[i] = new HostBuffer(outAvals[i].dtype, outs[i]);
+    return buffers;
   },
 };

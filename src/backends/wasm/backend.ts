@@ -68,11 +68,13 @@ export const wasmBackend: Backend = {
   routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] | null {
     const run = ROUTINES[r.name] as WasmRoutine<RoutineName> | undefined;
     if (run === undefined) return null;
-    const outs = run(
-      r,
-      inputs.map((b, i) => new NdArray(inAvals[i], b)),
-      outAvals,
-    );
+    // Below a few hundred elements a JS loop beats copying into WebAssembly memory and back
+    // (matrix products weigh their multiply-adds themselves).
+    const size = Math.max(outAvals[0].size, inAvals.length > 0 ? inAvals[0].size : 0);
+    if (r.name !== "dot_general" && size < wasmThresholds.elementwise) return null;
+    const xs = new Array<NdArray>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) xs[i] = new NdArray(inAvals[i], inputs[i]);
+    const outs = run(r, xs, outAvals);
     return outs === null ? null : outs.map((o) => o._buffer ?? new HostBuffer(o.dtype, o._data as TypedArray));
   },
 };

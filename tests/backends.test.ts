@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { grad, jit, lax, makeJaxpr, nn, numpy as np, random, vmap, Array as NdArray } from "../src/index.js";
 import { availableBackends, type Backend } from "../src/backends/api.js";
 import { cpuBackend } from "../src/backends/cpu/backend.js";
-import { wasmThresholds } from "../src/backends/dispatch.js";
+import { wasmThresholds } from "../src/backends/wasm/routines.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import { allocate, type TypedArray } from "../src/core/dtypes.js";

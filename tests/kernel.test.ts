@@ -6,7 +6,7 @@ import { foldTransposedDots, optimize } from "../src/ir/passes.js";
 import { fuseKernels } from "../src/compile/fusion.js";
 import { programPool, runProgram } from "../src/compile/run-program.js";
 import type { Kernel } from "../src/kernel/ir.js";
-import { wasmThresholds } from "../src/backends/dispatch.js";
+import { wasmThresholds } from "../src/backends/wasm/routines.js";
 import { getPool } from "../src/backends/wasm/threads.js";
 import { stagesOf } from "../src/backends/wasm/kernel-codegen.js";
 

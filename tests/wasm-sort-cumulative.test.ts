@@ -8,7 +8,7 @@ import { onCpu } from "./helpers/platform.js";
 import { hostArray, NdArray } from "../src/core/array.js";
 import { ShapedArray } from "../src/core/aval.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
-import { sortCalls, wasmThresholds } from "../src/backends/dispatch.js";
+import { sortCalls, wasmThresholds } from "../src/backends/wasm/routines.js";
 
 const saved = { ...wasmThresholds };
 beforeAll(() => {

@@ -3,15 +3,15 @@
  * backend that made it. Upper layers never look inside; they pass buffers to a
  * backend (backends/api.ts) or read them through these methods.
  *
- * The cpu and wasm backends keep values in JS memory (`HostBuffer`): both run
- * on the same typed arrays, so an array made by either runs on whichever of the
- * two is selected, with no copy.
+ * Backends that run on the host keep values in JS memory (`HostBuffer`): they
+ * share the same typed arrays, so an array made by one runs on whichever host
+ * backend is selected, with no copy.
  */
 import type { DType, TypedArray } from "./dtypes.js";
 
 /** A backend's storage for one array's values (row-major). */
 export interface DeviceBuffer {
-  /** The platform whose memory holds the values: "cpu" (JS memory, shared by cpu and wasm) or a device's. */
+  /** The platform whose memory holds the values: "cpu" (JS memory, shared by the host backends) or a device's. */
   readonly platform: string;
   readonly dtype: DType;
   readonly size: number;
@@ -23,7 +23,7 @@ export interface DeviceBuffer {
   dispose(): void;
 }
 
-/** Values in JS memory: the buffers of the cpu and wasm backends. */
+/** Values in JS memory: the buffers of the host backends. */
 export class HostBuffer implements DeviceBuffer {
   readonly platform = "cpu";
   constructor(

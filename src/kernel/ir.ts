@@ -6,8 +6,8 @@
  * others). Every value in the loop is one element of that matrix (four lanes at
  * a time in the generated code). Inputs are read by how they broadcast to it;
  * operations are elementwise; outputs are either stored elementwise or
- * reduced. Backends see kernels, never primitives: the wasm backend compiles
- * a kernel into one WebAssembly function (backends/wasm/kernel-codegen.ts).
+ * reduced. Backends see kernels, never primitives: a backend that compiles
+ * kernels turns one into one generated function (`Backend.compile`).
  */
 
 /** How an input maps onto the [rows, cols] iteration space. */

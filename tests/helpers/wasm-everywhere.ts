@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { config, defaultBackend } from "../../src/index.js";
-import { wasmThresholds } from "../../src/backends/dispatch.js";
+import { wasmThresholds } from "../../src/backends/wasm/routines.js";
 
 export function withWasmAtEverySize(): void {
   const saved = { ...wasmThresholds };

@@ -21,7 +21,7 @@ import {
   wasmSort,
   wasmThresholds,
   wasmUnary,
-} from "../dispatch.js";
+} from "./routines.js";
 import { wasmDotGeneral } from "./dot.js";
 import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "./elementwise.js";
 import { runKernel, type KernelData } from "./kernel-run.js";

@@ -9,7 +9,7 @@ import { hostArray, type NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
 import type { RoutineOf } from "../../kernel/routines.js";
 import { freeAxes, transposeHost } from "../cpu/dot.js";
-import { wasmThresholds } from "../dispatch.js";
+import { wasmThresholds } from "./routines.js";
 import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "./gemm.js";
 
 /** The product by gemm, or null (other dtypes, too small, no wasm threads pool) for the cpu's loop. */

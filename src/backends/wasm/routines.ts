@@ -1,12 +1,12 @@
 /**
- * Which kernels run where: on the `wasm` platform, large float32 elementwise
- * operations and sums/maxima go to the generated WebAssembly kernels; everything else (and
- * everything on the `cpu` platform) uses the plain-JS reference kernels.
+ * The routines the wasm backend runs (backend.ts): large float32 elementwise
+ * operations, sums and maxima, sorts and cumulative operations, each on the
+ * generated WebAssembly kernels. Each answers null where its operands do not
+ * fit (dtype, size, broadcasting), and the cpu backend runs the routine instead.
  */
-import { ShapedArray, shapesEqual } from "../core/aval.js";
-import { hostArray, NdArray } from "../core/array.js";
-import { config } from "../core/config.js";
-import { outputBuffer } from "../core/buffers.js";
+import { ShapedArray, shapesEqual } from "../../core/aval.js";
+import { hostArray, NdArray } from "../../core/array.js";
+import { outputBuffer } from "../../core/buffers.js";
 import {
   BINARY_OPS,
   UNARY_OPS,
@@ -15,12 +15,12 @@ import {
   wasmUnaryF32,
   type WasmBinaryOp,
   type WasmUnaryOp,
-} from "./wasm/elementwise.js";
-import { runKernel } from "./wasm/kernel-run.js";
-import { radixSortLines, type RadixKeyType } from "./wasm/sort.js";
-import { wasmCumulative, type CumulativeOp } from "./wasm/cumulative.js";
-import { inputKind, matrixOf } from "../kernel/shapes.js";
-import type { Kernel, KernelInput, KernelOp, ReduceOver } from "../kernel/ir.js";
+} from "./elementwise.js";
+import { runKernel } from "./kernel-run.js";
+import { radixSortLines, type RadixKeyType } from "./sort.js";
+import { wasmCumulative, type CumulativeOp } from "./cumulative.js";
+import { inputKind, matrixOf } from "../../kernel/shapes.js";
+import type { Kernel, KernelInput, KernelOp, ReduceOver } from "../../kernel/ir.js";
 
 /**
  * Sizes below which the plain-JS kernels run even on the wasm platform, where a JS loop
@@ -40,7 +40,7 @@ const UNARY = new Set<string>(UNARY_OPS);
 const BINARY = new Set<string>(BINARY_OPS);
 
 function useWasm(size: number): boolean {
-  return size >= wasmThresholds.elementwise && config.values.platform === "wasm" && wasmElementwiseAvailable();
+  return size >= wasmThresholds.elementwise && wasmElementwiseAvailable();
 }
 
 /** `op(x)` on the wasm platform, or null when the reference kernel should run. */
@@ -103,7 +103,7 @@ const RADIX_KEYS = new Set<string>(["float32", "int32", "uint32"]);
  */
 export function wasmSort(xs: NdArray[], dimension: number, numKeys: number): NdArray[] | null {
   const x = xs[0];
-  if (config.values.platform !== "wasm" || x.size < wasmThresholds.elementwise || x.size === 0) return null;
+  if (x.size < wasmThresholds.elementwise || x.size === 0) return null;
   if (numKeys < 1 || numKeys > xs.length || xs.slice(0, numKeys).some((k) => !RADIX_KEYS.has(k.dtype))) return null;
   const shape = x.aval.shape;
   const n = shape[dimension];

@@ -4,6 +4,8 @@
  * mistake, the key phrase of JAX's wording is checked as well.
  */
 import { OptionError } from "../src/core/options.js";
+import { definePrimitive, type Primitive } from "../src/core/primitive.js";
+import { bind1 } from "../src/core/trace.js";
 import { describe, expect, it } from "vitest";
 import {
   Array as NdArray,
@@ -20,6 +22,7 @@ import {
   makeJaxpr,
   numpy as np,
   ShapeError,
+  stopGradient,
   TransformError,
   tree,
   TreeMismatchError,
@@ -532,6 +535,32 @@ describe("jit argument errors", () => {
       /^\[jit\]/,
       /expected an Array or a number/,
       /staticArgnums/,
+    );
+  });
+});
+
+describe("a primitive declared nondifferentiable", () => {
+  // A primitive whose values are neg's, declared without a JVP rule that could be right.
+  const opaqueP: Primitive = definePrimitive({
+    name: "test_opaque_neg",
+    abstractEval: ([x]) => x,
+    lower: () => ({ name: "unary", op: "neg" }),
+    jvp: "nondifferentiable",
+    vmap: ([x], [d]) => [bind1(opaqueP, [x]), d],
+  });
+  const opaque = (x: NdArray) => bind1(opaqueP, [x]);
+
+  it("evaluates, batches, and takes zero tangents", () => {
+    expect(opaque(np.array([1, -2])).tolist()).toEqual([-1, 2]);
+    expect(vmap(opaque)(np.array([3, 4])).tolist()).toEqual([-3, -4]);
+    const g = grad((x: NdArray) => np.add(x, np.sum(opaque(stopGradient(x)))));
+    expect(g(np.array(2)).item()).toBe(1);
+  });
+
+  it("raises a TransformError naming it when a non-zero tangent reaches it", () => {
+    expect(() => grad((x: NdArray) => opaque(x))(np.array(2))).toThrow(TransformError);
+    expect(() => jvp(opaque, [np.array(2)], [np.array(1)])).toThrow(
+      /\[test_opaque_neg\] differentiation rule for 'test_opaque_neg' not implemented: got a non-zero tangent/,
     );
   });
 });

@@ -19,6 +19,13 @@ export class UndefinedPrimal {
 export type BatchDim = number | null;
 
 /**
+ * A primitive without a JVP rule says why: "zero" (piecewise constant, or integer
+ * outputs: its tangents are symbolic zeros, as JAX's `defjvp_zero`), or
+ * "nondifferentiable" (a non-zero tangent reaching it is an error).
+ */
+export type JvpDeclaration = "zero" | "nondifferentiable";
+
+/**
  * What a primitive lowers to: a routine of kernel/routines.ts (typed there;
  * core, below the kernel layer, knows only that it is named).
  */
@@ -51,7 +58,7 @@ export interface MultiRules<P> {
    */
   impl?(args: NdArray[], params: P): NdArray[];
   /** Returns primal outputs and their tangents; runs on the parent trace. */
-  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray[], MaybeZero[]]) | "nondifferentiable";
+  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray[], MaybeZero[]]) | JvpDeclaration;
   /** Runs on the parent trace with unbatched values and their batch dims (null: not batched). */
   vmap(args: NdArray[], dims: BatchDim[], params: P, axisSize: number): [NdArray[], BatchDim[]];
   /** For linear primitives: cotangents of the linear inputs (null for the others). */
@@ -70,7 +77,7 @@ export interface SingleRules<P> {
   abstractEval(avals: ShapedArray[], params: P): ShapedArray;
   lower?(avals: ShapedArray[], params: P): Lowering;
   impl?(args: NdArray[], params: P): NdArray;
-  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray, MaybeZero]) | "nondifferentiable";
+  jvp: ((primals: NdArray[], tangents: MaybeZero[], params: P) => [NdArray, MaybeZero]) | JvpDeclaration;
   vmap(args: NdArray[], dims: BatchDim[], params: P, axisSize: number): [NdArray, BatchDim];
   /** `ct` is never a symbolic zero: the machinery skips those. */
   transpose?(ct: NdArray, args: (NdArray | UndefinedPrimal)[], params: P): (MaybeZero | null)[];
@@ -100,8 +107,9 @@ export class Primitive {
     return this.rules.name;
   }
 
+  /** True when the primitive has a JVP rule. */
   get isDifferentiable(): boolean {
-    return this.rules.jvp !== "nondifferentiable";
+    return typeof this.rules.jvp === "function";
   }
 
   /** Eager evaluation: lower, then run on the arguments' backend; with the debugNans check. */
@@ -146,7 +154,7 @@ export function definePrimitive<P extends Params = Params>(r: SingleRules<P>): P
     lower: r.lower,
     impl: r.impl ? (args, p) => [r.impl!(args, p)] : undefined,
     jvp:
-      jvp === "nondifferentiable"
+      typeof jvp === "string"
         ? jvp
         : (primals, tangents, p) => {
             const [out, t] = jvp(primals, tangents, p);

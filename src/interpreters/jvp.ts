@@ -3,6 +3,7 @@
  * primitive's JVP rule on the parent trace. Tangents may be symbolic zeros.
  */
 import type { ShapedArray } from "../core/aval.js";
+import { TransformError } from "../core/errors.js";
 import { NdArray } from "../core/array.js";
 import type { Primitive } from "../core/primitive.js";
 import { Trace, Tracer, Zero, withTrace, type CustomCall, type MaybeZero, type Params } from "../core/trace.js";
@@ -55,9 +56,10 @@ export abstract class DiffTrace extends Trace {
     const jvp = prim.rules.jvp;
     const parent = this.parent;
     if (prim.rules.customCall) return this.processCustom(prim.rules.customCall(params, args), args);
-    if (jvp === "nondifferentiable" || tangents.every((t) => t instanceof Zero)) {
+    if (jvp === "zero" || tangents.every((t) => t instanceof Zero)) {
       return withTrace(parent, () => parent.processPrimitive(prim, primals, params));
     }
+    if (jvp === "nondifferentiable") throw notDifferentiable(prim);
     const [outs, outTangents] = withTrace(this.ruleTrace, () => jvp(primals, tangents, params));
     return outs.map((o, i) => this.wrap(o, outTangents[i]));
   }
@@ -109,4 +111,12 @@ export function jvpFlat(
   } finally {
     trace.active = false;
   }
+}
+
+function notDifferentiable(prim: Primitive): TransformError {
+  return new TransformError(
+    `[${prim.name}] differentiation rule for '${prim.name}' not implemented: got a non-zero tangent, ` +
+      `expected ${prim.name} to be applied only to values that are not differentiated. ` +
+      `Wrap its operands in stopGradient, or compute it outside the differentiated function.`,
+  );
 }

@@ -45,7 +45,7 @@ export const bitcastP: Primitive = definePrimitive<BitcastParams>({
   abstractEval: ([x], { newDtype }) => new ShapedArray(outShape(x, newDtype), newDtype),
   lower: (): Routine => ({ name: "bitcast" }),
   // Bit patterns are piecewise constant in the value: JAX declares a zero derivative.
-  jvp: "nondifferentiable",
+  jvp: "zero",
   // The trailing axis may be consumed or added: keep the batch axis in front.
   vmap: ([x], [d], p) => [bitcast(moveAxis(x, d!, 0), p.newDtype), 0],
   printParams: ({ newDtype }) => ({ new_dtype: newDtype }),

@@ -84,7 +84,7 @@ function defineBinary(spec: BinarySpec): Primitive {
           const out = bind1(prim, [x, y]);
           return [out, fitTangent(spec.jvp!(x, y, tx, ty, out), out)];
         }
-      : "nondifferentiable",
+      : "zero",
     transpose: spec.transpose ? (ct, [x, y]) => spec.transpose!(ct, x, y) : undefined,
     vmap: (args, dims) => vmapElementwise(prim)(args, dims, {}),
   });

@@ -25,7 +25,7 @@ export const iotaP: Primitive = definePrimitive<IotaParams>({
     return new ShapedArray(shape, dtype);
   },
   lower: (_avals, { dimension }): Routine => ({ name: "iota", dimension }),
-  jvp: "nondifferentiable",
+  jvp: "zero",
   vmap: () => {
     throw new TransformError("[iota] has no operands to batch");
   },

@@ -139,7 +139,7 @@ export const reduceAndP: Primitive = definePrimitive<AxesParams>({
   name: "reduce_and",
   abstractEval: (avals, p) => reduceAval(avals, p),
   lower: reduceLowering("and"),
-  jvp: "nondifferentiable",
+  jvp: "zero",
   vmap: (a, d, p) => vmapReduce(reduceAndP)(a, d, p),
 });
 
@@ -147,7 +147,7 @@ export const reduceOrP: Primitive = definePrimitive<AxesParams>({
   name: "reduce_or",
   abstractEval: (avals, p) => reduceAval(avals, p),
   lower: reduceLowering("or"),
-  jvp: "nondifferentiable",
+  jvp: "zero",
   vmap: (a, d, p) => vmapReduce(reduceOrP)(a, d, p),
 });
 
@@ -163,7 +163,7 @@ function defineArg(name: "argmax" | "argmin"): Primitive {
     name,
     abstractEval: ([x], p) => reduceAval([x], p, p.indexDtype),
     lower: (_avals, { axes }) => ({ name: "argreduce", which: name, axis: axes[0] }),
-    jvp: "nondifferentiable",
+    jvp: "zero",
     vmap: ([x], [d], p) => [bind1(prim as Primitive, [moveAxis(x, d!, 0)], { ...p, axes: [p.axes[0] + 1] }), 0],
     printParams: ({ axes, indexDtype }) => ({ axes, index_dtype: indexDtype }),
   });

@@ -27,7 +27,7 @@ export const threefry2x32P: Primitive = defineMultiPrimitive({
     return [aval, aval];
   },
   lower: () => ({ name: "threefry2x32" }),
-  jvp: "nondifferentiable",
+  jvp: "zero",
   // Elementwise: align the batch axes first, both outputs are batched along 0.
   vmap: (args, dims) => [threefry2x32(...(alignElementwise(args, dims) as Quad)), [0, 0]],
 });

@@ -16,7 +16,7 @@ type Deriv = (x: NdArray, y: NdArray) => NdArray;
 
 interface UnarySpec {
   name: UnaryOpName;
-  /** dy/dx; "zero" for piecewise-constant functions; omitted for non-differentiable ones. */
+  /** dy/dx; "zero" for piecewise-constant functions; omitted for bool results (no tangent space). */
   deriv?: Deriv | "zero";
   /** Linear functions transpose to themselves (neg). */
   selfTranspose?: boolean;
@@ -46,7 +46,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     lower: () => lowering,
     jvp:
       spec.deriv === undefined
-        ? "nondifferentiable"
+        ? "zero"
         : ([x], [t]) => {
             const y = bind1(prim, [x]);
             if (spec.deriv === "zero" || t instanceof Zero) return [y, new Zero(y.aval)];

@@ -14,7 +14,7 @@
  */
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
-import type { DeviceBuffer } from "../core/buffer.js";
+import { HostBuffer, type DeviceBuffer } from "../core/buffer.js";
 import { config } from "../core/config.js";
 import { ArgumentTypeError } from "../core/errors.js";
 import { describeValue } from "../core/options.js";
@@ -22,7 +22,7 @@ import type { DType, TypedArray } from "../core/dtypes.js";
 import { installEvaluator, type Lowering } from "../core/primitive.js";
 import type { Kernel } from "../kernel/ir.js";
 import type { Routine } from "../kernel/routines.js";
-import { cpuBackend } from "./cpu/backend.js";
+import { cpuBackend, runOnHost } from "./cpu/backend.js";
 import { wasmBackend } from "./wasm/backend.js";
 
 export type Platform = "cpu" | "wasm" | "webgpu";
@@ -106,11 +106,27 @@ export function runRoutine(
 
 /** A primitive's eager evaluation: its lowering run on its arguments' backend. */
 function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], outAvals: ShapedArray[]): NdArray[] {
+  const r = lowering as Routine;
   const inputs = new Array<DeviceBuffer>(args.length);
-  for (let i = 0; i < args.length; i++) inputs[i] = args[i]._buffer!;
-  const outs = runRoutine(lowering as Routine, inputs, avals, outAvals);
-  const arrays = new Array<NdArray>(outs.length);
-  for (let i = 0; i < outs.length; i++) arrays[i] = new NdArray(outAvals[i], outs[i]);
+  let onHost = true;
+  for (let i = 0; i < args.length; i++) {
+    inputs[i] = args[i]._buffer!;
+    onHost &&= inputs[i].platform === "cpu";
+  }
+  const arrays = new Array<NdArray>(outAvals.length);
+  const backend = onHost ? hostBackend() : backendFor(inputs);
+  const outs = backend === cpuBackend ? null : backend.routine(r, inputs, avals, outAvals);
+  if (outs !== null) {
+    for (let i = 0; i < outs.length; i++) arrays[i] = new NdArray(outAvals[i], outs[i]);
+  } else if (onHost) {
+    // The cpu runs it on the arrays themselves: the common small-operand path, kept short.
+    const values = runOnHost(r, args, outAvals);
+    for (let i = 0; i < values.length; i++)
+      arrays[i] = new NdArray(outAvals[i], new HostBuffer(outAvals[i].dtype, values[i]));
+  } else {
+    const moved = cpuBackend.routine(r, inputs.map(toHost), avals, outAvals)!;
+    for (let i = 0; i < moved.length; i++) arrays[i] = new NdArray(outAvals[i], moved[i]);
+  }
   return arrays;
 }
 

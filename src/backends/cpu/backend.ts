@@ -36,6 +36,14 @@ function asArrays(inputs: DeviceBuffer[], avals: ShapedArray[]): NdArray[] {
   return xs;
 }
 
+/**
+ * A routine on arrays whose values are in JS memory, as the cpu runs it: the
+ * eager path's shortcut (the arrays are the operands themselves, not re-wrapped).
+ */
+export function runOnHost(r: Routine, xs: NdArray[], outAvals: ShapedArray[]): TypedArray[] {
+  return (ROUTINES[r.name] as CpuRoutine<RoutineName>)(r, xs, outAvals);
+}
+
 export const cpuBackend: Backend = {
   platform: "cpu",
   available: () => true,

@@ -5,7 +5,16 @@
  * never makes a kernel wait forever.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { config, jit, numpy as np, type Array as NdArray } from "../src/index.js";
+import {
+  ArgumentTypeError,
+  config,
+  defaultBackend,
+  devices,
+  init,
+  jit,
+  numpy as np,
+  type Array as NdArray,
+} from "../src/index.js";
 import { wasmMemoryLimit, growMemory } from "../src/backends/wasm/memory.js";
 import { largeKernelRuns } from "../src/backends/wasm/kernel-run.js";
 import { gemmTuning } from "../src/backends/wasm/gemm.js";
@@ -228,5 +237,38 @@ describe("the dispatcher's last resort (a browser pool with stand-in workers)", 
       ]),
     ).toEqual([6, 20]);
     pool.close();
+  });
+});
+
+describe("the backend registry: init, devices, defaultBackend, data()", () => {
+  afterEach(() => config.update("platform", "wasm"));
+
+  it("init() readies every platform of this build that can run here; init(name) the named ones", async () => {
+    expect(await init()).toEqual(expect.arrayContaining(["cpu", "wasm"]));
+    expect(await init("cpu")).toEqual(["cpu"]);
+    expect(await init("wasm", "cpu")).toEqual(["wasm", "cpu"]);
+  });
+
+  it("an unknown platform is a typed error at the call (not a rejected Promise), naming the known ones", () => {
+    expect(() => init("tpu")).toThrow(ArgumentTypeError);
+    expect(() => init("tpu")).toThrow(/\[init\] unknown platform: got string "tpu", expected one of "cpu", "wasm"/);
+    expect(() => init(3 as unknown as string)).toThrow(/got number 3/);
+  });
+
+  it("devices() and defaultBackend() follow the platform option; arrays made on one platform run on the other", async () => {
+    const x = np.array([1, 2, 3]);
+    expect(defaultBackend()).toBe("wasm");
+    expect(devices().map(String)).toEqual(["WasmDevice(id=0)"]);
+    config.update("platform", "cpu");
+    expect(defaultBackend()).toBe("cpu");
+    expect(devices().map((d) => [d.platform, d.id])).toEqual([["cpu", 0]]);
+    expect(Array.from(await np.multiply(x, 2).data())).toEqual([2, 4, 6]);
+  });
+
+  it("data() resolves to a copy that does not alias the array", async () => {
+    const x = np.array([1, 2]);
+    const d = await x.data();
+    d[0] = 99;
+    expect(x.tolist()).toEqual([1, 2]);
   });
 });

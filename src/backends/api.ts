@@ -89,22 +89,11 @@ function toHost(buffer: DeviceBuffer): DeviceBuffer {
   return buffer.platform === "cpu" ? buffer : cpuBackend.upload(buffer.dtype, buffer.readSync());
 }
 
-/** Runs a routine by the fallback rule: the inputs' backend, else cpu (which runs them all). */
-export function runRoutine(
-  r: Routine,
-  inputs: DeviceBuffer[],
-  inAvals: ShapedArray[],
-  outAvals: ShapedArray[],
-): DeviceBuffer[] {
-  const backend = backendFor(inputs);
-  const outs = backend === cpuBackend ? null : backend.routine(r, inputs, inAvals, outAvals);
-  if (outs !== null) return outs;
-  let onHost = inputs;
-  for (const b of inputs) if (b.platform !== "cpu") onHost = inputs.map(toHost);
-  return cpuBackend.routine(r, onHost, inAvals, outAvals)!;
-}
-
-/** A primitive's eager evaluation: its lowering run on its arguments' backend. */
+/**
+ * A primitive's eager evaluation, by the one fallback rule: its routine on the
+ * arguments' backend, else on cpu, which runs every routine (arguments on a
+ * device are moved to JS memory first).
+ */
 function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], outAvals: ShapedArray[]): NdArray[] {
   const r = lowering as Routine;
   const inputs = new Array<DeviceBuffer>(args.length);
@@ -193,6 +182,7 @@ export function availableBackends(): Backend[] {
  * `await init(...platforms)`: makes the named backends ready and returns those
  * that are (cpu and wasm are always loaded; wasm is ready where WebAssembly
  * SIMD is). A platform this build does not have is a typed error naming those it has.
+ * JAX has no twin (its backends start on first use); jax-js's `init` is the model.
  *
  * @example
  * await init("wasm");

@@ -1,30 +1,12 @@
-/** The cpu dot_general: both operands to [batch, rows, k] / [batch, k, cols], then a blocked triple loop. */
-import { stridesOf } from "../../core/aval.js";
+/** The cpu dot_general: both operands to [batch, rows, k] / [batch, k, cols], then a row-at-a-time triple loop in float64. */
 import type { NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
-import { allocate, type TypedArray } from "../../core/dtypes.js";
-import { copyStrided } from "./strided.js";
+import { transposeData } from "./structural.js";
 import type { CpuRoutines } from "./table.js";
 
 /** The axes of an operand of `ndim` axes that are neither contracted nor batched, in order. */
 export const freeAxes = (ndim: number, contracting: number[], batch: number[]): number[] =>
   Array.from({ length: ndim }, (_, i) => i).filter((i) => !contracting.includes(i) && !batch.includes(i));
-
-/** The values of `x` with its axes permuted (out axis i is x's axis permutation[i]). */
-export function transposeHost(x: NdArray, permutation: number[]): TypedArray {
-  const shape = x.aval.shape;
-  const inStrides = stridesOf(shape);
-  const src = x._data!;
-  const out = allocate(x.dtype, src.length);
-  copyStrided(
-    src,
-    0,
-    permutation.map((p) => inStrides[p]),
-    permutation.map((p) => shape[p]),
-    out,
-  );
-  return out;
-}
 
 export const dotRoutines: Pick<CpuRoutines, "dot_general"> = {
   dot_general({ contracting: [lc, rc], batch: [lb, rb] }, [l, r]) {
@@ -36,8 +18,8 @@ export const dotRoutines: Pick<CpuRoutines, "dot_general"> = {
     const K = size(l, lc);
     const N = size(r, rFree);
     const out = outputBuffer(l.dtype, B * M * N); // every element is written below
-    const a = transposeHost(l, [...lb, ...lFree, ...lc]);
-    const b = transposeHost(r, [...rb, ...rc, ...rFree]);
+    const a = transposeData(l._data!, l.aval.shape, [...lb, ...lFree, ...lc], l.dtype);
+    const b = transposeData(r._data!, r.aval.shape, [...rb, ...rc, ...rFree], r.dtype);
     const row = new Float64Array(N);
     for (let bi = 0; bi < B; bi++) {
       for (let i = 0; i < M; i++) {

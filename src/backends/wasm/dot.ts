@@ -8,7 +8,8 @@ import { stridesOf } from "../../core/aval.js";
 import { hostArray, type NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
 import type { RoutineOf } from "../../kernel/routines.js";
-import { freeAxes, transposeHost } from "../cpu/dot.js";
+import { freeAxes } from "../cpu/dot.js";
+import { transposeData } from "../cpu/structural.js";
 import { wasmThresholds } from "./routines.js";
 import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "./gemm.js";
 
@@ -52,7 +53,7 @@ function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: nu
     const data = x._data as Float32Array;
     return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
   }
-  const data = transposeHost(x, [...batchAxes, ...rowAxes, ...colAxes]) as Float32Array;
+  const data = transposeData(x._data!, x.aval.shape, [...batchAxes, ...rowAxes, ...colAxes], x.dtype) as Float32Array;
   const rows = rowAxes.reduce((n, i) => n * shape[i], 1);
   const cols = colAxes.reduce((n, i) => n * shape[i], 1);
   return (b) => ({ data, offset: b * rows * cols, rowStride: cols, colStride: 1 });

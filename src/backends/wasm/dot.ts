@@ -8,7 +8,7 @@ import { stridesOf } from "../../core/aval.js";
 import { hostArray, type NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
 import type { RoutineOf } from "../../kernel/routines.js";
-import { freeAxes } from "../cpu/dot.js";
+import { dotLayout } from "../cpu/dot.js";
 import { transposeData } from "../cpu/structural.js";
 import { wasmThresholds } from "./routines.js";
 import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "./gemm.js";
@@ -19,13 +19,7 @@ export function wasmDotGeneral(r: RoutineOf<"dot_general">, xs: NdArray[], outs:
   const [lc, rc] = r.contracting;
   const [lb, rb] = r.batch;
   if (l.dtype !== "float32" && l.dtype !== "float64") return null;
-  const lFree = freeAxes(l.ndim, lc, lb);
-  const rFree = freeAxes(rhs.ndim, rc, rb);
-  const size = (x: NdArray, axes: number[]) => axes.reduce((a, i) => a * x.aval.shape[i], 1);
-  const B = size(l, lb);
-  const M = size(l, lFree);
-  const K = size(l, lc);
-  const N = size(rhs, rFree);
+  const { B, M, K, N, lFree, rFree } = dotLayout(r, l, rhs);
   if (M * N * K < wasmThresholds.matmul || !wasmGemmAvailable()) return null;
   const out = outputBuffer(l.dtype, B * M * N); // every element is written by gemm
   const a = viewsOf(l, lb, lFree, lc);

@@ -8,7 +8,19 @@
  * corpus fails the coverage test, so a new primitive cannot go unchecked.
  */
 import { describe, expect, it } from "vitest";
-import { grad, jit, lax, makeJaxpr, nn, numpy as np, random, vmap, Array as NdArray } from "../src/index.js";
+import {
+  grad,
+  jit,
+  jvp,
+  lax,
+  makeJaxpr,
+  nn,
+  numpy as np,
+  random,
+  scipy,
+  vmap,
+  Array as NdArray,
+} from "../src/index.js";
 import { availableBackends, type Backend } from "../src/backends/api.js";
 import { cpuBackend } from "../src/backends/cpu/backend.js";
 import { wasmThresholds } from "../src/backends/wasm/routines.js";
@@ -24,6 +36,8 @@ const x34 = np.linspace(0.1, 0.9, 12).reshape(3, 4);
 const x4 = np.linspace(0.2, 0.8, 4);
 const i4 = np.array([2, 0, 3, 1], "int32");
 const b4 = np.array([true, false, true, true]);
+/** A symmetric positive-definite 4×4 matrix: AᵀA + 4I. */
+const spd4 = np.add(np.matmul(x34.T, x34), np.multiply(np.eye(4), 4));
 
 /** Programs that together use every primitive (their jaxprs, and those of their gradients). */
 const CORPUS: [string, F, NdArray[]][] = [
@@ -142,6 +156,44 @@ const CORPUS: [string, F, NdArray[]][] = [
       x4.at(i).max(0.5),
     ],
     [x34, i4],
+  ],
+  [
+    "linear solves",
+    (x) => [np.linalg.cholesky(x), ...scipy.linalg.luFactor(x), scipy.linalg.solveTriangular(x, x, { lower: true })],
+    [spd4],
+  ],
+  [
+    "spectral",
+    (x) => [...np.linalg.qr(x), ...np.linalg.svd(x, false), ...np.linalg.eigh(np.matmul(x.T, x))],
+    [
+      np.array([
+        [2, 1, 0],
+        [1, 3, 1],
+        [0, 1, 4],
+        [1, 0, 1],
+      ]),
+    ],
+  ],
+  [
+    "convolution and windows",
+    (x) => [
+      lax.convGeneralDilated(x.reshape(1, 1, 3, 4), np.ones([2, 1, 2, 2]), [1, 1], "SAME"),
+      lax.reduceWindow(x, 0, "add", [2, 2], [1, 1], "VALID"),
+      lax.reduceWindow(x, -Infinity, "max", [2, 2], [1, 1], "VALID"),
+      lax.reduceWindow(
+        x,
+        Infinity,
+        "min",
+        [2, 2],
+        [1, 2],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+      jvp((y: NdArray) => lax.reduceWindow(y, -Infinity, "max", [2, 2], [1, 1], "VALID"), [x], [x])[1] as NdArray,
+    ],
+    [x34],
   ],
   ["random bits", () => [random.normal(random.key(0), [4]), random.uniform(random.key(1), [3])], []],
 ];

@@ -1471,3 +1471,17 @@ describe("checkpoint on a scan body", () => {
     expectSame(g, np.stack([0, 1, 2].map((i) => grad(plain, { argnums: 1 })(W, hs.get(i)))), UNROLLED);
   });
 });
+
+describe("constant folding inside a staged body", () => {
+  it("folds equations on constants eagerly, never on the enclosing trace (a loop body under jit, a customJvp under jit)", () => {
+    // The body's uniform draw from a constant key is constant-only: it is folded when the body is optimised.
+    const loop = jit((x: NdArray) =>
+      lax.foriLoop(0, 3, (_i: NdArray, acc: NdArray) => np.add(acc, np.sin(np.reshape(np.array([2]), []))), x),
+    );
+    expect(loop(np.zeros([3])).tolist()).toEqual(new Array(3).fill(Math.fround(3 * Math.fround(Math.sin(2)))));
+    const g = customJvp((x: NdArray) => np.add(x, np.reshape(np.array([2]), [])));
+    g.defjvp(([x]: NdArray[], [t]: NdArray[]) => [g(x), t]);
+    expect(jit(g)(np.array(1)).item()).toBe(3);
+    expect(jit(grad(g))(np.array(1)).item()).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@
  * two equations with the same primitive, inputs and params compute the same values.
  */
 import { readValues } from "../core/array.js";
+import { evalTrace, withTrace } from "../core/trace.js";
 import { ClosedJaxpr, evalJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from "./jaxpr.js";
 
 /** Drops equations whose outputs no output depends on. */
@@ -152,7 +153,9 @@ export function foldConstants(jaxpr: Jaxpr): Jaxpr {
       e.outvars.every((v) => v.aval.size <= FOLD_MAX_SIZE) &&
       paramsKey(e.params) !== null; // no sub-programs or functions
     if (foldable) {
-      const outs = evalJaxpr(new Jaxpr([], [], [{ ...e, inputs }], e.outvars), [], []);
+      // Evaluated now, whatever trace is current: the operands are constants (a program
+      // optimised inside jit, vmap or a loop body must not record them on the enclosing trace).
+      const outs = withTrace(evalTrace, () => evalJaxpr(new Jaxpr([], [], [{ ...e, inputs }], e.outvars), [], []));
       e.outvars.forEach((v, i) => known.set(v, new Literal(outs[i])));
       continue;
     }

@@ -50,7 +50,50 @@ export type Routine =
   /** A copy of x with updates (shaped as gather's result) combined in by `mode`; out-of-range updates are dropped. */
   | { name: "scatter"; axes: number[]; mode: ScatterMode }
   /** The threefry2x32 block cipher on (key0, key1, x0, x1). */
-  | { name: "threefry2x32" };
+  | { name: "threefry2x32" }
+  /**
+   * lax.conv_general_dilated: specs give [batch, feature, ...spatial] axes of lhs and out and
+   * [out feature, in feature, ...spatial] of rhs; padding is one [lo, hi] pair per spatial axis.
+   */
+  | {
+      name: "conv_general_dilated";
+      windowStrides: number[];
+      padding: [number, number][];
+      lhsDilation: number[];
+      rhsDilation: number[];
+      lhsSpec: number[];
+      rhsSpec: number[];
+      outSpec: number[];
+      featureGroupCount: number;
+      batchGroupCount: number;
+    }
+  /** lax.reduce_window_{sum,max,min}: one window over every axis; padding and dilation holes are the identity. */
+  | ({ name: "reduce_window"; reducer: "sum" | "max" | "min" } & WindowParams)
+  /** Per window, t at the position of x's max (min) in it, 0 for windows with no element (JAX's select_and_gather_add). */
+  | ({ name: "select_and_gather_add"; select: "max" | "min" } & WindowParams)
+  /** Its transpose: each window's ct added at the position of x's max (min) in that window. */
+  | ({ name: "select_and_scatter_add"; select: "max" | "min" } & WindowParams)
+  /** Cholesky factor L (zeros above the diagonal) of [..., n, n] from its lower triangle; NaN where not positive definite. */
+  | { name: "cholesky" }
+  /** LU with partial pivoting of [..., m, n]: lu (L's strict lower part and U), pivots [..., min(m,n)], permutation [..., m] (int32). */
+  | { name: "lu" }
+  /** Solves op(a)·x = b (leftSide) or x·op(a) = b, a triangular, equal batch axes; op(a) = aᵀ when transposeA. */
+  | { name: "triangular_solve"; leftSide: boolean; lower: boolean; transposeA: boolean; unitDiagonal: boolean }
+  /** Householder QR of [..., m, n]: q [..., m, m or k] and r [..., m or k, n], k = min(m, n) (LAPACK's signs). */
+  | { name: "qr"; fullMatrices: boolean }
+  /** Symmetric eigendecomposition from one triangle of [..., n, n]: v (eigenvectors as columns), w (ascending when sorted). */
+  | { name: "eigh"; lower: boolean; sortEigenvalues: boolean }
+  /** SVD of [..., m, n]: s descending [..., k], then u and vt (reduced or full) when computeUv. */
+  | { name: "svd"; fullMatrices: boolean; computeUv: boolean };
+
+/** The window of a reduce_window: one entry per axis of the operand. */
+export interface WindowParams {
+  windowDimensions: number[];
+  windowStrides: number[];
+  padding: [number, number][];
+  baseDilation: number[];
+  windowDilation: number[];
+}
 
 export type RoutineName = Routine["name"];
 export type RoutineOf<N extends RoutineName> = Extract<Routine, { name: N }>;

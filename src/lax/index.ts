@@ -366,6 +366,48 @@ export function full(
   return s.length === 0 ? v : st.broadcastInDim(v, s, []);
 }
 
+/** Options of `lax.fullLike` (JAX: dtype, shape). */
+export interface FullLikeOptions {
+  /** The dtype; null or absent: x's (and x's weak type). */
+  dtype?: DType | null;
+  /** The shape; null or absent: x's. */
+  shape?: number | readonly number[] | null;
+}
+const fullLikeOptions = defineOptions("lax.fullLike", { dtype: orNull(is.dtype), shape: orNull(is.shape) }, [
+  "dtype",
+  "shape",
+]);
+/**
+ * `lax.full_like(x, fill_value, dtype=None, shape=None)`: an array of x's shape and dtype
+ * (or the given ones) filled with the scalar `fillValue`; weakly typed when x is and no dtype is given.
+ * @example lax.fullLike(x, 0); lax.fullLike(x, 1, "int32", [2, 2])
+ */
+export function fullLike(
+  x: ArrayLike,
+  fillValue: ArrayLike,
+  ...args: OptArgs<[(DType | null)?, (number | readonly number[] | null)?], FullLikeOptions>
+): NdArray {
+  const op = "lax.fullLike";
+  const o = fullLikeOptions.parse(args);
+  const a = operand(op, x);
+  const s = o.shape == null ? [...a.aval.shape] : typeof o.shape === "number" ? [o.shape] : [...o.shape];
+  const dtype = o.dtype ?? a.dtype;
+  const weak = o.dtype == null && a.weakType;
+  let v: NdArray;
+  if (typeof fillValue === "number" || typeof fillValue === "boolean") {
+    v = fromValues([Number(fillValue)], [], dtype, weak);
+  } else {
+    const f = operand(op, fillValue);
+    if (f.ndim !== 0) {
+      throw new ShapeError(
+        `[${op}] full must be called with scalar fill_value, got fill_value.shape ${shapeStr(f.aval.shape)}.`,
+      );
+    }
+    v = f.dtype === dtype && f.weakType === weak ? f : ew.convert(f, dtype, weak);
+  }
+  return s.length === 0 ? v : st.broadcastInDim(v, s, []);
+}
+
 /** Options of `lax.reshape`. */
 export interface ReshapeOptions {
   /** A permutation applied before reshaping (JAX's `dimensions`); null: none. */
@@ -762,3 +804,4 @@ export function sort(
   const out = sortPrim(xs, { dimension, numKeys });
   return single ? out[0] : out;
 }
+export * from "./conv.js";

@@ -20,6 +20,7 @@ import * as ew from "../primitives/elementwise.js";
 import * as un from "../primitives/unary.js";
 import * as red from "../primitives/reduce.js";
 import { bind1 } from "../core/trace.js";
+import { svd as svdPrim } from "../primitives/linalg-spectral.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, range } from "../primitives/shapes.js";
 import { asArray, promoteOperands, promoteToFloat } from "../primitives/as-array.js";
 
@@ -510,11 +511,11 @@ export function einsum(subscripts: string, ...operands: (ArrayLike | EinsumOptio
 
 // --- norm -------------------------------------------------------------------------------
 
-/** A norm order: a number (±Infinity included), "fro" / "f" (Frobenius) or "nuc" (nuclear, not yet available). */
+/** A norm order: a number (±Infinity included), "fro" / "f" (Frobenius) or "nuc" (nuclear). */
 export type NormOrd = number | "fro" | "f" | "nuc";
 /** Options of `np.linalg.norm` (JAX: `norm(x, ord=None, axis=None, keepdims=False)`). */
 export interface NormOptions {
-  /** The order: vectors any p (±Infinity, 0 included); matrices "fro", 1, -1, ±Infinity. Default: 2 / Frobenius. */
+  /** The order: vectors any p (±Infinity, 0 included); matrices "fro", "nuc", 1, -1, 2, -2, ±Infinity. Default: 2 / Frobenius. */
   ord?: NormOrd | null;
   /** One axis (a vector norm), two axes (a matrix norm), or null (all axes). */
   axis?: number | readonly [number, number] | null;
@@ -541,8 +542,8 @@ const normOptions = defineOptions(
 
 /**
  * `jnp.linalg.norm(x, ord=None, axis=None, keepdims=False)`: vector p-norms (any p,
- * ±∞ and 0 included) and matrix norms ("fro", 1, -1, ±∞). The SVD-based matrix
- * norms (2, -2, "nuc") are not implemented yet: a typed error, never a wrong value.
+ * ±∞ and 0 included) and matrix norms ("fro", 1, -1, ±∞, and from the singular
+ * values 2, -2 and "nuc").
  *
  * @example
  * np.linalg.norm(v);                 // 2-norm of the flattened array
@@ -617,10 +618,17 @@ export function norm(
     return keep(a, axes, keepdims, isMax ? ew.max(r, ew.scalarLike(0, r)) : r);
   }
   if (ord === 2 || ord === -2 || ord === "nuc") {
-    throw new ArgumentTypeError(
-      `[linalg.norm] the matrix norm ord=${JSON.stringify(ord)} needs singular values (an SVD), which cotangent does not ` +
-        `compute yet: got ord ${JSON.stringify(ord)} with axes ${shapeStr(axes)}, expected "fro", 1, -1, Infinity or -Infinity for a matrix (or one axis for a vector norm).`,
-    );
+    // The singular values of the matrices over (row, col): max (2), min (-2) or their sum (nuc).
+    const rest = range(a.ndim).filter((d) => d !== row && d !== col);
+    const s = svdPrim(st.transpose(a, [...rest, row, col]), false, false)[0];
+    const last = [s.ndim - 1];
+    if (ord === "nuc") return keep(a, axes, keepdims, red.reduceSum(s, last));
+    if (s.aval.shape[s.ndim - 1] === 0) {
+      throw new ShapeError(
+        `[linalg.norm] zero-size array to reduction operation ${ord === 2 ? "max" : "min"} which has no identity: got ${a.aval.str()}.`,
+      );
+    }
+    return keep(a, axes, keepdims, bind1(ord === 2 ? red.reduceMaxP : red.reduceMinP, [s], { axes: last }));
   }
   throw new ArgumentTypeError(
     `[linalg.norm] invalid order '${String(ord)}' for matrix norm: expected null, "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity.`,

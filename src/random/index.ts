@@ -49,3 +49,12 @@ export {
   type CategoricalOptions,
 } from "./discrete.js";
 export { permutation, choice, type PermutationOptions, type ChoiceOptions } from "./shuffle.js";
+export {
+  gamma,
+  beta,
+  dirichlet,
+  poisson,
+  type GammaOptions,
+  type DirichletOptions,
+  type PoissonOptions,
+} from "./samplers.js";

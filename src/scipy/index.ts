@@ -57,3 +57,12 @@ export const special = {
   /** `ndtr(x)`: Φ(x) = ½ erfc(-x/√2), the standard normal CDF. */
   ndtr: special1("ndtr", (a) => np.multiply(0.5, un.erfc(np.multiply(a, -Math.SQRT1_2)))),
 };
+
+import * as linalgFunctions from "./linalg.js";
+import * as signalFunctions from "./signal.js";
+
+/** `jax.scipy.linalg`: triangular solves, Cholesky and LU factorizations, expm. */
+export const linalg = { ...linalgFunctions };
+
+/** `jax.scipy.signal`: convolution and correlation. */
+export const signal = { ...signalFunctions };

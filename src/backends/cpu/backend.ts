@@ -13,11 +13,14 @@ import type { Backend } from "../api.js";
 import { dotRoutines } from "./dot.js";
 import { elementwiseRoutines } from "./elementwise.js";
 import { indexingRoutines } from "./indexing.js";
+import { linalgSolveRoutines } from "./linalg-solve.js";
+import { linalgSpectralRoutines } from "./linalg-spectral.js";
 import { reduceRoutines } from "./reduce.js";
 import { slicingRoutines } from "./slicing.js";
 import { structuralRoutines } from "./structural.js";
 import type { CpuRoutine, CpuRoutines } from "./table.js";
 import { threefryRoutines } from "./threefry.js";
+import { convRoutines } from "./conv.js";
 
 const ROUTINES: CpuRoutines = {
   ...elementwiseRoutines,
@@ -27,6 +30,9 @@ const ROUTINES: CpuRoutines = {
   ...dotRoutines,
   ...indexingRoutines,
   ...threefryRoutines,
+  ...convRoutines,
+  ...linalgSolveRoutines,
+  ...linalgSpectralRoutines,
 };
 
 /** The operands as arrays over their buffers (cpu routines read values through `_data`). */

@@ -38,6 +38,7 @@ export {
   type CheckpointPolicy,
   type CheckpointOptions,
 } from "./transforms/checkpoint.js";
+export { evalShape } from "./transforms/eval-shape.js";
 export { printSavedResiduals, savedResiduals, type SavedResidual } from "./transforms/saved-residuals.js";
 export { ClosedJaxpr, Jaxpr } from "./ir/jaxpr.js";
 export { stopGradient } from "./lax/index.js";

@@ -16,6 +16,7 @@ import {
   customVjp,
   CustomVjpError,
   DTypeError,
+  evalShape,
   grad,
   hessian,
   jacfwd,
@@ -547,5 +548,33 @@ describe("fuzz: misused transformations are typed errors", () => {
   it("no silent acceptance: grad of a function ignoring its argument is zero, shapes are kept", () => {
     close(loose(grad(() => np.array(1.5)))(np.ones([2])), [0, 0]);
     expect(ShapeError).toBeDefined();
+  });
+});
+
+describe("evalShape", () => {
+  it("gives the output pytree's avals without computing, from arrays, numbers or ShapedArrays", () => {
+    let calls = 0;
+    const f = (x: NdArray, y: NdArray) => {
+      calls++;
+      return { s: np.sum(x, 0), p: np.matmul(x, y), n: [np.greater(x, 0)] };
+    };
+    const out = evalShape(f, new ShapedArray([3, 4], "float32"), np.ones([4, 2], "float64")) as {
+      s: ShapedArray;
+      p: ShapedArray;
+      n: ShapedArray[];
+    };
+    expect(calls).toBe(1);
+    expect(out.s.str()).toBe("f32[4]");
+    expect(out.p.str()).toBe("f64[3,2]");
+    expect(out.n[0].str()).toBe("bool[3,4]");
+    expect((evalShape((a: NdArray) => np.multiply(a, 2), 1.5) as ShapedArray).str()).toBe("f32[]");
+    // Inside jit, on tracers: still only shapes.
+    const g = jit((x: NdArray) => np.zeros((evalShape((a: NdArray) => np.outer(a, a), x) as ShapedArray).shape));
+    expect(g(np.ones([3])).shape).toEqual([3, 3]);
+  });
+
+  it("refuses what is not a function, and a function's shape errors are its own", () => {
+    expect(() => evalShape(3 as never)).toThrow(/evalShape/);
+    expect(() => evalShape((a: NdArray) => np.matmul(a, a), new ShapedArray([2, 3], "float32"))).toThrow(ShapeError);
   });
 });

@@ -228,6 +228,11 @@ export const transformOptions: OptionTableEntry[] = [
 
 export const transformNoOptions: NoOptionsEntry[] = [
   {
+    name: "evalShape",
+    args: [(a: Array) => np.sin(a), 1.0],
+    variadic: "its trailing arguments are f's arguments",
+  },
+  {
     name: "printSavedResiduals",
     args: [(a: Array) => np.sin(a), 1.0],
     variadic: "its trailing arguments are f's arguments",

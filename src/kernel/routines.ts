@@ -58,11 +58,15 @@ export type Routine =
   | {
       name: "conv_general_dilated";
       windowStrides: number[];
+      /** One [lo, hi] pair per spatial axis. */
       padding: [number, number][];
       lhsDilation: number[];
       rhsDilation: number[];
+      /** lhs axes [batch, feature, ...spatial]. */
       lhsSpec: number[];
+      /** rhs axes [out feature, in feature, ...spatial]. */
       rhsSpec: number[];
+      /** out axes [batch, feature, ...spatial]. */
       outSpec: number[];
       featureGroupCount: number;
       batchGroupCount: number;

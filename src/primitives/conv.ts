@@ -3,6 +3,7 @@
  * select_and_gather_add / select_and_scatter_add for max/min's derivative), as JAX's
  * lax/convolution.py and lax/windowed_reductions.py declare them.
  */
+import type { RoutineOf } from "../kernel/routines.js";
 import { ShapedArray, shapeStr } from "../core/aval.js";
 import type { NdArray } from "../core/array.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
@@ -17,21 +18,8 @@ import { range } from "./shapes.js";
 
 export type { WindowParams };
 
-export interface ConvParams {
-  windowStrides: number[];
-  /** One [lo, hi] pair per spatial axis. */
-  padding: [number, number][];
-  lhsDilation: number[];
-  rhsDilation: number[];
-  /** lhs axes [batch, feature, ...spatial]. */
-  lhsSpec: number[];
-  /** rhs axes [out feature, in feature, ...spatial]. */
-  rhsSpec: number[];
-  /** out axes [batch, feature, ...spatial]. */
-  outSpec: number[];
-  featureGroupCount: number;
-  batchGroupCount: number;
-}
+/** The convolution's static parameters: those of its routine (kernel/routines.ts). */
+export type ConvParams = Omit<RoutineOf<"conv_general_dilated">, "name">;
 
 /** The size of an axis of n elements with (d - 1) holes between neighbours. */
 export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : 1 + d * (n - 1));

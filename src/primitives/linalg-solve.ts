@@ -57,7 +57,8 @@ export function eyeLike(batch: Shape, n: number, dtype: NdArray["dtype"]): NdArr
   return broadcastInDim(e, [...batch, n, n], [batch.length, batch.length + 1]);
 }
 
-function checkMatrix(op: string, x: ShapedArray, square: boolean): void {
+/** A float matrix (square where asked), or a stack of them. */
+export function checkMatrix(op: string, x: ShapedArray, square: boolean): void {
   if (!isFloat(x.dtype)) {
     throw new DTypeError(`[${op}] unsupported dtype: got ${x.str()}, expected a float32 or float64 array.`);
   }

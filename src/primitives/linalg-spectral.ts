@@ -9,27 +9,14 @@
  */
 import { ShapedArray } from "../core/aval.js";
 import type { NdArray } from "../core/array.js";
-import { isFloat } from "../core/dtypes.js";
-import { DTypeError, ShapeError, TransformError } from "../core/errors.js";
+import { TransformError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
 import { moveAxis } from "./batching.js";
 import { add, div, mul, scalarLike, sub } from "./elementwise.js";
-import { band, bmm, eyeLike, mT, triangularSolve } from "./linalg-solve.js";
+import { band, bmm, eyeLike, mT, triangularSolve, checkMatrix } from "./linalg-solve.js";
 import { reduceSum } from "./reduce.js";
 import { reshape } from "./structural.js";
-
-function checkMatrix(op: string, x: ShapedArray, square: boolean): void {
-  if (!isFloat(x.dtype)) {
-    throw new DTypeError(`[${op}] unsupported dtype: got ${x.str()}, expected a float32 or float64 array.`);
-  }
-  if (x.ndim < 2 || (square && x.shape[x.ndim - 1] !== x.shape[x.ndim - 2])) {
-    throw new ShapeError(
-      `[${op}] the operand must be a ${square ? "square matrix" : "matrix"} or a stack of them: got ${x.str()}, ` +
-        `expected shape [..., ${square ? "n, n" : "m, n"}].`,
-    );
-  }
-}
 
 /** The batch shape and the last two axes. */
 function split(x: ShapedArray): [number[], number, number] {

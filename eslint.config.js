@@ -32,7 +32,8 @@ const LAYERS = [
   ["transforms"],
   ["control"],
   ["numpy", "lax"],
-  ["nn", "random"],
+  ["random"],
+  ["nn"],
   ["scipy"],
   ["optim"],
 ];

@@ -44,3 +44,13 @@ export class HostBuffer implements DeviceBuffer {
     // JS memory is garbage collected: nothing to release early.
   }
 }
+
+/**
+ * A buffer a backend keeps in its own memory only while a compiled program
+ * runs (core/buffers.ts `scopedBuffers`): the program disposes it, or moves it
+ * to JS memory when it returns it.
+ */
+export interface ScopedBuffer extends DeviceBuffer {
+  /** The values in a new buffer in JS memory (this one is disposed right after). */
+  toHost(): HostBuffer;
+}

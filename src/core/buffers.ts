@@ -10,8 +10,8 @@
  * Only kernels that overwrite every element of their output ask for a pooled
  * buffer (`outputBuffer`); everything else allocates zeroed memory as before.
  */
-import type { NdArray } from "./array.js";
-import { HostBuffer } from "./buffer.js";
+import { NdArray } from "./array.js";
+import { HostBuffer, type ScopedBuffer } from "./buffer.js";
 import { allocate, type DType, type TypedArray } from "./dtypes.js";
 
 /** Buffers smaller than this are cheap to allocate and are never pooled. */
@@ -49,17 +49,27 @@ export class BufferPool {
   }
 }
 
-/** The pool of the program running now, and the buffers its kernels were handed during this run. */
-let current: { pool: BufferPool; handed: Set<ArrayBuffer> } | null = null;
+/**
+ * The pool of the program running now, the buffers its kernels were handed
+ * during this run, and the buffers a backend keeps in its own memory only while
+ * the outermost program runs (`scopedBuffers`).
+ */
+let current: { pool: BufferPool; handed: Set<ArrayBuffer>; scoped: Set<ScopedBuffer> } | null = null;
 
 /**
  * Runs `f` with `pool` as the source of output buffers (nested programs bring
  * their own). Every buffer that `outputBuffer` hands out meanwhile is added to
  * `handed`: only those can be given back, since nothing but the program holds them.
+ * `scoped` collects the program's buffers in a backend's memory (nested programs share the outermost's).
  */
-export function withBufferPool<T>(pool: BufferPool, handed: Set<ArrayBuffer>, f: () => T): T {
+export function withBufferPool<T>(
+  pool: BufferPool,
+  handed: Set<ArrayBuffer>,
+  scoped: Set<ScopedBuffer>,
+  f: () => T,
+): T {
   const saved = current;
-  current = { pool, handed };
+  current = { pool, handed, scoped };
   try {
     return f();
   } finally {
@@ -89,4 +99,27 @@ export function poolableBuffer(x: NdArray): ArrayBuffer | null {
   if (data.byteLength < POOL_MIN_BYTES || data.byteOffset !== 0) return null;
   const buffer = data.buffer;
   return buffer instanceof ArrayBuffer && buffer.byteLength === data.byteLength ? buffer : null;
+}
+
+/**
+ * Where a backend registers a buffer it keeps in its own memory while a
+ * compiled program runs, or null outside programs. The program disposes each
+ * such buffer after its last reader, and moves those it returns to JS memory
+ * when the outermost program ends (compile/run-program.ts): such buffers never
+ * outlive the program, so their memory never waits for the garbage collector.
+ */
+export function scopedBuffers(): Set<ScopedBuffer> | null {
+  return current === null ? null : current.scoped;
+}
+
+/** The buffer behind `x` if it is one of a program's scoped buffers. */
+export function scopedBufferOf(x: NdArray, scoped: Set<ScopedBuffer>): ScopedBuffer | null {
+  const b = x._buffer as ScopedBuffer | null;
+  return b !== null && scoped.has(b) ? b : null;
+}
+
+/** `x` as a program returns it: with its values moved to JS memory if they are in a scoped buffer. */
+export function handedOver(x: NdArray, scoped: Set<ScopedBuffer>): NdArray {
+  const b = scopedBufferOf(x, scoped);
+  return b === null ? x : new NdArray(x.aval, b.toHost());
 }

@@ -1,6 +1,7 @@
 /**
  * The wasm backend: WebAssembly generated at run time, on values in JS memory
- * (the cpu backend's buffers). It compiles fused float32 loops of the kernel
+ * (the cpu backend's buffers) and, inside compiled programs, on intermediate
+ * arrays kept in the worker pool's memory (buffer.ts). It compiles fused float32 loops of the kernel
  * IR, and runs the routines it does fast: float32 elementwise maps, sums and
  * maxima, matrix products, sorts and cumulative operations of at least a few
  * hundred elements. Everything else it answers null for, and cpu runs it.
@@ -13,7 +14,9 @@ import type { Kernel } from "../../kernel/ir.js";
 import type { Routine, RoutineName, RoutineOf } from "../../kernel/routines.js";
 import type { Backend, Executable, KernelSupport } from "../api.js";
 import { cpuBackend } from "../cpu/backend.js";
+import { allocOutput } from "./buffer.js";
 import {
+  isResident,
   wasmBinary,
   wasmCumulativeOp,
   wasmKernelOp,
@@ -24,7 +27,7 @@ import {
 } from "./routines.js";
 import { wasmDotGeneral } from "./dot.js";
 import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "./elementwise.js";
-import { runKernel, type KernelData } from "./kernel-run.js";
+import { kernelInput, kernelOutput, runKernel } from "./kernel-run.js";
 
 /** A routine on wasm: the results, or null for the cpu to run it. */
 type WasmRoutine<N extends RoutineName> = (r: RoutineOf<N>, xs: NdArray[], outs: ShapedArray[]) => NdArray[] | null;
@@ -32,8 +35,12 @@ type WasmRoutine<N extends RoutineName> = (r: RoutineOf<N>, xs: NdArray[], outs:
 const one = (x: NdArray | null): NdArray[] | null => (x === null ? null : [x]);
 
 const ROUTINES: { [N in RoutineName]?: WasmRoutine<N> } = {
-  unary: ({ op }, [x]) => one(wasmUnary(op, x)),
-  binary: ({ op }, [x, y], [o]) => one(wasmBinary(op, x, y, o.weakType) ?? wasmKernelOp(op, [x, y], o.shape)),
+  // Operands in the pool's memory go to a kernel that reads them in place.
+  unary: ({ op }, [x], [o]) => one(isResident(x) ? wasmKernelOp(op, [x], o.shape) : wasmUnary(op, x)),
+  binary: ({ op }, [x, y], [o]) =>
+    one(
+      (isResident(x) || isResident(y) ? null : wasmBinary(op, x, y, o.weakType)) ?? wasmKernelOp(op, [x, y], o.shape),
+    ),
   select: (_r, xs, [o]) => one(wasmKernelOp("select_n", xs, o.shape)),
   reduce: ({ reducer, axes }, [x]) =>
     reducer === "sum" || reducer === "max" ? one(wasmReduce(reducer, x, axes)) : null,
@@ -58,12 +65,12 @@ export const wasmBackend: Backend = {
   platform: "wasm",
   available: wasmElementwiseAvailable,
   upload: cpuBackend.upload,
-  alloc: cpuBackend.alloc,
+  // Inside a compiled program, results stay in the pool's memory for the next kernel (buffer.ts).
+  alloc: allocOutput,
   kernelSupport: () => (wasmElementwiseAvailable() ? SUPPORT : null),
   compile: (kernel: Kernel): Executable | null => (wasmElementwiseAvailable() ? { kernel } : null),
   run(exe: Executable, inputs: DeviceBuffer[], outputs: DeviceBuffer[], rows: number, cols: number): boolean {
-    const data = (b: DeviceBuffer) => b.readSync() as KernelData;
-    return runKernel(exe.kernel, inputs.map(data), outputs.map(data), rows, cols);
+    return runKernel(exe.kernel, inputs.map(kernelInput), outputs.map(kernelOutput), rows, cols);
   },
   routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] | null {
     const run = ROUTINES[r.name] as WasmRoutine<RoutineName> | undefined;

@@ -5,8 +5,9 @@
  */
 import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
-import { hostArray, type NdArray } from "../../core/array.js";
-import { outputBuffer } from "../../core/buffers.js";
+import { NdArray } from "../../core/array.js";
+import type { DType } from "../../core/dtypes.js";
+import { allocOutput, WasmBuffer } from "./buffer.js";
 import type { RoutineOf } from "../../kernel/routines.js";
 import { dotLayout } from "../cpu/dot.js";
 import { transposeData } from "../cpu/structural.js";
@@ -21,15 +22,16 @@ export function wasmDotGeneral(r: RoutineOf<"dot_general">, xs: NdArray[], outs:
   if (l.dtype !== "float32" && l.dtype !== "float64") return null;
   const { B, M, K, N, lFree, rFree } = dotLayout(r, l, rhs);
   if (M * N * K < wasmThresholds.matmul || !wasmGemmAvailable()) return null;
-  const out = outputBuffer(l.dtype, B * M * N); // every element is written by gemm
-  const a = viewsOf(l, lb, lFree, lc);
-  const b = viewsOf(rhs, rb, rc, rFree);
+  const out = allocOutput(l.dtype, B * M * N); // every element is written by gemm
+  const a = viewsOf(l, l.dtype, lb, lFree, lc);
+  const b = viewsOf(rhs, l.dtype, rb, rc, rFree);
   // One call for the whole batch: views of batch element t are at a constant stride.
   const batched = (v: (b: number) => MatrixView) => ({ ...v(0), batchStride: v(1).offset - v(0).offset });
   // float64 is multiplied in float64 throughout (elements, products and sums).
   const gemm = l.dtype === "float64" ? dgemm : sgemm;
-  gemm(batched(a), batched(b), M, K, N, out as Float32Array | Float64Array, 0, B);
-  return [hostArray(outs[0], out)];
+  const target = out instanceof WasmBuffer ? out : (out.readSync() as Float32Array | Float64Array);
+  gemm(batched(a), batched(b), M, K, N, target, 0, B);
+  return [new NdArray(outs[0], out)];
 }
 
 /**
@@ -37,15 +39,23 @@ export function wasmDotGeneral(r: RoutineOf<"dot_general">, xs: NdArray[], outs:
  * columns over `colAxes` (each group flattened). When a group of axes cannot be
  * flattened into one stride, the operand is first transposed into that layout.
  */
-function viewsOf(x: NdArray, batchAxes: number[], rowAxes: number[], colAxes: number[]): (b: number) => MatrixView {
+function viewsOf(
+  x: NdArray,
+  dtype: DType,
+  batchAxes: number[],
+  rowAxes: number[],
+  colAxes: number[],
+): (b: number) => MatrixView {
   const shape = x.aval.shape;
   const strides = stridesOf(shape);
   const bs = mergedStride(shape, strides, batchAxes);
   const rs = mergedStride(shape, strides, rowAxes);
   const cs = mergedStride(shape, strides, colAxes);
   if (bs !== null && rs !== null && cs !== null) {
-    const data = x._data as Float32Array;
-    return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs });
+    // Inside a program, operands of the product's dtype are read in the pool's memory (copied there once).
+    const resident = (x.dtype === dtype && WasmBuffer.inputOf(x._buffer!)) || undefined;
+    const data = resident ? new Float32Array(0) : (x._data as Float32Array);
+    return (b) => ({ data, offset: b * bs, rowStride: rs, colStride: cs, resident });
   }
   const data = transposeData(x._data!, x.aval.shape, [...batchAxes, ...rowAxes, ...colAxes], x.dtype) as Float32Array;
   const rows = rowAxes.reduce((n, i) => n * shape[i], 1);

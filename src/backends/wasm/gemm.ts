@@ -2,17 +2,20 @@
  * Matrix multiply (float32 and float64) in generated WebAssembly SIMD.
  *
  * A call copies the operands as they are (their backing elements, whatever
- * the strides) into the pool's shared memory, wakes the workers once, and
+ * the strides) into the pool's shared memory, unless they are there already
+ * (a compiled program's intermediate arrays, buffer.ts), wakes the workers once, and
  * every thread, the calling one included, runs the wasm driver: it takes tiles
  * of C (a few panels of 8 columns, or a block of rows when C is narrow) from a
  * shared counter, packs what the tile needs and multiplies (see
- * gemm-kernel.ts). C is then copied out. Both precisions share this code,
+ * gemm-kernel.ts). C is then copied out (or written in place). Both precisions share this code,
  * parameterised by their `GemmShape` (element size and block sizes). Each element is summed by one thread
  * in an order fixed by k alone, so results do not depend on the number of
  * threads, on which thread took which tile, nor on other calls.
  */
 import { F32_GEMM, F64_GEMM, type GemmShape } from "./gemm-kernel.js";
-import { fitsMemory, growMemory } from "./memory.js";
+import { fitsMemory } from "./memory.js";
+import { WasmBuffer } from "./buffer.js";
+import { allocRegion, freeRegion } from "./heap.js";
 import { CotangentError } from "../../core/errors.js";
 import { getPool, WorkerLostError, type Pool } from "./threads.js";
 
@@ -54,7 +57,16 @@ export interface MatrixView {
   rowStride: number;
   colStride: number;
   batchStride?: number;
+  /** The same elements in the pool's memory, read there in place (then `data` is not read). */
+  resident?: WasmBuffer;
 }
+
+/** Where C goes: JS memory, or an array in the pool's memory. */
+export type GemmOutput = Float32Array | Float64Array | WasmBuffer;
+
+/** The output's elements (a view of the pool's memory, for a resident one: take it after any allocation). */
+const valuesOf = (out: GemmOutput): Float32Array | Float64Array =>
+  out instanceof WasmBuffer ? (out.view() as Float32Array | Float64Array) : out;
 
 /** A row-major matrix of `cols` columns. */
 export const rowMajor = (data: Float32Array | Float64Array, offset: number, cols: number): MatrixView => ({
@@ -95,7 +107,7 @@ export function sgemm(
   m: number,
   k: number,
   n: number,
-  out: Float32Array | Float64Array,
+  out: GemmOutput,
   outOffset: number,
   batch = 1,
 ): void {
@@ -109,7 +121,7 @@ export function dgemm(
   m: number,
   k: number,
   n: number,
-  out: Float32Array | Float64Array,
+  out: GemmOutput,
   outOffset: number,
   batch = 1,
 ): void {
@@ -123,27 +135,30 @@ function gemm(
   m: number,
   k: number,
   n: number,
-  out: Float32Array | Float64Array,
+  out: GemmOutput,
   outOffset: number,
   batch: number,
 ): void {
   if (m === 0 || n === 0 || batch === 0) return;
-  if (k === 0) return void out.fill(0, outOffset, outOffset + batch * m * n);
+  if (k === 0) return void valuesOf(out).fill(0, outOffset, outOffset + batch * m * n);
   const pool = getPool()!;
   const { size, MR, NR, KC } = shape;
   const np = roundUp(n, NR);
   const mp = roundUp(m, MR);
-  const [aLo, aHi] = extent(a, m, k, batch);
-  const [bLo, bHi] = extent(b, k, n, batch);
+  const [aLo, aHi] = a.resident ? [0, 0] : extent(a, m, k, batch);
+  const [bLo, bHi] = b.resident ? [0, 0] : extent(b, k, n, batch);
   const parts = batch * m * n * k < gemmTuning.parallelMinWork ? 1 : gemmTuning.parts || pool.workers + 1;
   const { rb, jw, items } = tiles(shape, m, k, n, batch, parts);
-  // Layout (bytes): [counter][each part's packed A and packed B][A's elements][B's elements][C_t, mp×np each]
+  // C is written in place when it is in the pool's memory and needs no padding.
+  const cInPlace = out instanceof WasmBuffer && np === n && mp === m;
+  // Layout (bytes from the region's start):
+  // [counter][each part's packed A and packed B][A's elements][B's elements][C_t, mp×np each]
   const aScratch = line(rb * k * size);
   const bScratch = line(KC * jw * size);
-  const aBase = 64 + parts * (aScratch + bScratch);
-  const bBase = aBase + line((aHi - aLo) * size);
-  const cBase = bBase + line((bHi - bLo) * size);
-  const bytes = cBase + batch * mp * np * size;
+  const aRel = 64 + parts * (aScratch + bScratch);
+  const bRel = aRel + line((aHi - aLo) * size);
+  const cRel = bRel + line((bHi - bLo) * size);
+  const bytes = cRel + (cInPlace ? 0 : batch * mp * np * size);
   if (batch > 1 && (bytes > BATCH_BYTES || !fitsMemory(bytes))) {
     const half = batch >> 1;
     const shift = (v: MatrixView) => ({ ...v, offset: v.offset + half * (v.batchStride ?? 0) });
@@ -151,45 +166,82 @@ function gemm(
     gemm(shape, shift(a), shift(b), m, k, n, out, outOffset + half * m * n, batch - half);
     return;
   }
-  if (!growMemory(pool.memory, bytes)) {
+  const base = allocRegion(pool, bytes);
+  if (base === null) {
     gemmTuning.splits++;
     return gemmInBlocks(shape, a, b, m, k, n, out, outOffset);
   }
-  let mem = elements(pool, size);
-  mem.set(a.data.subarray(aLo, aHi), aBase / size);
-  mem.set(b.data.subarray(bLo, bHi), bBase / size);
-  new Int32Array(mem.buffer, COUNTER, 1)[0] = 0;
-  const args = (part: number): Parameters<Pool["gemm"]> => [
-    aBase + (a.offset - aLo) * size,
-    a.rowStride * size,
-    a.colStride * size,
-    batch > 1 ? (a.batchStride ?? 0) * size : 0,
-    bBase + (b.offset - bLo) * size,
-    b.rowStride * size,
-    b.colStride * size,
-    batch > 1 ? (b.batchStride ?? 0) * size : 0,
-    cBase,
-    m,
-    k,
-    n,
-    rb,
-    jw,
-    items,
-    COUNTER,
-    64 + part * (aScratch + bScratch),
-    64 + part * (aScratch + bScratch) + aScratch,
-    size === 8 ? 1 : 0,
-  ];
   try {
-    pool.run(Array.from({ length: parts }, (_, part) => args(part)));
+    const mem = elements(pool, size);
+    if (!a.resident) mem.set(a.data.subarray(aLo, aHi), (base + aRel) / size);
+    if (!b.resident) mem.set(b.data.subarray(bLo, bHi), (base + bRel) / size);
+    // Element 0 of each operand's elements, and of C.
+    const aAt = a.resident ? a.resident.at : base + aRel - aLo * size;
+    const bAt = b.resident ? b.resident.at : base + bRel - bLo * size;
+    const cAt = cInPlace ? (out as WasmBuffer).at + outOffset * size : base + cRel;
+    runTiles(pool, base, parts, aScratch + bScratch, aScratch, size === 8, [
+      aAt + a.offset * size,
+      a.rowStride * size,
+      a.colStride * size,
+      batch > 1 ? (a.batchStride ?? 0) * size : 0,
+      bAt + b.offset * size,
+      b.rowStride * size,
+      b.colStride * size,
+      batch > 1 ? (b.batchStride ?? 0) * size : 0,
+      cAt,
+      m,
+      k,
+      n,
+      rb,
+      jw,
+      items,
+    ]);
+    if (!cInPlace) copyOut(elements(pool, size), (base + cRel) / size, valuesOf(out), outOffset, batch, m, n, mp, np);
+  } finally {
+    freeRegion(pool, base, bytes);
+  }
+}
+
+/**
+ * Runs the driver on every part. `args` are its arguments up to the tile count;
+ * the tile counter is at `base`, part p's packing space at base + 64 + p·partBytes.
+ */
+function runTiles(
+  pool: Pool,
+  base: number,
+  parts: number,
+  partBytes: number,
+  aScratch: number,
+  float64: boolean,
+  args: number[],
+): void {
+  new Int32Array(pool.memory.buffer, base, 1)[0] = 0;
+  const argsOf = (part: number) => {
+    const at = base + 64 + part * partBytes;
+    return [...args, base, at, at + aScratch, float64 ? 1 : 0] as Parameters<Pool["gemm"]>;
+  };
+  try {
+    pool.run(Array.from({ length: parts }, (_, part) => argsOf(part)));
   } catch (e) {
     // A worker died in the middle of its tiles: every tile is computed again here.
     if (!(e instanceof WorkerLostError)) throw e;
-    new Int32Array(pool.memory.buffer, COUNTER, 1)[0] = 0;
-    pool.run([args(0)]);
+    new Int32Array(pool.memory.buffer, base, 1)[0] = 0;
+    pool.run([argsOf(0)]);
   }
-  mem = elements(pool, size);
-  const c = cBase / size;
+}
+
+/** Copies C_t (mp×np each, from element `c` of `mem`) into `out` at `outOffset`, row-major m×n each. */
+function copyOut(
+  mem: Float32Array | Float64Array,
+  c: number,
+  out: Float32Array | Float64Array,
+  outOffset: number,
+  batch: number,
+  m: number,
+  n: number,
+  mp: number,
+  np: number,
+): void {
   if (np === n && mp === m) out.set(mem.subarray(c, c + batch * m * n), outOffset);
   else if (np === n)
     for (let t = 0; t < batch; t++)
@@ -218,14 +270,14 @@ function gemmInBlocks(
   m: number,
   k: number,
   n: number,
-  out: Float32Array | Float64Array,
+  out: GemmOutput,
   outOffset: number,
 ): void {
   const gain = { m: m > 1 ? m * (k + n) : -1, n: n > 1 ? n * (k + m) : -1, k: k > 1 ? k * (m + n) : -1 };
   if (gain.m < 0 && gain.n < 0 && gain.k < 0) {
     throw new CotangentError(`[matmul] the wasm memory limit is below the few kilobytes one product needs.`);
   }
-  const temp = (size: number) => (out instanceof Float64Array ? new Float64Array(size) : new Float32Array(size));
+  const temp = (size: number) => (shape.size === 8 ? new Float64Array(size) : new Float32Array(size));
   if (gain.m >= gain.n && gain.m >= gain.k) {
     const h = m >> 1;
     gemm(shape, a, b, h, k, n, out, outOffset, 1);
@@ -238,7 +290,8 @@ function gemmInBlocks(
     ]) {
       const c = temp(m * w);
       gemm(shape, a, { ...b, offset: b.offset + j0 * b.colStride }, m, k, w, c, 0, 1);
-      for (let i = 0; i < m; i++) out.set(c.subarray(i * w, i * w + w), outOffset + i * n + j0);
+      const o = valuesOf(out);
+      for (let i = 0; i < m; i++) o.set(c.subarray(i * w, i * w + w), outOffset + i * n + j0);
     }
   } else {
     const h = k >> 1;
@@ -246,12 +299,11 @@ function gemmInBlocks(
     const c = temp(m * n);
     const a2 = { ...a, offset: a.offset + h * a.colStride };
     gemm(shape, a2, { ...b, offset: b.offset + h * b.rowStride }, m, k - h, n, c, 0, 1);
-    for (let i = 0; i < m * n; i++) out[outOffset + i] += c[i];
+    const o = valuesOf(out);
+    for (let i = 0; i < m * n; i++) o[outOffset + i] += c[i];
   }
 }
 
-/** Where the driver's shared tile counter is (bytes). */
-const COUNTER = 0;
 /** Most bytes of A a thread keeps packed (for larger A, tiles take blocks of rows). */
 const A_PACKED_BYTES = 4 << 20;
 

@@ -1,13 +1,15 @@
 /**
  * Runs a compiled kernel (kernel-codegen.ts) on the worker pool's memory: the
- * inputs are copied in once, every thread runs the same function, taking rows
+ * inputs are copied in once (or read in place, when they are there already), every thread runs the same function, taking rows
  * from a shared counter until none is left, and the outputs are copied out. The
  * partial results of reductions are combined here, in row order, so a result
  * never depends on how many threads ran.
  */
 import { buildModule, I32, type ValType } from "./encoder.js";
 import { MAX_PAGES } from "./gemm-kernel.js";
-import { growMemory } from "./memory.js";
+import { WasmBuffer } from "./buffer.js";
+import type { DeviceBuffer } from "../../core/buffer.js";
+import { allocRegion, freeRegion } from "./heap.js";
 import { getPool, WorkerLostError, type Pool } from "./threads.js";
 import { kernelBody, stagesOf, type Staging } from "./kernel-codegen.js";
 import { kernelKey, needsRows, perRow, valueTypes, type Kernel, type KernelType } from "../../kernel/ir.js";
@@ -76,40 +78,87 @@ export function iterationSpace(k: Kernel, rows: number, cols: number): { rows: n
  * row does not fit the wasm memory; the outputs are then unspecified and the
  * caller computes them otherwise (the cpu kernels).
  *
- * When the buffers do not fit the memory at once (see memory.ts), the rows are
- * run in blocks, each copied in and out in turn; sums and maxima are carried
- * from block to block in the same order, so the result is the same bits as one run.
+ * Operands already in the pool's memory (WasmBuffer) are read and written in
+ * place; the others are copied into the call's working space and out of it.
+ * When the working space does not fit the memory at once (see memory.ts), the
+ * rows are run in blocks, each copied in and out in turn; sums and maxima are
+ * carried from block to block in the same order, so the result is the same bits as one run.
  */
-export function runKernel(k: Kernel, inputs: KernelData[], outputs: KernelData[], rows: number, cols: number): boolean {
+export function runKernel(
+  k: Kernel,
+  inputs: KernelOperand[],
+  outputs: KernelOperand[],
+  rows: number,
+  cols: number,
+): boolean {
   const pool = getPool();
   if (pool === null) return false;
   const space = iterationSpace(k, rows, cols);
   if (space.n === 0) return false;
   const staging = stagesOf(k, space.cols);
   const id = kernelId(pool, k, unrollFor(k, space.cols), staging);
-  // The largest block of rows whose layout fits (all rows, when they fit).
+  const operands = [...inputs, ...outputs];
+  // The largest block of rows whose working space fits (all rows, when they fit);
+  // operands in the memory are used in place when all rows run at once.
   let block = space.rows;
-  while (!growMemory(pool.memory, layoutOf(pool, k, staging, space, 0, block).end)) {
+  let inPlace = operands.map((x) => (x instanceof WasmBuffer ? x.at : null));
+  let layout = layoutOf(pool, k, staging, space, 0, block, inPlace);
+  let base: number | null;
+  while ((base = allocRegion(pool, layout.end)) === null) {
     if (block === 1) return false;
     block = Math.ceil(block / 2);
+    inPlace = operands.map(() => null);
+    layout = layoutOf(pool, k, staging, space, 0, block, inPlace);
   }
-  if (block < space.rows) largeKernelRuns.inBlocks++;
-  const carry = new Carry(k, space);
-  for (let r0 = 0; r0 < space.rows; r0 += block) {
-    const r1 = Math.min(space.rows, r0 + block);
-    if (!runBlock(pool, id, k, staging, space, r0, r1, inputs, outputs, carry)) return false;
+  try {
+    if (block < space.rows) largeKernelRuns.inBlocks++;
+    // Views of the operands in the memory, taken now that it has grown for this call.
+    const data = (x: KernelOperand) => (x instanceof WasmBuffer ? (x.view() as KernelData) : x);
+    const ins = inputs.map(data);
+    const outs = outputs.map(data);
+    const carry = new Carry(k, space);
+    for (let r0 = 0; r0 < space.rows; r0 += block) {
+      const r1 = Math.min(space.rows, r0 + block);
+      const at = { base, inPlace };
+      if (!runBlock(pool, id, k, staging, space, r0, r1, at, ins, outs, carry)) return false;
+    }
+    carry.finish(outs);
+    outputs.forEach((o, j) => o instanceof WasmBuffer && k.outputs[j].kind === "store" && o.zeroPadding());
+    return true;
+  } finally {
+    freeRegion(pool, base, layout.end);
   }
-  carry.finish(outputs);
-  return true;
 }
+
+/** An operand of a kernel: values in JS memory, or an array in the pool's memory. */
+export type KernelOperand = KernelData | WasmBuffer;
+
+/** A buffer as a kernel's input: in the pool's memory inside a program (copied there once), else its values. */
+export const kernelInput = (b: DeviceBuffer): KernelOperand => WasmBuffer.inputOf(b) ?? (b.readSync() as KernelData);
+
+/** A buffer as a kernel's output: written in place if it is in the pool's memory. */
+export const kernelOutput = (b: DeviceBuffer): KernelOperand =>
+  b instanceof WasmBuffer ? b : (b.readSync() as KernelData);
 
 /** @internal How many kernels ran in blocks of rows because they did not fit the memory (tests check the path). */
 export const largeKernelRuns = { inBlocks: 0 };
 
 type Space = ReturnType<typeof iterationSpace>;
 
-/** Where the block of `rows` rows from row `r0` puts its buffers in the memory (bytes), and how many threads it takes. */
-function layoutOf(pool: Pool, k: Kernel, staging: Staging, space: Space, r0: number, rows: number) {
+/**
+ * Where the block of `rows` rows from row `r0` puts its buffers in the call's
+ * working space (bytes from its start; none for an operand used in place), and
+ * how many threads it takes.
+ */
+function layoutOf(
+  pool: Pool,
+  k: Kernel,
+  staging: Staging,
+  space: Space,
+  r0: number,
+  rows: number,
+  inPlace: (number | null)[],
+) {
   const n = Math.min(space.n - r0 * space.cols, rows * space.cols);
   const parts = threadsFor(pool, k, n, rows);
   // Every buffer 16-byte aligned, padded to whole vectors.
@@ -124,16 +173,18 @@ function layoutOf(pool: Pool, k: Kernel, staging: Staging, space: Space, r0: num
   });
   const offsets: number[] = [];
   let end = COUNTER_BYTES; // the shared row counter comes first
-  for (const b of [...inputBytes, ...outputBytes]) {
+  [...inputBytes, ...outputBytes].forEach((b, i) => {
+    // Reductions always write partial results into the working space.
+    const stored = i < k.inputs.length || k.outputs[i - k.inputs.length].kind === "store";
+    if (inPlace[i] !== null && stored) return offsets.push(-1);
     offsets.push(end);
     end += b;
-  }
+  });
   // Then every thread's scratch rows for the values that cross stages.
   const scratch = end;
   end += parts * staging.crossing.length * pad16(space.cols) * 4;
   return { n, parts, inputBytes, offsets, scratch, end };
 }
-
 /** What reductions carry from one block of rows to the next, in the order of one run. */
 class Carry {
   /** Per output: the running sum or maximum over everything, or over rows (per column; sums in float64). */
@@ -156,7 +207,11 @@ class Carry {
   }
 }
 
-/** Runs rows [r0, r1): copies their inputs in, runs every thread, copies their outputs out. */
+/**
+ * Runs rows [r0, r1): copies their inputs in, runs every thread, copies their
+ * outputs out. `at.base` is the working space's address; `at.inPlace` the
+ * address of each operand used in place (null: copied).
+ */
 function runBlock(
   pool: Pool,
   id: number,
@@ -165,18 +220,23 @@ function runBlock(
   space: Space,
   r0: number,
   r1: number,
+  at: { base: number; inPlace: (number | null)[] },
   inputs: KernelData[],
   outputs: KernelData[],
   carry: Carry,
 ): boolean {
   const rows = r1 - r0;
-  const { n, parts, inputBytes, offsets, scratch } = layoutOf(pool, k, staging, space, r0, rows);
+  const layout = layoutOf(pool, k, staging, space, r0, rows, at.inPlace);
+  const { n, parts, inputBytes } = layout;
+  const offsets = layout.offsets.map((o, i) => (o < 0 ? at.inPlace[i]! : at.base + o));
+  const scratch = at.base + layout.scratch;
   const first = r0 * space.cols; // the block's first element
   const buffer = pool.memory.buffer;
   const f32 = new Float32Array(buffer);
   const u8 = new Uint8Array(buffer);
 
   inputs.forEach((x, i) => {
+    if (layout.offsets[i] < 0) return;
     const inp = k.inputs[i];
     const part = inp.kind === "full" ? x.subarray(first, first + n) : inp.kind === "col" ? x.subarray(r0, r1) : x;
     const view = inp.type === "bool" ? u8 : f32;
@@ -192,10 +252,10 @@ function runBlock(
       if (acc instanceof Float64Array) new Float64Array(buffer, at, space.cols).set(acc);
       else f32.set(acc, at / 4);
     });
-    new Int32Array(buffer, 0, 2).fill(0); // the row counter and the thread counter
+    new Int32Array(buffer, at.base, 2).fill(0); // the row counter and the thread counter
     // Rows taken at a time: about eight grabs per thread, so that a thread slowed by other work takes fewer.
     const chunk = Math.max(1, Math.floor(rows / (8 * threads)));
-    const args = [...offsets, 0, rows, space.cols, n, chunk, scratch];
+    const args = [...offsets, at.base, rows, space.cols, n, chunk, scratch];
     const argLists = Array.from({ length: threads }, () => args);
     return pool.runKernel(id, argLists).every((flag) => flag === 0);
   };
@@ -214,6 +274,7 @@ function runBlock(
     const at = offsets[k.inputs.length + j];
     const out = outputs[j];
     if (o.kind === "store") {
+      if (layout.offsets[k.inputs.length + j] < 0) return;
       const t = types[o.value];
       const from = at / bytesOf(t);
       out.set((t === "bool" ? u8 : f32).subarray(from, from + n), first);

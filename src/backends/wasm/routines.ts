@@ -16,7 +16,8 @@ import {
   type WasmBinaryOp,
   type WasmUnaryOp,
 } from "./elementwise.js";
-import { runKernel } from "./kernel-run.js";
+import { kernelInput, kernelOutput, runKernel, type KernelOperand } from "./kernel-run.js";
+import { allocOutput, WasmBuffer } from "./buffer.js";
 import { radixSortLines, type RadixKeyType } from "./sort.js";
 import { wasmCumulative, type CumulativeOp } from "./cumulative.js";
 import { inputKind, matrixOf } from "../../kernel/shapes.js";
@@ -90,7 +91,7 @@ export function wasmReduce(reducer: "sum" | "max", x: NdArray, axes: number[]): 
   };
   const shape = x.aval.shape.filter((_, i) => !axes.includes(i));
   const out = new Float32Array(over === "all" ? 1 : over === "rows" ? cols : rows);
-  if (!runKernel(kernel, [x._data as Float32Array], [out], rows, cols)) return null;
+  if (!runKernel(kernel, [operandOf(x)], [out], rows, cols)) return null;
   return hostArray(new ShapedArray(shape, "float32", x.aval.weakType), out);
 }
 
@@ -156,7 +157,7 @@ function singleOpKernel(op: KernelOp["op"], inputs: KernelInput[]): Kernel {
 
 /**
  * One elementwise operation as a kernel, for the cases the dedicated kernels
- * above do not take: float32 comparisons, `select_n` with a boolean predicate
+ * above do not take: operands in the pool's memory, float32 comparisons, `select_n` with a boolean predicate
  * and float32 cases, and float32 arithmetic whose operands broadcast by rows or
  * columns (a bias). Null when the operands do not fit (then the reference runs).
  */
@@ -167,7 +168,7 @@ export function wasmKernelOp(op: string, args: NdArray[], outShape: readonly num
   const floats = isSelect ? args.slice(1) : args;
   if (floats.some((a) => a.dtype !== "float32")) return null;
   if (isSelect && (args.length !== 3 || args[0].dtype !== "bool")) return null;
-  if (!isSelect && !COMPARES.has(op) && !BINARY.has(op)) return null;
+  if (!isSelect && !COMPARES.has(op) && !BINARY.has(op) && !(UNARY.has(op) && args.length === 1)) return null;
   const kinds = args.map((a) => inputKind(a.aval.shape, outShape));
   if (kinds.some((k) => k === null)) return null;
   const [rows, cols] = matrixOf(outShape);
@@ -177,9 +178,14 @@ export function wasmKernelOp(op: string, args: NdArray[], outShape: readonly num
   );
   const kernel = singleOpKernel((isSelect ? "select" : op) as KernelOp["op"], inputs);
   const outDtype = COMPARES.has(op) ? "bool" : "float32";
-  const out = outputBuffer(outDtype, size) as Float32Array | Uint8Array;
-  const data = args.map((a) => a._data as Float32Array | Uint8Array);
-  if (!runKernel(kernel, data, [out], rows, cols)) return null;
+  const out = allocOutput(outDtype, size);
+  if (!runKernel(kernel, args.map(operandOf), [kernelOutput(out)], rows, cols)) return null;
   const weak = outDtype === "float32" && floats.every((a) => a.aval.weakType);
-  return hostArray(new ShapedArray(outShape, outDtype, weak), out);
+  return new NdArray(new ShapedArray(outShape, outDtype, weak), out);
 }
+
+/** Whether `x` is an array in the pool's memory (a compiled program's intermediate value). */
+export const isResident = (x: NdArray): boolean => x._buffer instanceof WasmBuffer;
+
+/** A kernel operand: the array in the pool's memory, or its values in JS memory. */
+const operandOf = (x: NdArray): KernelOperand => kernelInput(x._buffer!);

@@ -55,7 +55,7 @@ const allowed = (p) => p === "package.json" || p === "README.md" || p === "LICEN
 const stray = files.filter((p) => !allowed(p));
 if (stray.length) problems.push(`unexpected files in package: ${stray.join(", ")}`);
 
-const required = ["package.json", "LICENSE", "dist/index.js", "dist/index.d.ts"];
+const required = ["package.json", "LICENSE", "dist/cotangent.js", "dist/gemm-worker.js", "dist/index.d.ts"];
 if (process.env.README_TRACKED === "1") required.push("README.md");
 else console.warn("warning: README.md does not exist yet, so the package has no README");
 for (const r of required) if (!files.includes(r)) problems.push(`missing from package: ${r}`);
@@ -119,6 +119,11 @@ xs.forEach((x, i) => {
 // Array methods are installed by a side-effect import inside the package (see "sideEffects").
 const viaMethod = np.array(1.5).add(1).item();
 if (!close(viaMethod, 2.5)) fail(`np.array(1.5).add(1) = ${viaMethod}, expected 2.5`);
+
+// A product large enough for the worker threads (their file sits beside the bundle).
+const ones = np.ones([256, 256]);
+const total = np.matmul(ones, ones).sum().item();
+if (total !== 256 ** 3) fail(`sum(ones·ones) over 256² = ${total}, expected ${256 ** 3}`);
 
 console.log("pack smoke test: ok");
 JS

@@ -21,6 +21,7 @@ import * as jaxjs from "./peers/jaxjs.js";
 import * as tfjs from "./peers/tfjs.js";
 import {
   FLOAT64_VALUES,
+  CONV_FLOPS,
   MATMUL_FLOPS,
   WORKLOADS,
   type Readout,
@@ -63,7 +64,8 @@ console.log(
   `cotangent: backend ${defaultBackend()} | jax-js ${version("@jax-js/jax")}: device wasm | ` +
     `tfjs ${version("@tensorflow/tfjs-core")}: ${tfjs.tfjsInfo()}`,
 );
-console.log('cotangent and jax-js run W2, W3, W5 and "W4 jit" under jit; W1 and "W4 eager" are direct calls.');
+console.log('cotangent and jax-js run W2, W3, W5 and "W4 jit" under jit; W1, W6 and "W4 eager" are direct calls.');
+console.log("W6 convolves NCHW images with OIHW kernels; tfjs (NHWC only) also transposes its result back to NCHW.");
 console.log(`On a shared or loaded machine (load average above) these numbers are noisy: compare runs with care.\n`);
 
 // Agreement: two calls per cell; both results are compared with cotangent's (or the first library that ran), and
@@ -140,6 +142,7 @@ const speedup = (w: WorkloadName, peer: LibraryName): string => {
 const rates: Partial<Record<WorkloadName, [string, (us: number) => string]>> = {
   "W1 matmul 1024×1024": ["  GFLOP/s", (us) => (MATMUL_FLOPS / (us * 1e3)).toFixed(2)],
   "W3 MLP SGD step": ["  steps/s", (us) => (1e6 / us).toFixed(1)],
+  "W6 conv2d 3×3": ["  GFLOP/s", (us) => (CONV_FLOPS / (us * 1e3)).toFixed(2)],
 };
 const libs = LIBRARIES.map((l) => l.name);
 const peers = libs.filter((l) => l !== "cotangent");

@@ -296,7 +296,20 @@ describe("every primitive has its rules", () => {
 
 /** Primitives each backend runs itself, at least for float32 operands. */
 const OWN_ROUTINES: Record<string, string[]> = {
-  wasm: ["add", "mul", "sin", "exp", "lt", "select_n", "dot_general", "reduce_sum", "reduce_max", "sort", "cumsum"],
+  wasm: [
+    "add",
+    "mul",
+    "sin",
+    "exp",
+    "lt",
+    "select_n",
+    "dot_general",
+    "reduce_sum",
+    "reduce_max",
+    "sort",
+    "cumsum",
+    "conv_general_dilated",
+  ],
 };
 
 describe.each(availableBackends().map((b) => [b.platform, b] as [string, Backend]))(

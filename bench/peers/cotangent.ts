@@ -3,8 +3,11 @@
  * and runs it op by op on cotangent's backend (`defaultBackend()`, printed in the report). W1 is a single op, so it
  * calls `np.matmul` directly; "W4 eager" measures `grad` without jit on purpose.
  */
-import { grad, valueAndGrad, jit, customVjp, numpy as np, nn, tree, type Array } from "../../src/index.js";
+import { grad, valueAndGrad, jit, customVjp, lax, numpy as np, nn, tree, type Array } from "../../src/index.js";
 import {
+  CONV_LHS,
+  CONV_RHS,
+  convInputs,
   LEARNING_RATE,
   MATMUL_N,
   W4_X,
@@ -84,6 +87,11 @@ export async function setup(): Promise<Workloads> {
   const x5 = np.asArray(w5Input());
   const df5Jit = jit(grad((x: Array) => np.sum(softplus(x))));
   workloads.set("W5 grad of custom softplus", () => read(df5Jit(x5)));
+
+  const { lhs: lhsData, rhs: rhsData } = convInputs();
+  const lhs6 = np.asArray(lhsData).reshape([...CONV_LHS]);
+  const rhs6 = np.asArray(rhsData).reshape([...CONV_RHS]);
+  workloads.set("W6 conv2d 3×3", () => read(lax.convGeneralDilated(lhs6, rhs6, [1, 1], "SAME")));
 
   return workloads;
 }

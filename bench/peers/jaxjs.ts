@@ -5,8 +5,11 @@
  * jax-js counts references: every function consumes its array arguments, `x.ref` keeps one for later, and reading an
  * array back (`dataSync()`) consumes it. Inputs kept across iterations are therefore always passed as `x.ref`.
  */
-import { init, numpy as np, grad, valueAndGrad, jit, nn, tree } from "@jax-js/jax";
+import { init, numpy as np, grad, valueAndGrad, jit, lax, nn, tree } from "@jax-js/jax";
 import {
+  CONV_LHS,
+  CONV_RHS,
+  convInputs,
   LEARNING_RATE,
   MATMUL_N,
   W4_X,
@@ -90,6 +93,11 @@ export async function setup(): Promise<Workloads> {
   const x5 = np.array(w5Input());
   const df5Jit = jit(grad((x: Arr) => nn.softplus(x).sum()));
   workloads.set("W5 grad of custom softplus", () => read(df5Jit(x5.ref)));
+
+  const { lhs: lhsData, rhs: rhsData } = convInputs();
+  const lhs6 = np.array(lhsData, { shape: [...CONV_LHS] });
+  const rhs6 = np.array(rhsData, { shape: [...CONV_RHS] });
+  workloads.set("W6 conv2d 3×3", () => read(lax.convGeneralDilated(lhs6.ref, rhs6.ref, [1, 1], "SAME")));
 
   return workloads;
 }

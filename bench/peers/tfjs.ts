@@ -9,6 +9,9 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { registerTfjsGradients } from "./tfjs-gradients.js";
 import {
+  CONV_LHS,
+  CONV_RHS,
+  convInputs,
   LEARNING_RATE,
   MATMUL_N,
   W4_X,
@@ -108,6 +111,13 @@ export async function setup(): Promise<Workloads> {
   const x5 = tf.tensor1d(w5Input());
   const df5 = tf.grad((x: tf.Tensor) => tf.sum(softplus(x)));
   workloads.set("W5 grad of custom softplus", () => tidyRead(() => [df5(x5)]));
+
+  // TensorFlow.js convolves NHWC images with HWIO kernels: the NCHW images and the OIHW kernel are transposed once
+  // here, and each call transposes its NHWC result back to NCHW, so that every library returns the same array.
+  const { lhs: lhsData, rhs: rhsData } = convInputs();
+  const lhs6 = tf.transpose(tf.tensor4d(lhsData, [...CONV_LHS]), [0, 2, 3, 1]) as tf.Tensor4D;
+  const rhs6 = tf.transpose(tf.tensor4d(rhsData, [...CONV_RHS]), [2, 3, 1, 0]) as tf.Tensor4D;
+  workloads.set("W6 conv2d 3×3", () => tidyRead(() => [tf.transpose(tf.conv2d(lhs6, rhs6, 1, "same"), [0, 3, 1, 2])]));
 
   return workloads;
 }

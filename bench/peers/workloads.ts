@@ -11,6 +11,7 @@ export const WORKLOADS = [
   "W4 grad(x·sin x) eager",
   "W4 grad(x·sin x) jit",
   "W5 grad of custom softplus",
+  "W6 conv2d 3×3",
 ] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
@@ -35,6 +36,11 @@ export const BATCH = 128;
 export const LEARNING_RATE = 0.01;
 /** W4: the scalar point. */
 export const W4_X = 1.0;
+/** W6: NCHW images, OIHW kernels (JAX's default layout), stride 1, "SAME" padding. */
+export const CONV_LHS = [16, 16, 32, 32] as const;
+export const CONV_RHS = [32, 16, 3, 3] as const;
+/** 2 · (output elements) · (multiply-adds per output element). */
+export const CONV_FLOPS = 2 * (16 * 32 * 32 * 32) * (16 * 3 * 3);
 
 const fill = (n: number, f: (i: number) => number): Float32Array => Float32Array.from({ length: n }, (_, i) => f(i));
 const linspace = (lo: number, hi: number, n: number): Float32Array => fill(n, (i) => lo + ((hi - lo) * i) / (n - 1));
@@ -58,6 +64,18 @@ export const w2Input = once(() => linspace(-3, 3, ELEMENTS));
  * that jax-js's built-in softplus (computed as log(exp(x) + 1), which overflows for x > 88) stays finite and comparable.
  */
 export const w5Input = once(() => linspace(-20, 20, ELEMENTS));
+
+/** W6 operands: images in [0, 1) and kernel weights in ±1/√(16·9), from the shader hash. */
+export const convInputs = once(() => ({
+  lhs: fill(
+    CONV_LHS.reduce((a, b) => a * b, 1),
+    (i) => 0.5 + 0.5 * noise(i, 5),
+  ),
+  rhs: fill(
+    CONV_RHS.reduce((a, b) => a * b, 1),
+    (i) => noise(i, 6) / 12,
+  ),
+}));
 
 /** sum(log1p(exp(sin(x)·x + 1)) · 0.5) over the W2 input, accumulated in float64. */
 const w2Value = once(() => w2Input().reduce((sum, x) => sum + 0.5 * Math.log1p(Math.exp(Math.sin(x) * x + 1)), 0));

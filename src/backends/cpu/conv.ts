@@ -15,7 +15,7 @@ import type { CpuRoutines } from "./table.js";
  * For one axis: operand index at (output i, window k) or -1. The operand of size n is
  * dilated by `base`, padded by [lo, hi]; the window of size w is dilated by `wdil`.
  */
-function axisTable(n: number, out: number, w: number, stride: number, lo: number, base: number, wdil: number) {
+export function axisTable(n: number, out: number, w: number, stride: number, lo: number, base: number, wdil: number) {
   const t = new Int32Array(out * w);
   const dilated = n === 0 ? 0 : (n - 1) * base + 1;
   for (let i = 0; i < out; i++) {
@@ -28,7 +28,7 @@ function axisTable(n: number, out: number, w: number, stride: number, lo: number
 }
 
 /** Odometer over a multi-index: advances `idx` within `shape`; false once past the end. */
-function next(idx: number[], shape: readonly number[]): boolean {
+export function next(idx: number[], shape: readonly number[]): boolean {
   for (let d = shape.length - 1; d >= 0; d--) {
     if (++idx[d] < shape[d]) return true;
     idx[d] = 0;

@@ -3,7 +3,7 @@
  * (the cpu backend's buffers) and, inside compiled programs, on intermediate
  * arrays kept in the worker pool's memory (buffer.ts). It compiles fused float32 loops of the kernel
  * IR, and runs the routines it does fast: float32 elementwise maps, sums and
- * maxima, matrix products, sorts and cumulative operations of at least a few
+ * maxima, matrix products and convolutions (as products), sorts and cumulative operations of at least a few
  * hundred elements. Everything else it answers null for, and cpu runs it.
  */
 import type { ShapedArray } from "../../core/aval.js";
@@ -26,6 +26,7 @@ import {
   wasmUnary,
 } from "./routines.js";
 import { wasmDotGeneral } from "./dot.js";
+import { wasmConv } from "./conv.js";
 import { BINARY_OPS, UNARY_OPS, wasmElementwiseAvailable } from "./elementwise.js";
 import { kernelInput, kernelOutput, runKernel } from "./kernel-run.js";
 
@@ -47,6 +48,7 @@ const ROUTINES: { [N in RoutineName]?: WasmRoutine<N> } = {
   cumulative: ({ op, axis, reverse }, [x]) => one(wasmCumulativeOp(op, x, axis, reverse)),
   sort: ({ dimension, numKeys }, xs) => wasmSort(xs, dimension, numKeys),
   dot_general: wasmDotGeneral,
+  conv_general_dilated: wasmConv,
 };
 
 const SUPPORT: KernelSupport = {
@@ -76,9 +78,9 @@ export const wasmBackend: Backend = {
     const run = ROUTINES[r.name] as WasmRoutine<RoutineName> | undefined;
     if (run === undefined) return null;
     // Below a few hundred elements a JS loop beats copying into WebAssembly memory and back
-    // (matrix products weigh their multiply-adds themselves).
+    // (matrix products and convolutions weigh their multiply-adds themselves).
     const size = Math.max(outAvals[0].size, inAvals.length > 0 ? inAvals[0].size : 0);
-    if (r.name !== "dot_general" && size < wasmThresholds.elementwise) return null;
+    if (r.name !== "dot_general" && r.name !== "conv_general_dilated" && size < wasmThresholds.elementwise) return null;
     const xs = new Array<NdArray>(inputs.length);
     for (let i = 0; i < inputs.length; i++) xs[i] = new NdArray(inAvals[i], inputs[i]);
     const outs = run(r, xs, outAvals);

@@ -9,7 +9,7 @@
  * operand's buffer, so buffers are counted per reader). Inputs, constants and
  * outputs of the program are never given back.
  *
- * Buffers a backend keeps in its own memory during a run (the wasm backend's,
+ * Buffers a backend keeps in its own memory during a run (scoped buffers,
  * core/buffers.ts `scopedBuffers`) are counted the same way and disposed after
  * their last reader; the outermost program moves those among its results to JS
  * memory and disposes the rest when it ends, even when it throws.

@@ -12,18 +12,10 @@
  */
 import { NdArray } from "./array.js";
 import { HostBuffer, type ScopedBuffer } from "./buffer.js";
-import { allocate, type DType, type TypedArray } from "./dtypes.js";
+import { allocate, TYPED_ARRAYS, type DType, type TypedArray } from "./dtypes.js";
 
 /** Buffers smaller than this are cheap to allocate and are never pooled. */
 export const POOL_MIN_BYTES = 1 << 16;
-
-const CONSTRUCTORS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  bool: Uint8Array,
-} as const;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, uint32: 4, bool: 1 };
 
@@ -86,7 +78,7 @@ export function outputBuffer(dtype: DType, size: number): TypedArray {
   if (current === null || bytes < POOL_MIN_BYTES) return allocate(dtype, size);
   const buffer = current.pool.take(bytes) ?? new ArrayBuffer(bytes);
   current.handed.add(buffer);
-  return new CONSTRUCTORS[dtype](buffer);
+  return new TYPED_ARRAYS[dtype](buffer);
 }
 
 /**

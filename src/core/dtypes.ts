@@ -11,8 +11,16 @@
 import { config } from "./config.js";
 import { DTypeError } from "./errors.js";
 
+/**
+ * The name of an element type: "float32" (the default float), "float64" (the default with
+ * `config.update("enableX64", true)`), "int32", "uint32" or "bool".
+ */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
 
+/**
+ * The typed array `x.dataSync()` and `await x.data()` give: Float32Array, Float64Array,
+ * Int32Array, Uint32Array, or Uint8Array for bool.
+ */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "uint32", "bool"];
@@ -41,6 +49,15 @@ export function isInteger(d: DType): boolean {
 export function itemsize(d: DType): number {
   return d === "float64" ? 8 : d === "bool" ? 1 : 4;
 }
+
+/** The typed array class that holds each dtype's values. */
+export const TYPED_ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  bool: Uint8Array,
+} as const;
 
 /** The float dtype JAX would pick by default (`jax_enable_x64` decides). */
 export function defaultFloat(): DType {

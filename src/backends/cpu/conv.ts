@@ -8,14 +8,14 @@ import { stridesOf } from "../../core/aval.js";
 import type { NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
 import type { TypedArray } from "../../core/dtypes.js";
-import type { WindowParams } from "../../kernel/routines.js";
+import type { RoutineOf, WindowParams } from "../../kernel/routines.js";
 import type { CpuRoutines } from "./table.js";
 
 /**
  * For one axis: operand index at (output i, window k) or -1. The operand of size n is
  * dilated by `base`, padded by [lo, hi]; the window of size w is dilated by `wdil`.
  */
-export function axisTable(n: number, out: number, w: number, stride: number, lo: number, base: number, wdil: number) {
+function axisTable(n: number, out: number, w: number, stride: number, lo: number, base: number, wdil: number) {
   const t = new Int32Array(out * w);
   const dilated = n === 0 ? 0 : (n - 1) * base + 1;
   for (let i = 0; i < out; i++) {
@@ -25,6 +25,20 @@ export function axisTable(n: number, out: number, w: number, stride: number, lo:
     }
   }
   return t;
+}
+
+/** A convolution's axis tables (`axisTable`), one per spatial axis of lhs. */
+export function convTables(
+  r: RoutineOf<"conv_general_dilated">,
+  lhsShape: readonly number[],
+  outSp: number[],
+  kSp: number[],
+): Int32Array[] {
+  return r.lhsSpec
+    .slice(2)
+    .map((a, d) =>
+      axisTable(lhsShape[a], outSp[d], kSp[d], r.windowStrides[d], r.padding[d][0], r.lhsDilation[d], r.rhsDilation[d]),
+    );
 }
 
 /** Odometer over a multi-index: advances `idx` within `shape`; false once past the end. */
@@ -161,19 +175,7 @@ export const convRoutines: Pick<
     const sp = lhsSpec.length - 2;
     const outSp = outSpec.slice(2).map((a) => outAval.shape[a]);
     const kSp = rhsSpec.slice(2).map((a) => rhs.aval.shape[a]);
-    const tables = lhsSpec
-      .slice(2)
-      .map((a, d) =>
-        axisTable(
-          lhs.aval.shape[a],
-          outSp[d],
-          kSp[d],
-          r.windowStrides[d],
-          r.padding[d][0],
-          r.lhsDilation[d],
-          r.rhsDilation[d],
-        ),
-      );
+    const tables = convTables(r, lhs.aval.shape, outSp, kSp);
     // Per output spatial position: pairs of (lhs spatial offset, rhs spatial offset).
     const { offsets, win } = windowOffsets(
       tables,

@@ -15,7 +15,7 @@
  */
 import { HostBuffer, type DeviceBuffer, type ScopedBuffer } from "../../core/buffer.js";
 import { outputBuffer, scopedBuffers } from "../../core/buffers.js";
-import { allocate, itemsize, type DType, type TypedArray } from "../../core/dtypes.js";
+import { allocate, itemsize, TYPED_ARRAYS, type DType, type TypedArray } from "../../core/dtypes.js";
 import { CotangentError } from "../../core/errors.js";
 import { allocRegion, freeRegion } from "./heap.js";
 import { getPool, type Pool } from "./threads.js";
@@ -35,14 +35,6 @@ export const residentTuning = {
 let keptBytes = 0;
 
 const pad16 = (n: number) => (n + 15) & ~15;
-
-const VIEWS = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  bool: Uint8Array,
-} as const;
 
 /** The copies `inputOf` made in each program (by the outermost program's set of scoped buffers), by the values copied. */
 const mirrors = new WeakMap<Set<ScopedBuffer>, Map<TypedArray, WasmBuffer>>();
@@ -107,12 +99,12 @@ export class WasmBuffer implements ScopedBuffer {
   /** The values in place (valid until the memory grows: take a fresh view after any allocation). */
   view(): TypedArray {
     this.check();
-    return new VIEWS[this.dtype](this.pool.memory.buffer, this.at, this.size) as TypedArray;
+    return new TYPED_ARRAYS[this.dtype](this.pool.memory.buffer, this.at, this.size) as TypedArray;
   }
 
   /** Zeros the padding after the values (kernels and products write whole steps or exactly the values). */
   zeroPadding(): void {
-    const padded = new VIEWS[this.dtype](this.pool.memory.buffer, this.at, pad16(this.size));
+    const padded = new TYPED_ARRAYS[this.dtype](this.pool.memory.buffer, this.at, pad16(this.size));
     padded.fill(0, this.size);
   }
 

@@ -20,7 +20,7 @@ import { NdArray } from "../../core/array.js";
 import { outputBuffer } from "../../core/buffers.js";
 import { HostBuffer } from "../../core/buffer.js";
 import type { RoutineOf } from "../../kernel/routines.js";
-import { axisTable, next } from "../cpu/conv.js";
+import { convTables, next } from "../cpu/conv.js";
 import { dgemm, sgemm, wasmGemmAvailable, type MatrixView } from "./gemm.js";
 import { wasmThresholds } from "./routines.js";
 
@@ -84,19 +84,7 @@ function convLayout(r: RoutineOf<"conv_general_dilated">, lhs: ShapedArray, rhs:
   const I = rhs.shape[rhsSpec[1]];
   const nY = outSp.reduce((a, b) => a * b, 1);
   const nOut = out.shape[outSpec[0]];
-  const tables = lhsSpec
-    .slice(2)
-    .map((a, d) =>
-      axisTable(
-        lhs.shape[a],
-        outSp[d],
-        kSp[d],
-        r.windowStrides[d],
-        r.padding[d][0],
-        r.lhsDilation[d],
-        r.rhsDilation[d],
-      ),
-    );
+  const tables = convTables(r, lhs.shape, outSp, kSp);
   const window = windowGrid(
     tables,
     outSp,

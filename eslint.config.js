@@ -84,7 +84,7 @@ const layerBlocks = LAYERS.flatMap((layer, rank) => {
 });
 
 export default defineConfig([
-  globalIgnores(["dist/", "docs/api/", "node_modules/", "coverage/"]),
+  globalIgnores(["dist/", "docs/api/", "node_modules/", "coverage/", "examples/browser/dist/", "examples/out/"]),
 
   // Plain JavaScript anywhere in the repo (this file, scripts, examples written in JS).
   {

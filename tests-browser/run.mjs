@@ -4,12 +4,13 @@
  * cross-origin isolation headers (COOP/COEP: Web Workers on shared memory),
  * once without (one thread) and once isolated but without the worker script
  * (as in a bundle that left it out: one thread), opens each in headless
- * Chromium and checks the results against the cpu platform and each other.
+ * Chromium and checks the results against the cpu platform and each other;
+ * then opens the browser example (examples/browser) and checks that it learns.
  *
- *   npm run build && node tests-browser/run.mjs
+ *   npm run build && npm run build:browser-example && node tests-browser/run.mjs
  *   CHROMIUM=/path/to/chrome node tests-browser/run.mjs
  */
-/* global window */
+/* global window, document */
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -32,12 +33,20 @@ const page = `<!doctype html><meta charset="utf-8"><title>cotangent threads</tit
 
 /**
  * /isolated/... with the headers, /plain/... without, /no-worker/... with them but no worker
- * script; under each, page.html, page.mjs and dist/.
+ * script; under each, page.html, page.mjs and dist/. /example/... serves examples/browser/
+ * (built by `npm run build:browser-example`) with the headers.
  */
 const server = createServer(async (req, res) => {
   const [, mode, ...rest] = new URL(req.url, "http://x").pathname.split("/");
   const path = normalize(rest.join("/"));
   const headers = mode === "plain" ? {} : { ...isolation };
+  if (mode === "example") {
+    const file = await readFile(join(root, "examples/browser", path)).catch(() => null);
+    if (file === null || path.startsWith("..")) res.writeHead(404, headers).end();
+    else
+      res.writeHead(200, { ...headers, "Content-Type": types[extname(path)] ?? "application/octet-stream" }).end(file);
+    return;
+  }
   let body;
   if (path === "page.html") body = page;
   else if (path === "page.mjs") body = await readFile(join(root, "tests-browser/page.mjs"));
@@ -98,6 +107,23 @@ try {
   const same = (m, k) => results.isolated.wasm[k].every((v, i) => Object.is(v, results[m].wasm[k][i]));
   for (const m of ["plain", "no-worker"])
     check(same(m, "matmul") && same(m, "fused"), `threaded and ${m} (one thread) results are bit-identical`);
+
+  // The browser example (examples/browser): trains two moons live; it must learn them.
+  const tab = await browser.newPage();
+  const errors = [];
+  tab.on("pageerror", (e) => errors.push(String(e)));
+  await tab.goto(`${origin}/example/index.html`);
+  await tab.waitForFunction(() => window.trainingResult !== undefined, null, { timeout: 300_000 });
+  const t = await tab.evaluate(() => window.trainingResult);
+  const status = await tab.evaluate(() => document.getElementById("status").textContent);
+  const drawn = await tab.evaluate(() => document.querySelector("#loss polyline")?.getAttribute("points") ?? "");
+  await tab.close();
+  if (t.error || errors.length) throw new Error(`example page: ${t.error ?? errors.join("\n")}`);
+  console.log(`example: ${status}`);
+  check(t.losses.length === 400 && t.losses.every(Number.isFinite), "example: 400 finite losses");
+  check(t.losses[399] < t.losses[0] / 4, "example: the loss fell to under a quarter of its start");
+  check(t.accuracy >= 0.97, "example: two moons classified with at least 97% accuracy");
+  check(drawn.split(" ").length === 400, "example: the loss curve is drawn");
 } finally {
   await browser.close();
   server.close();

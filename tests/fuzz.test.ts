@@ -67,6 +67,11 @@ function exportedFunctions(): [string, (...a: unknown[]) => unknown][] {
     ["nn.", cotangent.nn as unknown as Record<string, unknown>],
     ["random.", cotangent.random as unknown as Record<string, unknown>],
     ["scipy.special.", cotangent.scipy.special as unknown as Record<string, unknown>],
+    ["scipy.linalg.", cotangent.scipy.linalg as unknown as Record<string, unknown>],
+    ["scipy.signal.", cotangent.scipy.signal as unknown as Record<string, unknown>],
+    ["nn.initializers.", cotangent.nn.initializers as unknown as Record<string, unknown>],
+    ["optim.", cotangent.optim as unknown as Record<string, unknown>],
+    ["optim.losses.", cotangent.optim.losses as unknown as Record<string, unknown>],
     ["tree.", cotangent.tree as unknown as Record<string, unknown>],
   ];
   for (const [prefix, ns] of namespaces) {

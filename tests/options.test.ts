@@ -149,6 +149,11 @@ const NAMESPACES: [string, Record<string, unknown>][] = [
   ["nn.", cotangent.nn as Record<string, unknown>],
   ["random.", cotangent.random as Record<string, unknown>],
   ["scipy.special.", cotangent.scipy.special as Record<string, unknown>],
+  ["scipy.linalg.", cotangent.scipy.linalg as Record<string, unknown>],
+  ["scipy.signal.", cotangent.scipy.signal as Record<string, unknown>],
+  ["nn.initializers.", cotangent.nn.initializers as Record<string, unknown>],
+  ["optim.", cotangent.optim as unknown as Record<string, unknown>],
+  ["optim.losses.", cotangent.optim.losses as unknown as Record<string, unknown>],
   ["tree.", cotangent.tree as Record<string, unknown>],
 ];
 

@@ -15,15 +15,17 @@
 import type { ShapedArray } from "../core/aval.js";
 import { NdArray } from "../core/array.js";
 import { HostBuffer, type DeviceBuffer } from "../core/buffer.js";
-import { config } from "../core/config.js";
+import { config, installPlatformCheck } from "../core/config.js";
 import { ArgumentTypeError } from "../core/errors.js";
-import { describeValue } from "../core/options.js";
+import { OptionError, describeValue } from "../core/options.js";
 import type { DType, TypedArray } from "../core/dtypes.js";
 import { installEvaluator, type Lowering } from "../core/primitive.js";
 import type { Kernel } from "../kernel/ir.js";
 import type { Routine } from "../kernel/routines.js";
 import { cpuBackend, runOnHost } from "./cpu/backend.js";
 import { wasmBackend } from "./wasm/backend.js";
+import { routineLabel, startWebGpu, webgpuBackend } from "./webgpu/backend.js";
+import { WebGpuError } from "./webgpu/errors.js";
 
 export type Platform = "cpu" | "wasm" | "webgpu";
 
@@ -69,19 +71,52 @@ export interface Backend {
 const registry = new Map<Platform, Backend>([
   ["cpu", cpuBackend],
   ["wasm", wasmBackend],
+  ["webgpu", webgpuBackend],
 ]);
+
+/** Device backends that `init` starts (the host backends need no start). */
+const STARTERS: Partial<Record<Platform, () => Promise<void>>> = { webgpu: startWebGpu };
+
+// A device platform is selectable only once its `init` has resolved.
+installPlatformCheck((p) => {
+  if (!registry.get(p as Platform)?.available()) {
+    throw new OptionError(
+      `[config.update] platform "${p}" is not ready: got it before its backend started, expected \`await init("${p}")\` first. ` +
+        `Call \`await init("${p}")\`, then config.update("platform", "${p}").`,
+    );
+  }
+});
+
+/** The backend of the selected device platform (webgpu), or null when the selected platform is a host one. */
+function deviceBackend(): Backend | null {
+  const p = config.values.platform;
+  return p === "wasm" || p === "cpu" ? null : (registry.get(p) ?? null);
+}
 
 /** The backend that runs operations on values in JS memory: wasm when selected and available, else cpu. */
 export function hostBackend(): Backend {
-  return config.values.platform === "wasm" && wasmBackend.available() ? wasmBackend : cpuBackend;
+  return config.values.platform !== "cpu" && wasmBackend.available() ? wasmBackend : cpuBackend;
 }
 
-/** The backend for operations on `inputs`: their device's, or the host backend for JS memory (and for no inputs). */
+/**
+ * The backend for operations on `inputs`: their device's, else the selected
+ * device's (webgpu), else the host backend for JS memory (and for no inputs).
+ */
 export function backendFor(inputs: readonly DeviceBuffer[]): Backend {
   for (const b of inputs) {
     if (b.platform !== "cpu") return registry.get(b.platform as Platform) ?? cpuBackend;
   }
-  return hostBackend();
+  return deviceBackend() ?? hostBackend();
+}
+
+/** The error for a routine a device backend does not run, on operands that cannot be read synchronously. */
+export function notOnDeviceMessage(r: Routine, platform: string): string {
+  const name = routineLabel(r);
+  return (
+    `[${name}] ${name} is not available on ${platform} yet: got operands in ${platform} memory, expected a primitive ` +
+    `${platform} runs (elementwise maps, reductions, dot_general, broadcasts and transposes). Run this part on cpu or wasm: ` +
+    `config.update("platform", "wasm") and make its inputs there from their values (np.array(await x.data())).`
+  );
 }
 
 /** `buffer` in JS memory (already there for cpu and wasm). */
@@ -103,7 +138,7 @@ function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], out
     onHost &&= inputs[i].platform === "cpu";
   }
   const arrays = new Array<NdArray>(outAvals.length);
-  const backend = onHost ? hostBackend() : backendFor(inputs);
+  const backend = backendFor(inputs);
   const outs = backend === cpuBackend ? null : backend.routine(r, inputs, avals, outAvals);
   if (outs !== null) {
     for (let i = 0; i < outs.length; i++) arrays[i] = new NdArray(outAvals[i], outs[i]);
@@ -112,6 +147,9 @@ function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], out
     const values = runOnHost(r, args, outAvals);
     for (let i = 0; i < values.length; i++)
       arrays[i] = new NdArray(outAvals[i], new HostBuffer(outAvals[i].dtype, values[i]));
+  } else if (backend === webgpuBackend) {
+    // No synchronous read exists to move GPU operands to cpu.
+    throw new WebGpuError(notOnDeviceMessage(r, backend.platform));
   } else {
     const moved = cpuBackend.routine(r, inputs.map(toHost), avals, outAvals)!;
     for (let i = 0; i < moved.length; i++) arrays[i] = new NdArray(outAvals[i], moved[i]);
@@ -121,9 +159,9 @@ function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], out
 
 installEvaluator(evaluate);
 
-/** What the host backend's compiled kernels take (jit fuses for it), or null: it compiles none. */
+/** What the selected backend's compiled kernels take (jit fuses for it), or null: it compiles none. */
 export function kernelSupport(): KernelSupport | null {
-  return hostBackend().kernelSupport();
+  return (deviceBackend() ?? hostBackend()).kernelSupport();
 }
 
 /**
@@ -162,12 +200,23 @@ export interface Device {
 
 const DEVICE_NAMES: Record<Platform, string> = { cpu: "Cpu", wasm: "Wasm", webgpu: "WebGpu" };
 
-/** `jax.default_backend()`: "wasm" where WebAssembly SIMD is available (unless `config.platform` is "cpu"), else "cpu". */
+/**
+ * `jax.default_backend()`: "webgpu" when selected (after `await init("webgpu")`), else "wasm" where WebAssembly
+ * SIMD is available (unless `config.platform` is "cpu"), else "cpu".
+ *
+ * @example
+ * defaultBackend(); // "wasm" (or "cpu" without WebAssembly SIMD)
+ */
 export function defaultBackend(): string {
-  return hostBackend().platform;
+  return (deviceBackend() ?? hostBackend()).platform;
 }
 
-/** `jax.devices()`: the devices of the default backend. */
+/**
+ * `jax.devices()`: the devices of the default backend.
+ *
+ * @example
+ * devices()[0].platform; // "wasm"
+ */
 export function devices(): Device[] {
   const platform = defaultBackend() as Platform;
   return [{ platform, id: 0, toString: () => `${DEVICE_NAMES[platform]}Device(id=0)` }];
@@ -181,12 +230,16 @@ export function availableBackends(): Backend[] {
 /**
  * `await init(...platforms)`: makes the named backends ready and returns those
  * that are (cpu and wasm are always loaded; wasm is ready where WebAssembly
- * SIMD is). A platform this build does not have is a typed error naming those it has.
- * JAX has no twin (its backends start on first use); jax-js's `init` is the model.
+ * SIMD is; "webgpu" opens the GPU, through `navigator.gpu` or in Node the optional
+ * `webgpu` package, and rejects with a typed error saying what is missing; devices
+ * start only when named). A platform this build does not have is a typed error naming those it has.
+ * No JAX twin (JAX's backends start on first use); jax-js's `init` is the model.
  *
  * @example
  * await init("wasm");
  * config.update("platform", "wasm");
+ * await init("webgpu"); // Node: npm i webgpu
+ * config.update("platform", "webgpu");
  */
 export function init(...platforms: string[]): Promise<string[]> {
   // Checked before the Promise exists: a bad argument is an error at the call, not a rejection.
@@ -199,5 +252,7 @@ export function init(...platforms: string[]): Promise<string[]> {
     }
   }
   const wanted = platforms.length === 0 ? [...registry.keys()] : platforms;
-  return Promise.resolve(wanted.filter((p) => registry.get(p as Platform)!.available()));
+  // Devices start only when named (init() alone readies the host backends): a failure is the caller's error.
+  const starts = platforms.map((p) => STARTERS[p as Platform]?.() ?? Promise.resolve());
+  return Promise.all(starts).then(() => wanted.filter((p) => registry.get(p as Platform)!.available()));
 }

@@ -115,6 +115,9 @@ function runBranches(op: string, index: NdArray, fns: Fn[], operands: unknown[])
 /**
  * `lax.cond(pred, trueFn, falseFn, ...operands)`: `trueFn(...operands)` if pred else `falseFn(...operands)`.
  * Both branches are traced (their outputs must have the same types); only the chosen one runs.
+ *
+ * @example
+ * lax.cond(np.array(true), (x: Array) => np.add(x, 1), (x: Array) => np.subtract(x, 1), np.array(10)); // 11
  */
 export function cond(pred: ArrayLike, trueFn: Fn, falseFn: Fn, ...operands: unknown[]): unknown {
   const p = scalarOperand("cond", pred, "predicate");
@@ -125,7 +128,13 @@ export function cond(pred: ArrayLike, trueFn: Fn, falseFn: Fn, ...operands: unkn
   return runBranches("cond", convert(truth, "int32"), [falseFn, trueFn], operands);
 }
 
-/** `lax.switch(index, branches, ...operands)`: `branches[clamp(index)](...operands)`. */
+/**
+ * `lax.switch(index, branches, ...operands)`: `branches[clamp(index)](...operands)`.
+ *
+ * @example
+ * const branches = [(x: Array) => np.add(x, 1), (x: Array) => np.multiply(x, 2)];
+ * lax.switch(1, branches, np.array(10)); // 20
+ */
 export function switchCase(index: ArrayLike, branches: readonly Fn[], ...operands: unknown[]): unknown {
   if (!Array.isArray(branches)) {
     throw new TransformError(
@@ -179,7 +188,12 @@ function checkCarry(
   }
 }
 
-/** `lax.while_loop(condFn, bodyFn, init)`: `while (condFn(c)) c = bodyFn(c)`. */
+/**
+ * `lax.while_loop(condFn, bodyFn, init)`: `while (condFn(c)) c = bodyFn(c)`.
+ *
+ * @example
+ * lax.whileLoop((c: Array) => np.less(c, 10), (c: Array) => np.multiply(c, 2), np.array(1)); // 16
+ */
 export function whileLoop<T>(condFn: (carry: T) => unknown, bodyFn: (carry: T) => T, init: T, ...rest: []): T {
   noExtraArgs("lax.whileLoop", rest);
   checkCallable("whileLoop", condFn);
@@ -392,6 +406,9 @@ function loopBound(x: unknown, what: string): ArrayLike {
 /**
  * `lax.fori_loop(lower, upper, body_fun, init_val, *, unroll=None)`: `for (i = lower; i < upper; i++) val = body(i, val)`.
  * With JS-number bounds it is a scan (and reverse-differentiable); with traced bounds a while loop.
+ *
+ * @example
+ * lax.foriLoop(0, 5, (i: Array, acc: Array) => np.add(acc, i), np.array(0)); // 10
  */
 export function foriLoop<T>(
   lower: ArrayLike,

@@ -16,6 +16,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /** What the library accepts wherever an array is expected. */
 export type ArrayLike =
   NdArray | number | boolean | NestedNumbers | Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+/** Nested JS arrays of numbers or booleans (`[[1, 2], [3, 4]]`), accepted wherever an array is. */
 // A recursive array type needs an interface; it adds no members on purpose.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface NestedNumbers extends ReadonlyArray<number | boolean | NestedNumbers> {}
@@ -23,7 +24,14 @@ export interface NestedNumbers extends ReadonlyArray<number | boolean | NestedNu
 /** An index for `get` / `at`: a number, `null` (new axis), `"..."`, a slice, or an integer array. */
 export type Index = number | null | "..." | Slice | NdArray | NestedNumbers;
 
-/** `np.slice(start, stop, step)`: Python's `start:stop:step`. */
+/**
+ * `np.slice(start, stop, step)`: Python's `start:stop:step`.
+ *
+ * Python's slice object, as `numpy.s_[start:stop:step]`; `null` means the end.
+ *
+ * @example
+ * np.arange(10).get(np.slice(1, null, 3)); // [1, 4, 7]
+ */
 export class Slice {
   constructor(
     readonly start: number | null = null,
@@ -38,6 +46,22 @@ function* iterateFirstAxis(this: NdArray): Iterator<NdArray> {
   for (let i = 0; i < n; i++) yield this.get(i);
 }
 
+/**
+ * `jax.Array`: an n-dimensional array of one dtype, immutable; exported as `Array`.
+ *
+ * It has `shape`, `dtype`, `ndim`, `size`, `item()`, `tolist()`, `dataSync()` (a typed-array
+ * copy), `await data()` (works on every backend), `toString()`, NumPy's methods (`add`, `sum`,
+ * `reshape`, `astype`, ...), indexing with `x.get(...index)` and functional updates with
+ * `x.at(...index).set(v)` (JAX's `x[idx]` and `x.at[idx].set(v)`). Memory is garbage-collected.
+ *
+ * @example
+ * const x = np.array([[1, 2], [3, 4]]);
+ * x.shape; // [2, 2]
+ * x.dtype; // "float32"
+ * x.get(0, 1).item(); // 2
+ * x.sum().item(); // 10
+ * x.at(0, 0).set(9).tolist(); // [[9, 2], [3, 4]]
+ */
 export class NdArray {
   /** @internal */ readonly _aval: ShapedArray;
   /** @internal The backend's storage of the values; null for tracers. */

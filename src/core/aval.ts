@@ -1,8 +1,19 @@
 /** Abstract values: what a tracer knows about an array (shape, dtype, weak type). */
 import { type DType, SHORT_NAME } from "./dtypes.js";
 
+/**
+ * An array's shape: one length per axis (`[]` for a scalar).
+ */
 export type Shape = readonly number[];
 
+/**
+ * An abstract value: the shape, dtype and weak type of an array without its values, as
+ * `jax.core.ShapedArray` (what `evalShape` returns and what tracers carry).
+ *
+ * @example
+ * evalShape((x: Array) => np.sum(x, 0), np.ones([2, 3])).toString(); // "f32[3]"
+ * new ShapedArray([2, 3], "float32").toString(); // "f32[2,3]"
+ */
 export class ShapedArray {
   constructor(
     readonly shape: Shape,

@@ -1,6 +1,7 @@
 /** Global switches, as `jax.config`. */
 import { ArgumentTypeError } from "./errors.js";
 
+/** The settings of {@link config} and their types, as JAX's flags (`jax.config`). */
 export interface ConfigValues {
   /** Make float64 (and not float32) the default float dtype, as `jax_enable_x64`. */
   enableX64: boolean;
@@ -12,9 +13,10 @@ export interface ConfigValues {
   disableBwdChecks: boolean;
   /**
    * Where kernels run, as `jax_platforms`: "wasm" (generated WebAssembly, the default
-   * where the platform has WebAssembly SIMD) or "cpu" (plain JavaScript, the reference).
+   * where the platform has WebAssembly SIMD), "cpu" (plain JavaScript, the reference) or
+   * "webgpu" (the GPU, once `await init("webgpu")` has resolved with it).
    */
-  platform: "wasm" | "cpu";
+  platform: "wasm" | "cpu" | "webgpu";
 }
 
 const values: ConfigValues = {
@@ -31,8 +33,16 @@ const checks: { [K in keyof ConfigValues]: [string, (v: unknown) => boolean] } =
   debugNans: ["a boolean", (v) => typeof v === "boolean"],
   checkCustomRules: ["a boolean", (v) => typeof v === "boolean"],
   disableBwdChecks: ["a boolean", (v) => typeof v === "boolean"],
-  platform: ['"wasm" or "cpu"', (v) => v === "wasm" || v === "cpu"],
+  platform: ['"wasm", "cpu" or "webgpu"', (v) => v === "wasm" || v === "cpu" || v === "webgpu"],
 };
+
+/** Checks a platform beyond wasm and cpu before it is selected (installed by backends/api.ts). */
+let platformCheck: (platform: string) => void = () => {};
+
+/** @internal Installs the check that a device platform is ready (its `init` has resolved). */
+export function installPlatformCheck(check: (platform: string) => void): void {
+  platformCheck = check;
+}
 
 /** JAX's flag names, for the hint of an unknown key. */
 const JAX_NAMES: Record<string, keyof ConfigValues> = {
@@ -64,9 +74,23 @@ function checkKey(op: string, name: unknown): keyof ConfigValues {
   );
 }
 
-/** `jax.config`: `config.update("enableX64", true)`, `config.read("debugNans")`. */
+/**
+ * `jax.config`: `config.update("enableX64", true)`, `config.read("debugNans")`.
+ *
+ * @example
+ * config.update("enableX64", true); // float64 by default, as jax_enable_x64
+ * np.ones([2]).dtype; // "float64"
+ * config.update("enableX64", false);
+ */
 export const config = {
-  /** Sets one setting; an unknown name or a value of the wrong type is an ArgumentTypeError. */
+  /**
+   * Sets one setting, as `jax.config.update(name, value)` (JAX's flag names such as
+   * "jax_enable_x64" are pointed to their camelCase keys); an unknown name or a value of the
+   * wrong type is an ArgumentTypeError.
+   *
+   * @example
+   * config.update("debugNans", true);
+   */
   update<K extends keyof ConfigValues>(name: K, value: ConfigValues[K], ...rest: []): void {
     const key = checkKey("config.update", name);
     if (rest.length > 0) {
@@ -79,12 +103,19 @@ export const config = {
       const what = key === "platform" ? "unknown platform: " : "";
       throw new ArgumentTypeError(`[config.update] ${what}option "${key}" must be ${expected}: got ${show(value)}.`);
     }
+    if (key === "platform" && value !== "wasm" && value !== "cpu") platformCheck(value as string);
     (values as unknown as Record<string, unknown>)[key] = value;
   },
-  /** Reads one setting; an unknown name is an ArgumentTypeError. */
+  /**
+   * Reads one setting, as `jax.config.read(name)`; an unknown name is an ArgumentTypeError.
+   *
+   * @example
+   * config.read("enableX64"); // false
+   */
   read<K extends keyof ConfigValues>(name: K): ConfigValues[K] {
     return values[checkKey("config.read", name) as K];
   },
+  /** Every setting and its current value (read-only), as `jax.config.values`. */
   get values(): Readonly<ConfigValues> {
     return values;
   },

@@ -10,7 +10,13 @@ import { DTYPES, isDType, type DType } from "./dtypes.js";
 import { NdArray, type ArrayLike } from "./array.js";
 import { ArgumentTypeError } from "./errors.js";
 
-/** An option that is unknown, given twice, or of the wrong type. */
+/**
+ * An option that is unknown, given twice, or of the wrong type; the message names the valid
+ * ones. JAX raises `TypeError` for an unknown keyword (No JAX twin class).
+ *
+ * @example
+ * np.sum(np.ones([2]), { axes: 0 } as never); // throws OptionError: [sum] unknown option "axes": expected one of axis, dtype, ...
+ */
 export class OptionError extends ArgumentTypeError {}
 
 /** A value check: `test` says whether a value is allowed; `expected` says in words what is. */

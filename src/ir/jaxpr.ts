@@ -30,6 +30,13 @@ export interface JaxprEqn {
   readonly outvars: Var[];
 }
 
+/**
+ * A staged program: input variables, equations (one primitive application each) and outputs,
+ * as `jax.core.Jaxpr`; `toString()` prints JAX's text form.
+ *
+ * @example
+ * makeJaxpr((x: Array) => np.sin(x))(1).jaxpr.toString(); // "{ lambda ; a:f32[]. let b:f32[] = sin a in (b,) }"
+ */
 export class Jaxpr {
   constructor(
     readonly constvars: Var[],
@@ -50,7 +57,16 @@ export class Jaxpr {
   }
 }
 
-/** A jaxpr together with the values of its constant inputs. */
+/**
+ * A jaxpr together with the values of its constant inputs.
+ *
+ * As `jax.core.ClosedJaxpr`.
+ *
+ * @example
+ * const closed = makeJaxpr((x: Array) => np.sin(x))(1);
+ * closed.jaxpr.eqns.length; // 1
+ * closed.consts; // the values of the constant inputs ([] here)
+ */
 export class ClosedJaxpr {
   constructor(
     readonly jaxpr: Jaxpr,

@@ -1,19 +1,19 @@
 /**
- * `lax` convolutions and windowed reductions: convGeneralDilated, conv, convTranspose,
- * reduceWindow, as JAX's lax/convolution.py and lax/windowed_reductions.py.
+ * `lax` convolutions: convGeneralDilated, conv, convTranspose, as JAX's lax/convolution.py
+ * (reduceWindow is in reduce-window.ts).
  */
 import type { ArrayLike, NdArray } from "../core/array.js";
 import { shapeStr } from "../core/aval.js";
-import { isInteger, type DType } from "../core/dtypes.js";
-import { ArgumentTypeError, DTypeError, ShapeError } from "../core/errors.js";
+import type { DType } from "../core/dtypes.js";
+import { ArgumentTypeError, ShapeError } from "../core/errors.js";
 import { check, defineOptions, describeValue, either, is, oneOf, orNull, type OptArgs } from "../core/options.js";
 import { asArray } from "../primitives/as-array.js";
-import { convGeneralDilated as convPrim, dilateDim, reduceWindow as reduceWindowPrim } from "../primitives/conv.js";
+import { convGeneralDilated as convPrim, dilateDim } from "../primitives/conv.js";
 import { convert } from "../primitives/elementwise.js";
 import { rev } from "../primitives/slicing.js";
 import { transpose } from "../primitives/structural.js";
 import { range } from "../primitives/shapes.js";
-import * as laxCore from "./index.js";
+import { explicitPads, padtypeToPads, positiveInts } from "./window-args.js";
 
 /** Padding of a convolution or window: a mode, or one [low, high] pair per spatial axis. */
 export type ConvPadding = "SAME" | "SAME_LOWER" | "VALID" | readonly (readonly [number, number])[];
@@ -43,50 +43,6 @@ const dnCheck = check<ConvDimensionNumbers>(
   'three layout strings (e.g. ["NCHW", "OIHW", "NCHW"]) or three arrays of axes',
   (v) => Array.isArray(v) && v.length === 3 && (v.every((s) => typeof s === "string") || v.every((s) => isIntList(s))),
 );
-
-/** A list of positive integers, one per spatial axis (strides, dilations). */
-function positiveInts(op: string, v: unknown, n: number, what: string): number[] {
-  if (!isIntList(v) || v.length !== n || v.some((k) => k < 1)) {
-    throw new ArgumentTypeError(
-      `[${op}] ${what} must be ${n} positive integers (one per spatial axis): got ${describeValue(v)}.`,
-    );
-  }
-  return [...v];
-}
-
-/** JAX's padtype_to_pads: "SAME" keeps ceil(n / stride) outputs, the odd extra pad at the end ("SAME_LOWER": the start). */
-function padtypeToPads(
-  op: string,
-  inShape: number[],
-  window: number[],
-  strides: number[],
-  padding: unknown,
-): [number, number][] {
-  if (padding === "VALID") return inShape.map(() => [0, 0]);
-  if (padding === "SAME" || padding === "SAME_LOWER") {
-    return inShape.map((n, d) => {
-      const out = Math.ceil(n / strides[d]);
-      const total = Math.max(0, (out - 1) * strides[d] + window[d] - n);
-      const small = Math.floor(total / 2);
-      return padding === "SAME" ? [small, total - small] : [total - small, small];
-    });
-  }
-  return explicitPads(op, padding, inShape.length);
-}
-
-function explicitPads(op: string, padding: unknown, n: number): [number, number][] {
-  const ok =
-    Array.isArray(padding) &&
-    padding.length === n &&
-    padding.every((p) => Array.isArray(p) && p.length === 2 && p.every(isInt));
-  if (!ok) {
-    throw new ArgumentTypeError(
-      `[${op}] padding must be "SAME", "SAME_LOWER", "VALID" or ${n} [low, high] integer pairs (one per spatial axis): ` +
-        `got ${describeValue(padding)}.`,
-    );
-  }
-  return (padding as [number, number][]).map(([lo, hi]) => [lo, hi]);
-}
 
 /** JAX's conv_general_permutations: layout strings to axis lists (spatial axes in rhs's order). */
 function specsFromStrings(op: string, dn: readonly string[], ndim: number): [number[], number[], number[]] {
@@ -167,7 +123,9 @@ export interface ConvGeneralDilatedOptions {
   rhsDilation?: readonly number[] | null;
   /** Layouts; null: ("NC...", "OI...", "NC..."). */
   dimensionNumbers?: ConvDimensionNumbers | null;
+  /** Input features split into this many groups, each convolved with its share of the output features (depthwise: the feature count). */
   featureGroupCount?: number;
+  /** The batch split into this many groups, each convolved with its share of the output features (a kernel's gradient). */
   batchGroupCount?: number;
   /** Accepted for JAX compatibility: cotangent computes at the dtype's full precision. */
   precision?: Precision;
@@ -267,7 +225,9 @@ export function convGeneralDilated(
 
 /** Options of `lax.conv`. */
 export interface ConvOptions {
+  /** Accepted for JAX compatibility: cotangent computes at the dtype's full precision. */
   precision?: Precision;
+  /** The dtype to compute in and return (operands are converted to it). */
   preferredElementType?: DType | null;
 }
 const convOptions = defineOptions("lax.conv", { precision: precisionCheck, preferredElementType: orNull(is.dtype) }, [
@@ -317,12 +277,15 @@ function convTransposePadding(
 
 /** Options of `lax.convTranspose`. */
 export interface ConvTransposeOptions {
+  /** Dilation of the kernel per spatial axis; null: ones. */
   rhsDilation?: readonly number[] | null;
   /** Layouts; null: TensorFlow's ("NHWC", "HWIO", "NHWC") for the rank. */
   dimensionNumbers?: ConvDimensionNumbers | null;
   /** Flip the kernel's spatial axes and swap its I and O axes (Keras's Conv2DTranspose). */
   transposeKernel?: boolean;
+  /** Accepted for JAX compatibility: cotangent computes at the dtype's full precision. */
   precision?: Precision;
+  /** The dtype to compute in and return (operands are converted to it). */
   preferredElementType?: DType | null;
   /** Pairs are the forward convolution's padding (as strings always are), as PyTorch. */
   useConsistentPadding?: boolean;
@@ -404,98 +367,5 @@ export function convTranspose(
     lhsDilation: s,
     rhsDilation,
     dimensionNumbers: specs,
-  });
-}
-
-// --- reduceWindow --------------------------------------------------------------------
-
-/** The reductions reduceWindow takes: by name, or lax.add / lax.max / lax.min themselves. */
-export type WindowComputation = "add" | "max" | "min" | typeof laxCore.add | typeof laxCore.max | typeof laxCore.min;
-
-/** Options of `lax.reduceWindow`. */
-export interface ReduceWindowOptions {
-  /** Dilation of the operand per axis (holes hold the identity); null: ones. */
-  baseDilation?: readonly number[] | null;
-  /** Dilation of the window per axis; null: ones. */
-  windowDilation?: readonly number[] | null;
-}
-const reduceWindowOptions = defineOptions(
-  "lax.reduceWindow",
-  { baseDilation: orNull(positiveList), windowDilation: orNull(positiveList) },
-  ["baseDilation", "windowDilation"],
-);
-
-function reducerOf(op: string, c: unknown): "sum" | "max" | "min" {
-  if (c === "add" || c === laxCore.add) return "sum";
-  if (c === "max" || c === laxCore.max) return "max";
-  if (c === "min" || c === laxCore.min) return "min";
-  throw new ArgumentTypeError(
-    `[${op}] computation must be "add", "max", "min" (or lax.add, lax.max, lax.min): got ${describeValue(c)}. ` +
-      `A general reduction body is not supported; write it with those three.`,
-  );
-}
-
-/** The identity of a reduction in a dtype (what JAX requires of init_value for its monoid reductions). */
-function identityOf(reducer: "sum" | "max" | "min", dtype: DType): number {
-  if (reducer === "sum") return 0;
-  if (isInteger(dtype)) {
-    const [lo, hi] = dtype === "uint32" ? [0, 4294967295] : [-2147483648, 2147483647];
-    return reducer === "max" ? lo : hi;
-  }
-  return reducer === "max" ? -Infinity : Infinity;
-}
-
-/**
- * `lax.reduce_window(operand, init_value, computation, window_dimensions, window_strides, padding,
- * base_dilation=None, window_dilation=None)`: the reduction of each window of the operand, for
- * computation `"add"`/`lax.add` (sum pooling), `"max"`/`lax.max` (max pooling), `"min"`/`lax.min`, with
- * `init_value` its identity (0, -inf, inf; for integers the dtype's min or max). The gradient of max and
- * min goes to the selected element of each window, as JAX's.
- * @example lax.reduceWindow(x, -Infinity, lax.max, [1, 1, 2, 2], [1, 1, 2, 2], "VALID") // 2×2 max pooling, NCHW
- */
-export function reduceWindow(
-  operand: ArrayLike,
-  initValue: ArrayLike,
-  computation: WindowComputation,
-  windowDimensions: readonly number[],
-  windowStrides: readonly number[],
-  padding: ConvPadding,
-  ...args: OptArgs<[(readonly number[] | null)?, (readonly number[] | null)?], ReduceWindowOptions>
-): NdArray {
-  const op = "lax.reduceWindow";
-  const o = reduceWindowOptions.parse(args);
-  const x = asArray(operand, undefined, op);
-  const reducer = reducerOf(op, computation);
-  if (x.dtype === "bool") {
-    throw new DTypeError(
-      `[${op}] operand must be a numeric array: got ${x.aval.str()}. Convert it first (x.astype("int32")).`,
-    );
-  }
-  const n = x.ndim;
-  const init = asArray(initValue, undefined, op);
-  const identity = identityOf(reducer, x.dtype);
-  const v = init.size === 1 ? Number(init.item()) : NaN;
-  if (v !== identity) {
-    throw new ArgumentTypeError(
-      `[${op}] init_value must be the identity of ${reducer === "sum" ? "add" : reducer} for ${x.dtype}: ` +
-        `got ${init.size === 1 ? v : init.aval.str()}, expected ${identity}. ` +
-        `A different initial value can be combined afterwards (e.g. lax.max(result, init)).`,
-    );
-  }
-  const window = positiveInts(op, windowDimensions, n, "window_dimensions");
-  const strides = positiveInts(op, windowStrides, n, "window_strides");
-  const baseDilation = o.baseDilation
-    ? positiveInts(op, o.baseDilation, n, "base_dilation")
-    : new Array<number>(n).fill(1);
-  const windowDilation = o.windowDilation
-    ? positiveInts(op, o.windowDilation, n, "window_dilation")
-    : new Array<number>(n).fill(1);
-  const pads = padtypeToPads(op, [...x.aval.shape], window, strides, padding);
-  return reduceWindowPrim(reducer, x, {
-    windowDimensions: window,
-    windowStrides: strides,
-    padding: pads,
-    baseDilation,
-    windowDilation,
   });
 }

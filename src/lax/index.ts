@@ -141,102 +141,342 @@ const binary =
 
 /** `lax.add(x, y)`: x + y; equal dtypes (a JS number takes the array's). @example lax.add(x, 1) */
 export const add = binary("add", ew.add);
-/** `lax.sub(x, y)`: x - y. */
+/**
+ * `lax.sub(x, y)`: x - y.
+ *
+ * @example
+ * lax.sub(np.array([5, 7]), 2); // [3, 5]
+ */
 export const sub = binary("sub", ew.sub);
-/** `lax.mul(x, y)`: x · y. */
+/**
+ * `lax.mul(x, y)`: x · y.
+ *
+ * @example
+ * lax.mul(np.array([1, 2]), np.array([3, 4])); // [3, 8]
+ */
 export const mul = binary("mul", ew.mul);
-/** `lax.div(x, y)`: x / y (integers round toward zero). */
+/**
+ * `lax.div(x, y)`: x / y (integers round toward zero).
+ *
+ * @example
+ * lax.div(np.array([7, -7], { dtype: "int32" }), 2); // [3, -3]
+ */
 export const div = binary("div", ew.div);
-/** `lax.rem(x, y)`: the remainder with the sign of x (C's fmod). */
+/**
+ * `lax.rem(x, y)`: the remainder with the sign of x (C's fmod).
+ *
+ * @example
+ * lax.rem(np.array([7, -7], { dtype: "int32" }), 3); // [1, -1]
+ */
 export const rem = binary("rem", ew.rem);
-/** `lax.pow(x, y)`: xʸ. */
+/**
+ * `lax.pow(x, y)`: xʸ.
+ *
+ * @example
+ * lax.pow(np.array([2, 3]), 2); // [4, 9]
+ */
 export const pow = binary("pow", ew.pow);
-/** `lax.max(x, y)`: elementwise maximum (NaN propagates). */
+/**
+ * `lax.max(x, y)`: elementwise maximum (NaN propagates).
+ *
+ * @example
+ * lax.max(np.array([1, 5]), 3); // [3, 5]
+ */
 export const max = binary("max", ew.max);
-/** `lax.min(x, y)`: elementwise minimum (NaN propagates). */
+/**
+ * `lax.min(x, y)`: elementwise minimum (NaN propagates).
+ *
+ * @example
+ * lax.min(np.array([1, 5]), 3); // [1, 3]
+ */
 export const min = binary("min", ew.min);
-/** `lax.atan2(x, y)`: the angle of (y, x)... as `np.arctan2(x, y)`. */
+/**
+ * `lax.atan2(x, y)`: the angle of (y, x)... as `np.arctan2(x, y)`.
+ *
+ * @example
+ * lax.atan2(1, 1); // π/4
+ */
 export const atan2 = binary("atan2", ew.atan2);
-/** `lax.eq(x, y)`: x == y, a bool array. */
+/**
+ * `lax.eq(x, y)`: x == y, a bool array.
+ *
+ * @example
+ * lax.eq(np.array([1, 2]), 2); // [false, true]
+ */
 export const eq = binary("eq", ew.eq);
-/** `lax.ne(x, y)`: x != y. */
+/**
+ * `lax.ne(x, y)`: x != y.
+ *
+ * @example
+ * lax.ne(np.array([1, 2]), 2); // [true, false]
+ */
 export const ne = binary("ne", ew.ne);
-/** `lax.lt(x, y)`: x < y. */
+/**
+ * `lax.lt(x, y)`: x < y.
+ *
+ * @example
+ * lax.lt(np.array([1, 2]), 2); // [true, false]
+ */
 export const lt = binary("lt", ew.lt);
-/** `lax.le(x, y)`: x <= y. */
+/**
+ * `lax.le(x, y)`: x <= y.
+ *
+ * @example
+ * lax.le(np.array([1, 3]), 2); // [true, false]
+ */
 export const le = binary("le", ew.le);
-/** `lax.gt(x, y)`: x > y. */
+/**
+ * `lax.gt(x, y)`: x > y.
+ *
+ * @example
+ * lax.gt(np.array([1, 3]), 2); // [false, true]
+ */
 export const gt = binary("gt", ew.gt);
-/** `lax.ge(x, y)`: x >= y. */
+/**
+ * `lax.ge(x, y)`: x >= y.
+ *
+ * @example
+ * lax.ge(np.array([1, 2]), 2); // [false, true]
+ */
 export const ge = binary("ge", ew.ge);
 
-/** `lax.neg(x)`: -x. */
+/**
+ * `lax.neg(x)`: -x.
+ *
+ * @example
+ * lax.neg(np.array([1, -2])); // [-1, 2]
+ */
 export const neg = unary("neg", un.neg);
-/** `lax.sin(x)`. */
+/**
+ * `lax.sin(x)`.
+ *
+ * @example
+ * lax.sin(np.array([0, Math.PI / 2])); // [0, 1]
+ */
 export const sin = unary("sin", un.sin);
-/** `lax.cos(x)`. */
+/**
+ * `lax.cos(x)`.
+ *
+ * @example
+ * lax.cos(np.array([0, Math.PI])); // [1, -1]
+ */
 export const cos = unary("cos", un.cos);
-/** `lax.tan(x)`. */
+/**
+ * `lax.tan(x)`.
+ *
+ * @example
+ * lax.tan(np.array([Math.PI / 4])); // [1]
+ */
 export const tan = unary("tan", un.tan);
-/** `lax.asin(x)`. */
+/**
+ * `lax.asin(x)`.
+ *
+ * @example
+ * lax.asin(np.array([1])); // [π/2]
+ */
 export const asin = unary("asin", un.asin);
-/** `lax.acos(x)`. */
+/**
+ * `lax.acos(x)`.
+ *
+ * @example
+ * lax.acos(np.array([1])); // [0]
+ */
 export const acos = unary("acos", un.acos);
-/** `lax.atan(x)`. */
+/**
+ * `lax.atan(x)`.
+ *
+ * @example
+ * lax.atan(np.array([1])); // [π/4]
+ */
 export const atan = unary("atan", un.atan);
-/** `lax.sinh(x)`. */
+/**
+ * `lax.sinh(x)`.
+ *
+ * @example
+ * lax.sinh(np.array([0])); // [0]
+ */
 export const sinh = unary("sinh", un.sinh);
-/** `lax.cosh(x)`. */
+/**
+ * `lax.cosh(x)`.
+ *
+ * @example
+ * lax.cosh(np.array([0])); // [1]
+ */
 export const cosh = unary("cosh", un.cosh);
-/** `lax.tanh(x)`. */
+/**
+ * `lax.tanh(x)`.
+ *
+ * @example
+ * lax.tanh(np.array([0, 100])); // [0, 1]
+ */
 export const tanh = unary("tanh", un.tanh);
-/** `lax.asinh(x)`. */
+/**
+ * `lax.asinh(x)`.
+ *
+ * @example
+ * lax.asinh(np.array([0])); // [0]
+ */
 export const asinh = unary("asinh", un.asinh);
-/** `lax.acosh(x)`. */
+/**
+ * `lax.acosh(x)`.
+ *
+ * @example
+ * lax.acosh(np.array([1])); // [0]
+ */
 export const acosh = unary("acosh", un.acosh);
-/** `lax.atanh(x)`. */
+/**
+ * `lax.atanh(x)`.
+ *
+ * @example
+ * lax.atanh(np.array([0])); // [0]
+ */
 export const atanh = unary("atanh", un.atanh);
-/** `lax.exp(x)`: eˣ. */
+/**
+ * `lax.exp(x)`: eˣ.
+ *
+ * @example
+ * lax.exp(np.array([0, 1])); // [1, 2.7182817]
+ */
 export const exp = unary("exp", un.exp);
-/** `lax.exp2(x)`: 2ˣ. */
+/**
+ * `lax.exp2(x)`: 2ˣ.
+ *
+ * @example
+ * lax.exp2(np.array([3])); // [8]
+ */
 export const exp2 = unary("exp2", un.exp2);
-/** `lax.log(x)`: the natural logarithm. */
+/**
+ * `lax.log(x)`: the natural logarithm.
+ *
+ * @example
+ * lax.log(np.array([1])); // [0]
+ */
 export const log = unary("log", un.log);
-/** `lax.log1p(x)`: log(1 + x). */
+/**
+ * `lax.log1p(x)`: log(1 + x).
+ *
+ * @example
+ * lax.log1p(np.array([1e-10])); // [1e-10]
+ */
 export const log1p = unary("log1p", un.log1p);
-/** `lax.expm1(x)`: eˣ - 1. */
+/**
+ * `lax.expm1(x)`: eˣ - 1.
+ *
+ * @example
+ * lax.expm1(np.array([1e-10])); // [1e-10]
+ */
 export const expm1 = unary("expm1", un.expm1);
-/** `lax.sqrt(x)`. */
+/**
+ * `lax.sqrt(x)`.
+ *
+ * @example
+ * lax.sqrt(np.array([4, 9])); // [2, 3]
+ */
 export const sqrt = unary("sqrt", un.sqrt);
-/** `lax.rsqrt(x)`: 1/√x. */
+/**
+ * `lax.rsqrt(x)`: 1/√x.
+ *
+ * @example
+ * lax.rsqrt(np.array([4])); // [0.5]
+ */
 export const rsqrt = unary("rsqrt", un.rsqrt);
-/** `lax.cbrt(x)`. */
+/**
+ * `lax.cbrt(x)`.
+ *
+ * @example
+ * lax.cbrt(np.array([-8])); // [-2]
+ */
 export const cbrt = unary("cbrt", un.cbrt);
-/** `lax.abs(x)`. */
+/**
+ * `lax.abs(x)`.
+ *
+ * @example
+ * lax.abs(np.array([-1.5, 2])); // [1.5, 2]
+ */
 export const abs = unary("abs", un.abs);
-/** `lax.sign(x)`. */
+/**
+ * `lax.sign(x)`.
+ *
+ * @example
+ * lax.sign(np.array([-3, 0, 2])); // [-1, 0, 1]
+ */
 export const sign = unary("sign", un.sign);
-/** `lax.floor(x)`. */
+/**
+ * `lax.floor(x)`.
+ *
+ * @example
+ * lax.floor(np.array([-1.5, 1.5])); // [-2, 1]
+ */
 export const floor = unary("floor", un.floor);
-/** `lax.ceil(x)`. */
+/**
+ * `lax.ceil(x)`.
+ *
+ * @example
+ * lax.ceil(np.array([-1.5, 1.5])); // [-1, 2]
+ */
 export const ceil = unary("ceil", un.ceil);
-/** `lax.erf(x)`. */
+/**
+ * `lax.erf(x)`.
+ *
+ * @example
+ * lax.erf(np.array([0, 10])); // [0, 1]
+ */
 export const erf = unary("erf", un.erf);
-/** `lax.erfc(x)`: 1 - erf(x). */
+/**
+ * `lax.erfc(x)`: 1 - erf(x).
+ *
+ * @example
+ * lax.erfc(np.array([0])); // [1]
+ */
 export const erfc = unary("erfc", un.erfc);
-/** `lax.erf_inv(x)`. */
+/**
+ * `lax.erf_inv(x)`.
+ *
+ * @example
+ * lax.erfInv(np.array([0])); // [0]
+ */
 export const erfInv = unary("erfInv", un.erfInv);
-/** `lax.lgamma(x)`: log |Γ(x)|. */
+/**
+ * `lax.lgamma(x)`: log |Γ(x)|.
+ *
+ * @example
+ * lax.lgamma(np.array([1, 2])); // [0, 0]
+ */
 export const lgamma = unary("lgamma", un.lgamma);
-/** `lax.digamma(x)`: ψ(x). */
+/**
+ * `lax.digamma(x)`: ψ(x).
+ *
+ * @example
+ * lax.digamma(np.array([1])); // [-0.5772157] (minus the Euler–Mascheroni constant)
+ */
 export const digamma = unary("digamma", un.digamma);
-/** `lax.logistic(x)`: 1 / (1 + e⁻ˣ). */
+/**
+ * `lax.logistic(x)`: 1 / (1 + e⁻ˣ).
+ *
+ * @example
+ * lax.logistic(np.array([0])); // [0.5]
+ */
 export const logistic = unary("logistic", un.logistic);
-/** `lax.is_finite(x)`: a bool array, false for ±inf and NaN. */
+/**
+ * `lax.is_finite(x)`: a bool array, false for ±inf and NaN.
+ *
+ * @example
+ * lax.isFinite(np.array([1, Infinity, NaN])); // [true, false, false]
+ */
 export const isFinite = unary("isFinite", un.isFinite);
 
-/** `lax.RoundingMethod`: how `lax.round` breaks ties. */
-export const RoundingMethod = { AWAY_FROM_ZERO: 0, TO_NEAREST_EVEN: 1 } as const;
+/**
+ * `lax.RoundingMethod`: how `lax.round` breaks ties.
+ *
+ * @example
+ * lax.round(np.array([0.5, 1.5, 2.5]), lax.RoundingMethod.TO_NEAREST_EVEN); // [0, 2, 2]
+ */
+export const RoundingMethod = {
+  /** `lax.RoundingMethod.AWAY_FROM_ZERO`: ties round away from zero (2.5 → 3). */
+  AWAY_FROM_ZERO: 0,
+  /** `lax.RoundingMethod.TO_NEAREST_EVEN`: ties round to the even neighbour (2.5 → 2). */
+  TO_NEAREST_EVEN: 1,
+} as const;
 /** Options of `lax.round`. */
 export interface RoundOptions {
   /** 0 or "AWAY_FROM_ZERO" (the default: 2.5 → 3), 1 or "TO_NEAREST_EVEN" (2.5 → 2). */
@@ -256,14 +496,24 @@ export function round(x: ArrayLike, ...args: OptArgs<[RoundOptions["roundingMeth
   return even ? un.roundEven(a) : un.round(a);
 }
 
-/** `lax.polygamma(m, x)`: the m-th derivative of digamma; `m` is a non-negative integer. */
+/**
+ * `lax.polygamma(m, x)`: the m-th derivative of digamma; `m` is a non-negative integer.
+ *
+ * @example
+ * lax.polygamma(1, np.array([1])); // [π²/6]
+ */
 export function polygamma(m: number, x: ArrayLike, ...rest: []): NdArray {
   noExtraArgs("lax.polygamma", rest);
   intArg("lax.polygamma", m, "m (the order)", 0);
   return un.polygamma(m, operand("lax.polygamma", x));
 }
 
-/** `lax.integer_pow(x, y)`: xʸ for a static integer y, by repeated multiplication. */
+/**
+ * `lax.integer_pow(x, y)`: xʸ for a static integer y, by repeated multiplication.
+ *
+ * @example
+ * lax.integerPow(np.array([2, 3]), 3); // [8, 27]
+ */
 export function integerPow(x: ArrayLike, y: number, ...rest: []): NdArray {
   noExtraArgs("lax.integerPow", rest);
   intArg("lax.integerPow", y, "the exponent y");
@@ -291,7 +541,12 @@ export function convertElementType(x: ArrayLike, newDtype: DType, ...rest: []): 
   return ew.convert(operand("lax.convertElementType", x), d);
 }
 
-/** `lax.stop_gradient(x)`: the identity, with zero derivative. */
+/**
+ * `lax.stop_gradient(x)`: the identity, with zero derivative.
+ *
+ * @example
+ * grad((x: number) => np.multiply(x, lax.stopGradient(x)))(3); // 3, not 6
+ */
 export function stopGradient(x: ArrayLike, ...rest: []): NdArray {
   noExtraArgs("lax.stopGradient", rest);
   return stopGradientPrim(operand("lax.stopGradient", x));
@@ -308,7 +563,12 @@ function predicate(op: string, pred: unknown, allowInt: boolean): NdArray {
   return p;
 }
 
-/** `lax.select(pred, on_true, on_false)`: on_true where pred, else on_false; pred is boolean. */
+/**
+ * `lax.select(pred, on_true, on_false)`: on_true where pred, else on_false; pred is boolean.
+ *
+ * @example
+ * lax.select(np.array([true, false]), np.array([1, 2]), np.array([10, 20])); // [1, 20]
+ */
 export function select(pred: ArrayLike, onTrue: ArrayLike, onFalse: ArrayLike, ...rest: []): NdArray {
   noExtraArgs("lax.select", rest);
   const p = predicate("lax.select", pred, false);
@@ -320,6 +580,9 @@ export function select(pred: ArrayLike, onTrue: ArrayLike, onFalse: ArrayLike, .
  * `lax.select_n(which, *cases)`: `cases[which]` elementwise; `which` is bool (two cases at most)
  * or int32 (out-of-range indices pick the first or last case, as XLA's lowering does). The cases may also
  * be given as one JS array of Arrays: `lax.selectN(which, [a, b, c])`.
+ *
+ * @example
+ * lax.selectN(np.array([0, 2, 1], { dtype: "int32" }), np.array([1, 1, 1]), np.array([2, 2, 2]), np.array([3, 3, 3])); // [1, 3, 2]
  */
 export function selectN(which: ArrayLike, ...cases: (ArrayLike | readonly NdArray[])[]): NdArray {
   const op = "lax.selectN";
@@ -414,7 +677,12 @@ export interface ReshapeOptions {
   dimensions?: readonly number[] | null;
 }
 const reshapeOptions = defineOptions("lax.reshape", { dimensions: orNull(is.axes) }, ["dimensions"]);
-/** `lax.reshape(operand, new_sizes, dimensions=None)`: no -1 (give every size). */
+/**
+ * `lax.reshape(operand, new_sizes, dimensions=None)`: no -1 (give every size).
+ *
+ * @example
+ * lax.reshape(np.arange(6), [2, 3]); // [[0, 1, 2], [3, 4, 5]]
+ */
 export function reshape(
   x: ArrayLike,
   newSizes: readonly number[],
@@ -442,7 +710,12 @@ export function reshape(
   return st.reshape(src, sizes);
 }
 
-/** `lax.transpose(operand, permutation)`. */
+/**
+ * `lax.transpose(operand, permutation)`.
+ *
+ * @example
+ * lax.transpose(np.ones([2, 3]), [1, 0]).shape; // [3, 2]
+ */
 export function transpose(x: ArrayLike, permutation: readonly number[], ...rest: []): NdArray {
   noExtraArgs("lax.transpose", rest);
   const a = operand("lax.transpose", x);
@@ -490,7 +763,12 @@ export function broadcastInDim(
   return st.broadcastInDim(a, s, bd);
 }
 
-/** `lax.reduce_sum(operand, axes)`. */
+/**
+ * `lax.reduce_sum(operand, axes)`.
+ *
+ * @example
+ * lax.reduceSum(np.ones([2, 3]), [1]); // [3, 3]
+ */
 export function reduceSum(x: ArrayLike, axes: readonly number[], ...rest: []): NdArray {
   noExtraArgs("lax.reduceSum", rest);
   const a = operand("lax.reduceSum", x);
@@ -687,7 +965,12 @@ export function pad(x: ArrayLike, paddingValue: ArrayLike, paddingConfig: Paddin
   });
 }
 
-/** `lax.concatenate(operands, dimension)`: operands of one dtype and rank, joined along `dimension`. */
+/**
+ * `lax.concatenate(operands, dimension)`: operands of one dtype and rank, joined along `dimension`.
+ *
+ * @example
+ * lax.concatenate([np.array([1, 2]), np.array([3])], 0); // [1, 2, 3]
+ */
 export function concatenate(xs: readonly ArrayLike[], dimension: number, ...rest: []): NdArray {
   const op = "lax.concatenate";
   noExtraArgs(op, rest);
@@ -714,7 +997,12 @@ export function concatenate(xs: readonly ArrayLike[], dimension: number, ...rest
   return sl.concatenate(arrays, d);
 }
 
-/** `lax.rev(operand, dimensions)`: reverses the order of elements along the given axes. */
+/**
+ * `lax.rev(operand, dimensions)`: reverses the order of elements along the given axes.
+ *
+ * @example
+ * lax.rev(np.array([1, 2, 3]), [0]); // [3, 2, 1]
+ */
 export function rev(x: ArrayLike, dimensions: readonly number[], ...rest: []): NdArray {
   noExtraArgs("lax.rev", rest);
   const a = operand("lax.rev", x);
@@ -743,11 +1031,26 @@ const cumulative = (name: "cumsum" | "cumprod" | "cummax" | "cummin") => {
 };
 /** `lax.cumsum(operand, axis=0, reverse=False)`. @example lax.cumsum(x, 1, true) */
 export const cumsum = cumulative("cumsum");
-/** `lax.cumprod(operand, axis=0, reverse=False)`. */
+/**
+ * `lax.cumprod(operand, axis=0, reverse=False)`.
+ *
+ * @example
+ * lax.cumprod(np.array([1, 2, 3])); // [1, 2, 6]
+ */
 export const cumprod = cumulative("cumprod");
-/** `lax.cummax(operand, axis=0, reverse=False)`. */
+/**
+ * `lax.cummax(operand, axis=0, reverse=False)`.
+ *
+ * @example
+ * lax.cummax(np.array([1, 3, 2])); // [1, 3, 3]
+ */
 export const cummax = cumulative("cummax");
-/** `lax.cummin(operand, axis=0, reverse=False)`. */
+/**
+ * `lax.cummin(operand, axis=0, reverse=False)`.
+ *
+ * @example
+ * lax.cummin(np.array([3, 1, 2]), { reverse: true }); // [1, 1, 2]
+ */
 export const cummin = cumulative("cummin");
 
 /** Options of `lax.sort`. */
@@ -805,3 +1108,5 @@ export function sort(
   return single ? out[0] : out;
 }
 export * from "./conv.js";
+export { reduceWindow } from "./reduce-window.js";
+export type { ReduceWindowOptions, WindowBody, WindowComputation } from "./reduce-window.js";

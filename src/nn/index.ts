@@ -22,23 +22,68 @@ const activation =
 
 /** `jax.nn.relu(x)`: max(x, 0), with derivative 0 at 0 (as JAX); NaN stays NaN. @example nn.relu(x) */
 export const relu = activation("relu", (a) => np.where(np.lessEqual(a, 0), 0, a));
-/** `jax.nn.relu6(x)`: min(max(x, 0), 6), with derivative 0 at 0 and at 6 (as JAX). */
+/**
+ * `jax.nn.relu6(x)`: min(max(x, 0), 6), with derivative 0 at 0 and at 6 (as JAX).
+ *
+ * @example
+ * nn.relu6(np.array([-1, 3, 8])); // [0, 3, 6]
+ */
 export const relu6 = activation("relu6", (a) => np.where(np.greaterEqual(a, 6), 6, np.where(np.lessEqual(a, 0), 0, a)));
-/** `jax.nn.sigmoid(x)`: σ(x) = 1 / (1 + e⁻ˣ). */
+/**
+ * `jax.nn.sigmoid(x)`: σ(x) = 1 / (1 + e⁻ˣ).
+ *
+ * @example
+ * nn.sigmoid(np.array([0, 100])); // [0.5, 1]
+ */
 export const sigmoid = activation("sigmoid", (a) => logistic(a));
-/** `jax.nn.softplus(x)`: log(1 + eˣ), computed stably as logaddexp(x, 0). */
+/**
+ * `jax.nn.softplus(x)`: log(1 + eˣ), computed stably as logaddexp(x, 0).
+ *
+ * @example
+ * nn.softplus(np.array([0, 100])); // [0.6931472, 100]
+ */
 export const softplus = activation("softplus", (a) => np.logaddexp(a, 0));
-/** `jax.nn.log_sigmoid(x)`: log σ(x) = -softplus(-x). */
+/**
+ * `jax.nn.log_sigmoid(x)`: log σ(x) = -softplus(-x).
+ *
+ * @example
+ * nn.logSigmoid(np.array([0])); // [-0.6931472]
+ */
 export const logSigmoid = activation("logSigmoid", (a) => np.negative(np.logaddexp(np.negative(a), 0)));
-/** `jax.nn.silu(x)`: x·σ(x). */
+/**
+ * `jax.nn.silu(x)`: x·σ(x).
+ *
+ * @example
+ * nn.silu(np.array([0, 1])); // [0, 0.7310586]
+ */
 export const silu = activation("silu", (a) => np.multiply(a, logistic(a)));
-/** `jax.nn.swish(x)`: the same as {@link silu}. */
+/**
+ * `jax.nn.swish(x)`: the same as {@link silu}.
+ *
+ * @example
+ * nn.swish(np.array([1])); // [0.7310586]
+ */
 export const swish = silu;
-/** `jax.nn.selu(x)`: scale·elu(x, α) with JAX's constants. */
+/**
+ * `jax.nn.selu(x)`: scale·elu(x, α) with JAX's constants.
+ *
+ * @example
+ * nn.selu(np.array([-1, 1])); // [-1.1113307, 1.050701]
+ */
 export const selu = activation("selu", (a) => np.multiply(1.0507009873554805, eluOf(a, 1.6732632423543772)));
-/** `jax.nn.hard_tanh(x)`: -1 below -1, 1 above 1, x between (derivative 1 at ±1, as JAX). */
+/**
+ * `jax.nn.hard_tanh(x)`: -1 below -1, 1 above 1, x between (derivative 1 at ±1, as JAX).
+ *
+ * @example
+ * nn.hardTanh(np.array([-2, 0.5, 2])); // [-1, 0.5, 1]
+ */
 export const hardTanh = activation("hardTanh", (a) => np.where(np.greater(a, 1), 1, np.where(np.less(a, -1), -1, a)));
-/** `jax.nn.soft_sign(x)`: x / (|x| + 1). */
+/**
+ * `jax.nn.soft_sign(x)`: x / (|x| + 1).
+ *
+ * @example
+ * nn.softSign(np.array([-1, 3])); // [-0.5, 0.75]
+ */
 export const softSign = activation("softSign", (a) => np.divide(a, np.add(np.abs(a), 1)));
 
 /** Options of `nn.gelu`. */
@@ -75,14 +120,25 @@ export interface AlphaOptions {
   alpha?: number;
 }
 const eluOptions = defineOptions("nn.elu", { alpha: is.number }, ["alpha"]);
-/** `jax.nn.elu(x, alpha=1.0)`: x for x > 0, α(eˣ - 1) otherwise. */
+/**
+ * `jax.nn.elu(x, alpha=1.0)`: x for x > 0, α(eˣ - 1) otherwise.
+ *
+ * @example
+ * nn.elu(np.array([-1, 2])); // [-0.63212055, 2]
+ * nn.elu(np.array([-1]), { alpha: 2 }); // [-1.2642411]
+ */
 export function elu(x: ArrayLike, ...args: OptArgs<[number?], AlphaOptions>): NdArray {
   const o = eluOptions.parse(args);
   return eluOf(f("nn.elu", x), o.alpha ?? 1);
 }
 
 const celuOptions = defineOptions("nn.celu", { alpha: is.number }, ["alpha"]);
-/** `jax.nn.celu(x, alpha=1.0)`: max(x, 0) + α·expm1(min(x, 0)/α). */
+/**
+ * `jax.nn.celu(x, alpha=1.0)`: max(x, 0) + α·expm1(min(x, 0)/α).
+ *
+ * @example
+ * nn.celu(np.array([-1, 2]), 0.5); // [-0.43233237, 2]
+ */
 export function celu(x: ArrayLike, ...args: OptArgs<[number?], AlphaOptions>): NdArray {
   const o = celuOptions.parse(args);
   const a = f("nn.celu", x);
@@ -96,7 +152,13 @@ export interface LeakyReluOptions {
   negativeSlope?: number;
 }
 const leakyReluOptions = defineOptions("nn.leakyRelu", { negativeSlope: is.number }, ["negativeSlope"]);
-/** `jax.nn.leaky_relu(x, negative_slope=0.01)`: x for x ≥ 0, negativeSlope·x otherwise. */
+/**
+ * `jax.nn.leaky_relu(x, negative_slope=0.01)`: x for x ≥ 0, negativeSlope·x otherwise.
+ *
+ * @example
+ * nn.leakyRelu(np.array([-10, 2])); // [-0.1, 2]
+ * nn.leakyRelu(np.array([-10]), { negativeSlope: 0.2 }); // [-2]
+ */
 export function leakyRelu(x: ArrayLike, ...args: OptArgs<[number?], LeakyReluOptions>): NdArray {
   const o = leakyReluOptions.parse(args);
   const a = f("nn.leakyRelu", x);
@@ -152,7 +214,13 @@ export function softmax(x: ArrayLike, ...args: OptArgs<[AxisArg?, (ArrayLike | n
   return mask ? np.where(mask, result, 0) : result;
 }
 
-/** `jax.nn.log_softmax(x, axis=-1, where=None)`: (x - max) - log Σ exp(x - max). */
+/**
+ * `jax.nn.log_softmax(x, axis=-1, where=None)`: (x - max) - log Σ exp(x - max).
+ *
+ * @example
+ * nn.logSoftmax(np.array([0, 0])); // [-0.6931472, -0.6931472]
+ * nn.logSoftmax(np.array([[1, 2], [3, 4]]), { axis: 0 });
+ */
 export function logSoftmax(x: ArrayLike, ...args: OptArgs<[AxisArg?, (ArrayLike | null)?], SoftmaxOptions>): NdArray {
   const op = "nn.logSoftmax";
   const o = logSoftmaxOptions.parse(args);
@@ -205,7 +273,15 @@ const logsumexpChecks = {
 };
 const logsumexpOrder = ["axis", "b", "keepdims", "returnSign", "where"] as const;
 
-/** JAX's logsumexp (jax/_src/ops/special.py), under the name `op`. */
+/**
+ * No JAX twin: builds JAX's logsumexp (`jax.nn.logsumexp`, from jax/_src/ops/special.py) under
+ * the operation name `op`, used in error messages; `nn.logsumexp` and
+ * `scipy.special.logsumexp` are made with it.
+ *
+ * @example
+ * const lse = nn.makeLogsumexp("myLogsumexp");
+ * lse(np.array([0, 0])); // 0.6931472
+ */
 export function makeLogsumexp(op: string): Logsumexp {
   const options = defineOptions(op, logsumexpChecks, logsumexpOrder);
   return ((x: ArrayLike, ...args: unknown[]): NdArray | [NdArray, NdArray] => {
@@ -316,3 +392,5 @@ export function standardize(
       : asArray(o.variance, undefined, op);
   return np.multiply(np.subtract(a, mean), rsqrt(np.add(variance, o.epsilon ?? 1e-5)));
 }
+/** `jax.nn.initializers`: weight initializers drawing JAX's samples. @example nn.initializers.heNormal()(key, [3, 3, 16, 32]) */
+export * as initializers from "./initializers.js";

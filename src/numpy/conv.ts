@@ -9,6 +9,9 @@ import { convert } from "../primitives/elementwise.js";
 import { rev } from "../primitives/slicing.js";
 import { reshape } from "../primitives/structural.js";
 
+/**
+ * `np.convolve` / `np.correlate`'s `mode`: "full" (every overlap), "same" (the length of the first input), "valid" (full overlaps only).
+ */
 export type ConvolveMode = "full" | "same" | "valid";
 
 /** Options of `np.convolve` / `np.correlate`. */

@@ -580,8 +580,23 @@ export const uint32 = ctor("uint32", "uint32");
 /** `jnp.bool_(x)`: `x` as a bool array (non-zero is true). @example np.bool_(2) */
 export const bool_ = ctor("bool", "bool_");
 
+/**
+ * `jnp.pi`: π as a JS number (a weakly typed scalar where an array is expected).
+ */
 export const pi = Math.PI;
+/**
+ * `jnp.e`: Euler's number as a JS number.
+ */
 export const e = Math.E;
+/**
+ * `jnp.inf`: positive infinity (`Infinity`).
+ */
 export const inf = Infinity;
+/**
+ * `jnp.nan`: not a number (`NaN`).
+ */
 export const nan = NaN;
+/**
+ * `jnp.newaxis`: `null`, which inserts a length-1 axis in `x.get(...)`, e.g. `x.get(np.newaxis, "...")`.
+ */
 export const newaxis = null;

@@ -30,7 +30,14 @@ import { bind1, Tracer } from "../core/trace.js";
 import { asArray, promoteOperands } from "../primitives/as-array.js";
 import { concatenate } from "../primitives/slicing.js";
 
-/** An index that is not valid for the array it is applied to. */
+/**
+ * An index that is not valid for the array it is applied to. JAX raises Python's `IndexError`
+ * (No JAX twin class).
+ *
+ * @example
+ * np.ones([2]).get(5); // throws IndexError: [get] index 5 is out of bounds for axis 0 with size 2 ...
+ * np.ones([2]).at(5).get({ mode: "clip" }); // clamps instead
+ */
 export class IndexError extends CotangentError {}
 
 /** Options of `np.slice` (Python's `slice(start, stop, step)`). */
@@ -49,7 +56,8 @@ const sliceOptions = defineOptions("slice", { start: orNull(is.int), stop: orNul
 ]);
 
 /**
- * `np.slice(start, stop, step)`, Python's `start:stop:step` (any part may be null).
+ * `np.slice(start, stop, step)`, Python's `start:stop:step` (any part may be null), as
+ * `numpy.s_[start:stop:step]`; JAX's `x[1:3]` is `x.get(np.slice(1, 3))`.
  *
  * @example
  * x.get(np.slice(1, 3));              // x[1:3]
@@ -324,7 +332,15 @@ const updateOptions = Object.fromEntries(
   UPDATE_OPS.map((m) => [m, defineOptions(`at.${m}`, updateChecks, [])]),
 ) as Record<UpdateOp, ReturnType<typeof defineOptions<typeof updateChecks>>>;
 
-/** `x.at[index]`: functional updates that return a new array. */
+/**
+ * What `x.at(...index)` returns, as JAX's `x.at[index]` (`jax.numpy.ndarray.at`): `set`, `add`,
+ * `subtract`, `mul`/`multiply`, `divide`, `power`, `min`, `max`, `get`, each returning a new array.
+ *
+ * @example
+ * const x = np.zeros([3]);
+ * x.at(1).set(5); // [0, 5, 0]
+ * x.at([0, 0]).add(1); // [2, 0, 0]: repeated indices accumulate
+ */
 export class AtUpdater {
   constructor(
     private readonly x: NdArray,

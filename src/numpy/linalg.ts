@@ -152,6 +152,10 @@ export function matmul(x: ArrayLike, y: ArrayLike, ...args: [] | [DotOptions]): 
 /**
  * `jnp.dot(a, b, *, precision, preferred_element_type)`: scalars multiply; N-D·1-D and
  * N-D·M-D contract a's last axis with b's second-to-last (its only axis when 1-D).
+ *
+ * @example
+ * np.dot(np.array([1, 2]), np.array([3, 4])); // 11
+ * np.dot(np.eye(2), np.array([5, 6])); // [5, 6]
  */
 export function dot(x: ArrayLike, y: ArrayLike, ...args: [] | [DotOptions]): NdArray {
   const o = dotOptions.parse(args);
@@ -238,14 +242,24 @@ export interface OuterOptions {
 }
 const outerOptions = defineOptions("outer", { out: is.none }, ["out"]);
 
-/** `jnp.outer(a, b)`: a (flattened) times b (flattened), as a matrix. */
+/**
+ * `jnp.outer(a, b)`: a (flattened) times b (flattened), as a matrix.
+ *
+ * @example
+ * np.outer(np.array([1, 2]), np.array([1, 10])); // [[1, 10], [2, 20]]
+ */
 export function outer(x: ArrayLike, y: ArrayLike, ...args: OptArgs<[null], OuterOptions>): NdArray {
   outerOptions.parse(args);
   const [a, b] = promoteOperands("outer", [x, y]);
   return ew.mul(st.reshape(a, [a.size, 1]), st.reshape(b, [1, b.size]));
 }
 
-/** `jnp.inner(a, b, *, precision, preferred_element_type)`: contracts the last axes. */
+/**
+ * `jnp.inner(a, b, *, precision, preferred_element_type)`: contracts the last axes.
+ *
+ * @example
+ * np.inner(np.array([1, 2]), np.array([3, 4])); // 11
+ */
 export function inner(x: ArrayLike, y: ArrayLike, ...args: [] | [DotOptions]): NdArray {
   const o = innerOptions.parse(args);
   const [a0, b0] = promoteOperands("inner", [x, y]);
@@ -257,7 +271,12 @@ export function inner(x: ArrayLike, y: ArrayLike, ...args: [] | [DotOptions]): N
   return finish(dotGeneral(a, b, { contracting: [[a.ndim - 1], [b.ndim - 1]], batch: [[], []] }));
 }
 
-/** `jnp.vdot(a, b, *, precision, preferred_element_type)`: the dot product of the flattened arrays. */
+/**
+ * `jnp.vdot(a, b, *, precision, preferred_element_type)`: the dot product of the flattened arrays.
+ *
+ * @example
+ * np.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]])); // 10
+ */
 export function vdot(x: ArrayLike, y: ArrayLike, ...args: [] | [DotOptions]): NdArray {
   const o = vdotOptions.parse(args);
   const [a0, b0] = promoteOperands("vdot", [x, y]);
@@ -703,7 +722,13 @@ const traceOptions = defineOptions("trace", { ...diagonalChecks, dtype: orNull(i
   "out",
 ]);
 
-/** `jnp.trace(a, offset, axis1, axis2, dtype)`: the sum of the diagonal. */
+/**
+ * `jnp.trace(a, offset, axis1, axis2, dtype)`: the sum of the diagonal.
+ *
+ * @example
+ * np.trace(np.array([[1, 2], [3, 4]])); // 5
+ * np.trace(np.array([[1, 2], [3, 4]]), 1); // 2: the diagonal above the main one
+ */
 export function trace(
   x: ArrayLike,
   ...args: OptArgs<[number, number, number, DType | null, null], TraceOptions>

@@ -70,17 +70,47 @@ const plainBinary = (name: string, f: (x: NdArray, y: NdArray) => NdArray): Bina
 const k = (v: number, x: NdArray): NdArray => ew.scalarLike(v, x);
 
 // --- arithmetic ---
-/** `jnp.add(x, y)`: x + y with NumPy's promotion and broadcasting. */
+/**
+ * `jnp.add(x, y)`: x + y with NumPy's promotion and broadcasting.
+ *
+ * @example
+ * np.add(np.array([1, 2]), 10); // [11, 12]
+ */
 export const add = binary("add", ew.add);
-/** `jnp.subtract(x, y)`: x - y. */
+/**
+ * `jnp.subtract(x, y)`: x - y.
+ *
+ * @example
+ * np.subtract(np.array([5, 7]), np.array([1, 2])); // [4, 5]
+ */
 export const subtract = binary("subtract", ew.sub);
-/** `jnp.multiply(x, y)`: x · y. */
+/**
+ * `jnp.multiply(x, y)`: x · y.
+ *
+ * @example
+ * np.multiply(np.array([1, 2]), np.array([[1], [10]])); // [[1, 2], [10, 20]]
+ */
 export const multiply = binary("multiply", ew.mul);
-/** `jnp.divide(x, y)`: true division; integers divide as floats, as in NumPy. */
+/**
+ * `jnp.divide(x, y)`: true division; integers divide as floats, as in NumPy.
+ *
+ * @example
+ * np.divide(np.array([1, 2]), 4); // [0.25, 0.5]
+ */
 export const divide = floatBinary("divide", ew.div);
-/** `jnp.true_divide`: the same as {@link divide}. */
+/**
+ * `jnp.true_divide`: the same as {@link divide}.
+ *
+ * @example
+ * np.trueDivide(1, 4); // 0.25
+ */
 export const trueDivide = divide;
-/** `jnp.floor_divide(x, y)`: ⌊x / y⌋. */
+/**
+ * `jnp.floor_divide(x, y)`: ⌊x / y⌋.
+ *
+ * @example
+ * np.floorDivide(np.array([7, -7]), 2); // [3, -4]
+ */
 export const floorDivide = binary("floorDivide", (a, b) => {
   if (!isFloat(a.dtype)) {
     // Integer ⌊a/b⌋: truncating division, one less where there is a remainder of the other sign.
@@ -91,83 +121,349 @@ export const floorDivide = binary("floorDivide", (a, b) => {
   }
   return un.floor(ew.div(a, b));
 });
-/** `jnp.remainder(x, y)`: Python's modulo, the result has the sign of the divisor. */
+/**
+ * `jnp.remainder(x, y)`: Python's modulo, the result has the sign of the divisor.
+ *
+ * @example
+ * np.remainder(np.array([7, -7]), 3); // [1, 2]
+ */
 export const remainder = binary("remainder", (a, b) => {
   const r = ew.rem(a, b);
   const wrong = ew.and(ew.ne(r, k(0, r)), ew.ne(ew.lt(r, k(0, r)), ew.lt(b, k(0, b))));
   return ew.selectN(wrong, [r, ew.add(r, b)]);
 });
-/** `jnp.mod`: the same as {@link remainder}. */
+/**
+ * `jnp.mod`: the same as {@link remainder}.
+ *
+ * @example
+ * np.mod(-7, 3); // 2
+ */
 export const mod = remainder;
-/** `jnp.fmod(x, y)`: C's fmod, the result has the sign of the dividend. */
+/**
+ * `jnp.fmod(x, y)`: C's fmod, the result has the sign of the dividend.
+ *
+ * @example
+ * np.fmod(np.array([7, -7]), 3); // [1, -1]
+ */
 export const fmod = binary("fmod", ew.rem);
-/** `jnp.power(x, y)`: xʸ. */
+/**
+ * `jnp.power(x, y)`: xʸ.
+ *
+ * @example
+ * np.power(np.array([2, 3]), 2); // [4, 9]
+ */
 export const power = binary("power", ew.pow);
-/** `jnp.pow`: the same as {@link power}. */
+/**
+ * `jnp.pow`: the same as {@link power}.
+ *
+ * @example
+ * np.pow(2, 10); // 1024
+ */
 export const pow = power;
-/** `jnp.maximum(x, y)`: the larger, NaN if either is NaN. */
+/**
+ * `jnp.maximum(x, y)`: the larger, NaN if either is NaN.
+ *
+ * @example
+ * np.maximum(np.array([1, 5]), 3); // [3, 5]
+ */
 export const maximum = binary("maximum", ew.max);
-/** `jnp.minimum(x, y)`: the smaller, NaN if either is NaN. */
+/**
+ * `jnp.minimum(x, y)`: the smaller, NaN if either is NaN.
+ *
+ * @example
+ * np.minimum(np.array([1, 5]), 3); // [1, 3]
+ */
 export const minimum = binary("minimum", ew.min);
-/** `jnp.arctan2(y, x)`: the angle of (x, y). */
+/**
+ * `jnp.arctan2(y, x)`: the angle of (x, y).
+ *
+ * @example
+ * np.arctan2(1, -1); // 3π/4
+ */
 export const arctan2 = floatBinary("arctan2", ew.atan2);
+/**
+ * `jnp.atan2(y, x)`: the same as {@link arctan2}.
+ *
+ * @example
+ * np.atan2(1, 1); // π/4
+ */
 export const atan2 = arctan2;
-/** `jnp.negative(x)`: -x. */
+/**
+ * `jnp.negative(x)`: -x.
+ *
+ * @example
+ * np.negative(np.array([1, -2])); // [-1, 2]
+ */
 export const negative = anyUnary("negative", (a) => {
   accepts("negative", ["int", "float"], a);
   return un.neg(a);
 });
-/** `jnp.positive(x)`: x. */
+/**
+ * `jnp.positive(x)`: x.
+ *
+ * @example
+ * np.positive(np.array([1, -2])); // [1, -2]
+ */
 export const positive = plainUnary("positive", (a) => a);
-/** `jnp.abs(x)`: |x|. */
+/**
+ * `jnp.abs(x)`: |x|.
+ *
+ * @example
+ * np.abs(np.array([-1.5, 2])); // [1.5, 2]
+ */
 export const abs = anyUnary("abs", (a) => (a.dtype === "bool" || a.dtype === "uint32" ? a : un.abs(a)));
+/**
+ * `jnp.absolute(x)`: the same as {@link abs}.
+ *
+ * @example
+ * np.absolute(-2); // 2
+ */
 export const absolute = abs;
-/** `jnp.sign(x)`: -1, 0 or 1 (NaN stays NaN). */
+/**
+ * `jnp.sign(x)`: -1, 0 or 1 (NaN stays NaN).
+ *
+ * @example
+ * np.sign(np.array([-3, 0, 2])); // [-1, 0, 1]
+ */
 export const sign = anyUnary("sign", (a) => {
   accepts("sign", ["int", "float"], a);
   return un.sign(a);
 });
-/** `jnp.square(x)`: x². */
+/**
+ * `jnp.square(x)`: x².
+ *
+ * @example
+ * np.square(np.array([2, -3])); // [4, 9]
+ */
 export const square = anyUnary("square", (a) => {
   const b = a.dtype === "bool" ? ew.convert(a, "int32") : a; // JAX's promote_dtypes_numeric
   return ew.mul(b, b);
 });
-/** `jnp.reciprocal(x)`: 1 / x. */
+/**
+ * `jnp.reciprocal(x)`: 1 / x.
+ *
+ * @example
+ * np.reciprocal(np.array([2, 4])); // [0.5, 0.25]
+ */
 export const reciprocal = floatUnary("reciprocal", (x) => ew.div(k(1, x), x));
 
 // --- transcendental ---
+/**
+ * `jnp.sin(x)`: the sine, elementwise (radians).
+ *
+ * @example
+ * np.sin(np.array([0, Math.PI / 2])); // [0, 1]
+ */
 export const sin = floatUnary("sin", un.sin);
+/**
+ * `jnp.cos(x)`: the cosine, elementwise (radians).
+ *
+ * @example
+ * np.cos(np.array([0, Math.PI])); // [1, -1]
+ */
 export const cos = floatUnary("cos", un.cos);
+/**
+ * `jnp.tan(x)`: the tangent, elementwise (radians).
+ *
+ * @example
+ * np.tan(Math.PI / 4); // 1
+ */
 export const tan = floatUnary("tan", un.tan);
+/**
+ * `jnp.arcsin(x)`: the inverse sine, in [-π/2, π/2]; NaN outside [-1, 1].
+ *
+ * @example
+ * np.arcsin(1); // π/2
+ */
 export const arcsin = floatUnary("arcsin", un.asin);
+/**
+ * `jnp.arccos(x)`: the inverse cosine, in [0, π]; NaN outside [-1, 1].
+ *
+ * @example
+ * np.arccos(-1); // π
+ */
 export const arccos = floatUnary("arccos", un.acos);
+/**
+ * `jnp.arctan(x)`: the inverse tangent, in (-π/2, π/2).
+ *
+ * @example
+ * np.arctan(1); // π/4
+ */
 export const arctan = floatUnary("arctan", un.atan);
+/**
+ * `jnp.sinh(x)`: the hyperbolic sine.
+ *
+ * @example
+ * np.sinh(np.array([0, 1])); // [0, 1.1752]
+ */
 export const sinh = floatUnary("sinh", un.sinh);
+/**
+ * `jnp.cosh(x)`: the hyperbolic cosine.
+ *
+ * @example
+ * np.cosh(0); // 1
+ */
 export const cosh = floatUnary("cosh", un.cosh);
+/**
+ * `jnp.tanh(x)`: the hyperbolic tangent, in (-1, 1).
+ *
+ * @example
+ * np.tanh(np.array([-100, 0, 100])); // [-1, 0, 1]
+ */
 export const tanh = floatUnary("tanh", un.tanh);
+/**
+ * `jnp.arcsinh(x)`: the inverse hyperbolic sine.
+ *
+ * @example
+ * np.arcsinh(0); // 0
+ */
 export const arcsinh = floatUnary("arcsinh", un.asinh);
+/**
+ * `jnp.arccosh(x)`: the inverse hyperbolic cosine; NaN below 1.
+ *
+ * @example
+ * np.arccosh(1); // 0
+ */
 export const arccosh = floatUnary("arccosh", un.acosh);
+/**
+ * `jnp.arctanh(x)`: the inverse hyperbolic tangent; ±inf at ±1, NaN outside [-1, 1].
+ *
+ * @example
+ * np.arctanh(0.5); // 0.5493
+ */
 export const arctanh = floatUnary("arctanh", un.atanh);
+/**
+ * `jnp.asin(x)`: the same as {@link arcsin}.
+ *
+ * @example
+ * np.asin(1); // π/2
+ */
 export const asin = arcsin;
+/**
+ * `jnp.acos(x)`: the same as {@link arccos}.
+ *
+ * @example
+ * np.acos(1); // 0
+ */
 export const acos = arccos;
+/**
+ * `jnp.atan(x)`: the same as {@link arctan}.
+ *
+ * @example
+ * np.atan(1); // π/4
+ */
 export const atan = arctan;
+/**
+ * `jnp.asinh(x)`: the same as {@link arcsinh}.
+ *
+ * @example
+ * np.asinh(0); // 0
+ */
 export const asinh = arcsinh;
+/**
+ * `jnp.acosh(x)`: the same as {@link arccosh}.
+ *
+ * @example
+ * np.acosh(1); // 0
+ */
 export const acosh = arccosh;
+/**
+ * `jnp.atanh(x)`: the same as {@link arctanh}.
+ *
+ * @example
+ * np.atanh(0); // 0
+ */
 export const atanh = arctanh;
+/**
+ * `jnp.exp(x)`: eˣ, elementwise.
+ *
+ * @example
+ * np.exp(np.array([0, 1])); // [1, 2.7182817]
+ */
 export const exp = floatUnary("exp", un.exp);
+/**
+ * `jnp.exp2(x)`: 2ˣ, elementwise.
+ *
+ * @example
+ * np.exp2(np.array([0, 3])); // [1, 8]
+ */
 export const exp2 = floatUnary("exp2", un.exp2);
+/**
+ * `jnp.expm1(x)`: eˣ - 1, accurate near 0.
+ *
+ * @example
+ * np.expm1(1e-10); // 1e-10 (exp(x) - 1 gives 0)
+ */
 export const expm1 = floatUnary("expm1", un.expm1);
+/**
+ * `jnp.log(x)`: the natural logarithm; -inf at 0, NaN below 0.
+ *
+ * @example
+ * np.log(np.array([1, Math.E])); // [0, 1]
+ */
 export const log = floatUnary("log", un.log);
+/**
+ * `jnp.log1p(x)`: log(1 + x), accurate near 0.
+ *
+ * @example
+ * np.log1p(1e-10); // 1e-10
+ */
 export const log1p = floatUnary("log1p", un.log1p);
-/** log₂ x = log x / log 2 */
+/**
+ * `jnp.log2(x)`: the base-2 logarithm.
+ *
+ * @example
+ * np.log2(8); // 3
+ */
 export const log2 = floatUnary("log2", (x) => ew.div(un.log(x), k(Math.LN2, x)));
-/** log₁₀ x = log x / log 10 */
+/**
+ * `jnp.log10(x)`: the base-10 logarithm.
+ *
+ * @example
+ * np.log10(1000); // 3
+ */
 export const log10 = floatUnary("log10", (x) => ew.div(un.log(x), k(Math.LN10, x)));
+/**
+ * `jnp.sqrt(x)`: the square root; NaN below 0.
+ *
+ * @example
+ * np.sqrt(np.array([4, 9])); // [2, 3]
+ */
 export const sqrt = floatUnary("sqrt", un.sqrt);
+/**
+ * `jnp.cbrt(x)`: the cube root (negative for negative x).
+ *
+ * @example
+ * np.cbrt(-8); // -2
+ */
 export const cbrt = floatUnary("cbrt", un.cbrt);
+/**
+ * `jax.lax.rsqrt(x)` on NumPy's promotion: 1/√x, elementwise (JAX has no `jnp.rsqrt`).
+ *
+ * @example
+ * np.rsqrt(np.array([4, 16])); // [0.5, 0.25]
+ */
 export const rsqrt = floatUnary("rsqrt", un.rsqrt);
+/**
+ * `jnp.floor(x)`: the largest integer ≤ x, as a float.
+ *
+ * @example
+ * np.floor(np.array([-1.5, 1.5])); // [-2, 1]
+ */
 export const floor = floatUnary("floor", un.floor);
+/**
+ * `jnp.ceil(x)`: the smallest integer ≥ x, as a float.
+ *
+ * @example
+ * np.ceil(np.array([-1.5, 1.5])); // [-1, 2]
+ */
 export const ceil = floatUnary("ceil", un.ceil);
+/**
+ * `jnp.trunc(x)`: x rounded towards zero, as a float.
+ *
+ * @example
+ * np.trunc(np.array([-1.5, 1.5])); // [-1, 1]
+ */
 export const trunc = floatUnary("trunc", un.trunc);
 
 /** Options of `np.round` / `np.around` (JAX: `round(a, decimals=0, out=None)`). */
@@ -205,22 +501,43 @@ function roundImpl(op: string, x: ArrayLike, decimals: number): NdArray {
   return ew.div(un.roundEven(ew.mul(a, f)), f);
 }
 
-/** `jnp.round(a, decimals=0)`: rounds half to even, to `decimals` places (negative: tens, hundreds, ...). */
+/**
+ * `jnp.round(a, decimals=0)`: rounds half to even, to `decimals` places (negative: tens, hundreds, ...).
+ *
+ * @example
+ * np.round(np.array([0.5, 1.5, 2.567])); // [0, 2, 3]
+ * np.round(2.567, { decimals: 2 }); // 2.57
+ */
 export function round(x: ArrayLike, ...args: OptArgs<[number, null], RoundOptions>): NdArray {
   return roundImpl("round", x, roundOptions.parse(args).decimals ?? 0);
 }
-/** `jnp.around`: the same as {@link round}. */
+/**
+ * `jnp.around`: the same as {@link round}.
+ *
+ * @example
+ * np.around(2.567, 1); // 2.6
+ */
 export function around(x: ArrayLike, ...args: OptArgs<[number, null], RoundOptions>): NdArray {
   return roundImpl("around", x, aroundOptions.parse(args).decimals ?? 0);
 }
-/** `jnp.rint(x)`: rounds half to even; integers become floats, as in JAX. */
+/**
+ * `jnp.rint(x)`: rounds half to even; integers become floats, as in JAX.
+ *
+ * @example
+ * np.rint(np.array([0.5, 1.5, 2.5])); // [0, 2, 2]
+ */
 export const rint = floatUnary("rint", un.roundEven);
 
 /**
- * log(eˣ + eʸ), stable: s + log1p(exp(r - s)) with s the larger and r the smaller
+ * `jnp.logaddexp(x1, x2)`: log(eˣ¹ + eˣ²), computed without overflow.
+ *
+ * Stable: s + log1p(exp(r - s)) with s the larger and r the smaller
  * (r - s ≤ 0 never overflows); equal infinities give that infinity. Written with
  * selects rather than max and |x - y| so that the derivative is σ(x - y) everywhere,
  * ½ and ½ at ties, as JAX's custom jvp gives.
+ *
+ * @example
+ * np.logaddexp(1000, 1000); // 1000.6931 (log(exp(1000) * 2) overflows)
  */
 export const logaddexp = floatBinary("logaddexp", (a, b) => {
   const delta = ew.sub(a, b);
@@ -231,7 +548,13 @@ export const logaddexp = floatBinary("logaddexp", (a, b) => {
   const diff = ew.selectN(isNan, [ew.sub(r, s), k(0, delta)]);
   return ew.selectN(isNan, [ew.add(s, un.log1p(un.exp(diff))), ew.add(a, b)]);
 });
-/** √(x² + y²), scaled by the larger magnitude to avoid overflow. */
+/**
+ * `jnp.hypot(x1, x2)`: √(x1² + x2²), scaled by the larger magnitude to avoid overflow.
+ *
+ * @example
+ * np.hypot(3, 4); // 5
+ * np.hypot(3e30, 4e30); // 5e30 in float32, where x² overflows
+ */
 export const hypot = floatBinary("hypot", (a, b) => {
   const ax = un.abs(a);
   const ay = un.abs(b);
@@ -243,36 +566,168 @@ export const hypot = floatBinary("hypot", (a, b) => {
 });
 
 // --- comparisons and logic ---
+/**
+ * `jnp.equal(x, y)`: x == y, elementwise, with broadcasting; a bool result.
+ *
+ * @example
+ * np.equal(np.array([1, 2]), 2); // [false, true]
+ */
 export const equal = binary("equal", ew.eq);
+/**
+ * `jnp.not_equal(x, y)`: x != y, elementwise; a bool result.
+ *
+ * @example
+ * np.notEqual(np.array([1, 2]), 2); // [true, false]
+ */
 export const notEqual = binary("notEqual", ew.ne);
+/**
+ * `jnp.less(x, y)`: x < y, elementwise; a bool result.
+ *
+ * @example
+ * np.less(np.array([1, 2]), 2); // [true, false]
+ */
 export const less = binary("less", ew.lt);
+/**
+ * `jnp.less_equal(x, y)`: x ≤ y, elementwise; a bool result.
+ *
+ * @example
+ * np.lessEqual(np.array([1, 3]), 2); // [true, false]
+ */
 export const lessEqual = binary("lessEqual", ew.le);
+/**
+ * `jnp.greater(x, y)`: x > y, elementwise; a bool result.
+ *
+ * @example
+ * np.greater(np.array([1, 3]), 2); // [false, true]
+ */
 export const greater = binary("greater", ew.gt);
+/**
+ * `jnp.greater_equal(x, y)`: x ≥ y, elementwise; a bool result.
+ *
+ * @example
+ * np.greaterEqual(np.array([1, 2]), 2); // [false, true]
+ */
 export const greaterEqual = binary("greaterEqual", ew.ge);
 const toBool = (x: NdArray): NdArray => (x.dtype === "bool" ? x : ew.ne(x, k(0, x)));
+/**
+ * `jnp.logical_and(x, y)`: x AND y, nonzero values read as true; a bool result.
+ *
+ * @example
+ * np.logicalAnd(np.array([true, true]), np.array([true, false])); // [true, false]
+ */
 export const logicalAnd = plainBinary("logicalAnd", (a, b) => ew.and(toBool(a), toBool(b)));
+/**
+ * `jnp.logical_or(x, y)`: x OR y, nonzero values read as true; a bool result.
+ *
+ * @example
+ * np.logicalOr(np.array([true, false]), false); // [true, false]
+ */
 export const logicalOr = plainBinary("logicalOr", (a, b) => ew.or(toBool(a), toBool(b)));
+/**
+ * `jnp.logical_xor(x, y)`: x XOR y, nonzero values read as true; a bool result.
+ *
+ * @example
+ * np.logicalXor(np.array([true, false]), true); // [false, true]
+ */
 export const logicalXor = plainBinary("logicalXor", (a, b) => ew.xor(toBool(a), toBool(b)));
+/**
+ * `jnp.logical_not(x)`: NOT x, with nonzero values read as true; a bool result.
+ *
+ * @example
+ * np.logicalNot(np.array([0, 2])); // [true, false]
+ */
 export const logicalNot = plainUnary("logicalNot", (a) => un.not(toBool(a)));
+/**
+ * `jnp.bitwise_and(x, y)`: the bitwise AND of integers or bools.
+ *
+ * @example
+ * np.bitwiseAnd(np.array([12], { dtype: "int32" }), 10); // [8]
+ */
 export const bitwiseAnd = intBinary("bitwiseAnd", ew.and);
+/**
+ * `jnp.bitwise_or(x, y)`: the bitwise OR of integers or bools.
+ *
+ * @example
+ * np.bitwiseOr(np.array([12], { dtype: "int32" }), 10); // [14]
+ */
 export const bitwiseOr = intBinary("bitwiseOr", ew.or);
+/**
+ * `jnp.bitwise_xor(x, y)`: the bitwise XOR of integers or bools.
+ *
+ * @example
+ * np.bitwiseXor(np.array([12], { dtype: "int32" }), 10); // [6]
+ */
 export const bitwiseXor = intBinary("bitwiseXor", ew.xor);
+/**
+ * `jnp.bitwise_not(x)`: the bitwise NOT of integers (logical NOT of bools).
+ *
+ * @example
+ * np.bitwiseNot(np.array([0, 1], { dtype: "int32" })); // [-1, -2]
+ */
 export const bitwiseNot = anyUnary("bitwiseNot", (a) => {
   accepts("bitwiseNot", ["int", "bool"], a);
   return un.not(a);
 });
+/**
+ * `jnp.invert(x)`: the same as {@link bitwiseNot}.
+ *
+ * @example
+ * np.invert(np.array([true, false])); // [false, true]
+ */
 export const invert = bitwiseNot;
+/**
+ * `jnp.left_shift(x, y)`: x << y for integers.
+ *
+ * @example
+ * np.leftShift(np.array([1], { dtype: "int32" }), 3); // [8]
+ */
 export const leftShift = intBinary("leftShift", ew.shiftLeft, false);
+/**
+ * `jnp.right_shift(x, y)`: x >> y for integers (arithmetic for signed, logical for unsigned).
+ *
+ * @example
+ * np.rightShift(np.array([-8], { dtype: "int32" }), 1); // [-4]
+ */
 export const rightShift = intBinary(
   "rightShift",
   (a, b) => (a.dtype === "uint32" ? ew.shiftRightLogical(a, b) : ew.shiftRightArithmetic(a, b)),
   false,
 );
 
+/**
+ * `jnp.isfinite(x)`: true where x is neither infinite nor NaN (always true for integers and bools).
+ *
+ * @example
+ * np.isfinite(np.array([1, Infinity, NaN])); // [true, false, false]
+ */
 export const isfinite = plainUnary("isfinite", (a) => (isFloat(a.dtype) ? un.isFinite(a) : ew.eq(a, a)));
+/**
+ * `jnp.isnan(x)`: true where x is NaN.
+ *
+ * @example
+ * np.isnan(np.array([1, NaN])); // [false, true]
+ */
 export const isnan = plainUnary("isnan", (a) => ew.ne(a, a));
+/**
+ * `jnp.isinf(x)`: true where x is +inf or -inf.
+ *
+ * @example
+ * np.isinf(np.array([1, -Infinity])); // [false, true]
+ */
 export const isinf = plainUnary("isinf", (a) => (isFloat(a.dtype) ? ew.eq(un.abs(a), k(Infinity, a)) : ew.ne(a, a)));
+/**
+ * `jnp.isposinf(x)`: true where x is +inf.
+ *
+ * @example
+ * np.isposinf(np.array([Infinity, -Infinity])); // [true, false]
+ */
 export const isposinf = floatUnary("isposinf", (a) => ew.eq(a, k(Infinity, a)));
+/**
+ * `jnp.isneginf(x)`: true where x is -inf.
+ *
+ * @example
+ * np.isneginf(np.array([Infinity, -Infinity])); // [false, true]
+ */
 export const isneginf = floatUnary("isneginf", (a) => ew.eq(a, k(-Infinity, a)));
 
 // --- selection ---
@@ -403,7 +858,13 @@ export interface ClipOptions {
 }
 const clipOptions = defineOptions("clip", { min: orNull(is.arrayLike), max: orNull(is.arrayLike) }, ["min", "max"]);
 
-/** `jnp.clip(arr, min, max)`: each bound may be null (none); JAX's `maximum(min, arr)`, then `minimum(max, ·)`. */
+/**
+ * `jnp.clip(arr, min, max)`: each bound may be null (none); JAX's `maximum(min, arr)`, then `minimum(max, ·)`.
+ *
+ * @example
+ * np.clip(np.array([-2, 0.5, 3]), 0, 1); // [0, 0.5, 1]
+ * np.clip(x, { max: 1 });
+ */
 export function clip(x: ArrayLike, ...args: OptArgs<[ArrayLike | null, ArrayLike | null], ClipOptions>): NdArray {
   const o = clipOptions.parse(args);
   let out = asArray(x, undefined, "clip");
@@ -429,7 +890,13 @@ const nanToNumOptions = defineOptions(
   ["copy", "nan", "posinf", "neginf"],
 );
 
-/** `jnp.nan_to_num`: NaN → `nan` (0), ±∞ → the largest finite values of the dtype (or the given ones). */
+/**
+ * `jnp.nan_to_num`: NaN → `nan` (0), ±∞ → the largest finite values of the dtype (or the given ones).
+ *
+ * @example
+ * np.nanToNum(np.array([NaN, Infinity, 1])); // [0, 3.4028235e38, 1]
+ * np.nanToNum(x, { nan: -1 });
+ */
 export function nanToNum(
   x: ArrayLike,
   ...args: OptArgs<[boolean, number, number | null, number | null], NanToNumOptions>
@@ -445,10 +912,20 @@ export function nanToNum(
   return ew.selectN(ew.eq(out, k(-Infinity, a)), [out, k(neg, a)]);
 }
 
-/** `jnp.signbit(x)`: true where the sign bit is set (negative numbers and -0). */
+/**
+ * `jnp.signbit(x)`: true where the sign bit is set (negative numbers and -0).
+ *
+ * @example
+ * np.signbit(np.array([-0, 0, -2])); // [true, false, true]
+ */
 export const signbit = floatUnary("signbit", (a) =>
   ew.or(ew.lt(a, k(0, a)), ew.and(ew.eq(a, k(0, a)), ew.lt(ew.div(k(1, a), a), k(0, a)))),
 );
 
-/** `jnp.copysign(x, y)`: |x| with the sign of y. */
+/**
+ * `jnp.copysign(x, y)`: |x| with the sign of y.
+ *
+ * @example
+ * np.copysign(np.array([1, 2]), -1); // [-1, -2]
+ */
 export const copysign = floatBinary("copysign", (a, b) => ew.selectN(signbit(b), [un.abs(a), un.neg(un.abs(a))]));

@@ -53,6 +53,9 @@ const prodOptions = defineOptions("prod", sumChecks, sumOrder);
 
 /** Options of `np.max` / `np.min` (JAX: axis, out, keepdims, initial, where). */
 export type ExtremeOptions = Omit<ReduceOptions, "dtype" | "promoteIntegers">;
+/**
+ * `np.max` / `np.min`'s optional parameters: positional in JAX's order (axis, out, keepdims, initial, where), or a trailing {@link ExtremeOptions}.
+ */
 export type ExtremeArgs = OptArgs<[AxisArg, null?, boolean?, (number | null)?, (ArrayLike | null)?], ExtremeOptions>;
 const extremeChecks = {
   axis: axisCheck,
@@ -69,6 +72,9 @@ const extremeOptions = {
 
 /** Options of `np.mean` (JAX: axis, dtype, out, keepdims; where is keyword-only). */
 export type MeanOptions = Omit<ReduceOptions, "initial" | "promoteIntegers">;
+/**
+ * `np.mean`'s optional parameters: positional in JAX's order (axis, dtype, out, keepdims), or a trailing {@link MeanOptions}.
+ */
 export type MeanArgs = OptArgs<[AxisArg, (DType | null)?, null?, boolean?], MeanOptions>;
 const meanOptions = defineOptions(
   "mean",
@@ -146,12 +152,25 @@ function accumulationInput(x: NdArray, dtype: DType | null | undefined, promote:
   return x.dtype === "bool" && promote !== false ? ew.convert(x, "int32") : x;
 }
 
-/** `jnp.sum(a, axis, dtype, out, keepdims, initial, where, promote_integers)`. */
+/**
+ * `jnp.sum(a, axis, dtype, out, keepdims, initial, where, promote_integers)`.
+ *
+ * @example
+ * np.sum(np.array([[1, 2], [3, 4]])); // 10
+ * np.sum(np.array([[1, 2], [3, 4]]), { axis: 0 }); // [4, 6]
+ * np.sum(np.array([[1, 2], [3, 4]]), 1, null, null, true); // [[3], [7]]: axis, dtype, out, keepdims
+ */
 export function sum(x: ArrayLike, ...args: SumArgs): NdArray {
   return additive("sum", sumOptions.parse(args), x);
 }
 
-/** `jnp.prod(a, axis, dtype, out, keepdims, initial, where, promote_integers)`. */
+/**
+ * `jnp.prod(a, axis, dtype, out, keepdims, initial, where, promote_integers)`.
+ *
+ * @example
+ * np.prod(np.array([1, 2, 3, 4])); // 24
+ * np.prod(np.array([[1, 2], [3, 4]]), { axis: 1 }); // [2, 12]
+ */
 export function prod(x: ArrayLike, ...args: SumArgs): NdArray {
   return additive("prod", prodOptions.parse(args), x);
 }
@@ -195,13 +214,34 @@ function extreme(op: "max" | "min", x: ArrayLike, args: readonly unknown[]): NdA
   return keep(y, a, axes, o.keepdims);
 }
 
-/** `jnp.max(a, axis, out, keepdims, initial, where)`. */
+/**
+ * `jnp.max(a, axis, out, keepdims, initial, where)`.
+ *
+ * @example
+ * np.max(np.array([[1, 5], [3, 2]])); // 5
+ * np.max(np.array([[1, 5], [3, 2]]), { axis: 0 }); // [3, 5]
+ */
 export const max = (x: ArrayLike, ...args: ExtremeArgs): NdArray => extreme("max", x, args);
-/** `jnp.min(a, axis, out, keepdims, initial, where)`. */
+/**
+ * `jnp.min(a, axis, out, keepdims, initial, where)`.
+ *
+ * @example
+ * np.min(np.array([[1, 5], [3, 2]]), { axis: 1, keepdims: true }); // [[1], [2]]
+ */
 export const min = (x: ArrayLike, ...args: ExtremeArgs): NdArray => extreme("min", x, args);
-/** `jnp.amax`, the same as {@link max}. */
+/**
+ * `jnp.amax`, the same as {@link max}.
+ *
+ * @example
+ * np.amax(np.array([1, 7, 3])); // 7
+ */
 export const amax = max;
-/** `jnp.amin`, the same as {@link min}. */
+/**
+ * `jnp.amin`, the same as {@link min}.
+ *
+ * @example
+ * np.amin(np.array([1, 7, 3])); // 1
+ */
 export const amin = min;
 
 function count(x: NdArray, axes: number[]): number {
@@ -225,7 +265,13 @@ function meanOf(a: NdArray, axes: number[], mask: NdArray | null): NdArray {
   return ew.div(s, ew.convert(red.reduceSum(ew.convert(mask, "int32"), axes), s.dtype));
 }
 
-/** `jnp.mean(a, axis, dtype, out, keepdims, *, where)`: in the input's float dtype (ints average as the default float). */
+/**
+ * `jnp.mean(a, axis, dtype, out, keepdims, *, where)`: in the input's float dtype (ints average as the default float).
+ *
+ * @example
+ * np.mean(np.array([1, 2, 3, 4])); // 2.5
+ * np.mean(np.array([[1, 2], [3, 4]]), { axis: 0 }); // [2, 3]
+ */
 export function mean(x: ArrayLike, ...args: MeanArgs): NdArray {
   const o = meanOptions.parse(args);
   const a = floatInput("mean", x, o.dtype);
@@ -254,13 +300,26 @@ function varianceOf(op: "var" | "std", x: ArrayLike, args: readonly unknown[]): 
   return keep(op === "std" ? un.sqrt(v) : v, a, axes, o.keepdims);
 }
 
-/** `jnp.var(a, axis, dtype, out, ddof, keepdims, *, where, correction)`. */
+/**
+ * `jnp.var(a, axis, dtype, out, ddof, keepdims, *, where, correction)`.
+ *
+ * The same function as `np.var` (`var` is a reserved word in JavaScript declarations).
+ *
+ * @example
+ * np.variance(np.array([1, 2, 3, 4])); // 1.25
+ * np.variance(np.array([1, 2, 3, 4]), { ddof: 1 }); // 1.6666666
+ */
 export function variance(x: ArrayLike, ...args: VarArgs): NdArray {
   return varianceOf("var", x, args);
 }
 export { variance as var };
 
-/** `jnp.std(a, axis, dtype, out, ddof, keepdims, *, where, correction)`: √var. */
+/**
+ * `jnp.std(a, axis, dtype, out, ddof, keepdims, *, where, correction)`: √var.
+ *
+ * @example
+ * np.std(np.array([1, 2, 3, 4])); // 1.118034
+ */
 export function std(x: ArrayLike, ...args: VarArgs): NdArray {
   return varianceOf("std", x, args);
 }
@@ -300,9 +359,20 @@ function argExtreme(op: "argmax" | "argmin", x: ArrayLike, args: readonly unknow
   );
 }
 
-/** `jnp.argmax(a, axis, out, keepdims)`: int32 indices of the largest values (the first on ties). */
+/**
+ * `jnp.argmax(a, axis, out, keepdims)`: int32 indices of the largest values (the first on ties).
+ *
+ * @example
+ * np.argmax(np.array([1, 7, 3, 7])); // 1
+ * np.argmax(np.array([[1, 5], [3, 2]]), { axis: 1 }); // [1, 0]
+ */
 export const argmax = (x: ArrayLike, ...args: ArgArgs): NdArray => argExtreme("argmax", x, args);
-/** `jnp.argmin(a, axis, out, keepdims)`: int32 indices of the smallest values (the first on ties). */
+/**
+ * `jnp.argmin(a, axis, out, keepdims)`: int32 indices of the smallest values (the first on ties).
+ *
+ * @example
+ * np.argmin(np.array([4, 1, 3])); // 1
+ */
 export const argmin = (x: ArrayLike, ...args: ArgArgs): NdArray => argExtreme("argmin", x, args);
 
 function logical(op: "all" | "any", x: ArrayLike, args: readonly unknown[]): NdArray {
@@ -315,9 +385,20 @@ function logical(op: "all" | "any", x: ArrayLike, args: readonly unknown[]): NdA
   return keep(axes.length ? bind1(prim, [a], { axes }) : a, a, axes, o.keepdims);
 }
 
-/** `jnp.all(a, axis, out, keepdims, *, where)`. */
+/**
+ * `jnp.all(a, axis, out, keepdims, *, where)`.
+ *
+ * @example
+ * np.all(np.array([true, false])); // false
+ * np.all(np.array([[1, 0], [1, 1]]), { axis: 1 }); // [false, true]
+ */
 export const all = (x: ArrayLike, ...args: LogicalArgs): NdArray => logical("all", x, args);
-/** `jnp.any(a, axis, out, keepdims, *, where)`. */
+/**
+ * `jnp.any(a, axis, out, keepdims, *, where)`.
+ *
+ * @example
+ * np.any(np.array([0, 0, 2])); // true
+ */
 export const any = (x: ArrayLike, ...args: LogicalArgs): NdArray => logical("any", x, args);
 
 /** Options of `np.cumsum` / `np.cumprod` (JAX: axis, dtype, out). */
@@ -345,7 +426,18 @@ function cumulative(op: "cumsum" | "cumprod", x: ArrayLike, args: readonly unkno
   return op === "cumsum" ? cum.cumsum(a, axis) : cum.cumprod(a, axis);
 }
 
-/** `jnp.cumsum(a, axis, dtype, out)`: flattened when axis is null or absent. */
+/**
+ * `jnp.cumsum(a, axis, dtype, out)`: flattened when axis is null or absent.
+ *
+ * @example
+ * np.cumsum(np.array([1, 2, 3])); // [1, 3, 6]
+ * np.cumsum(np.array([[1, 2], [3, 4]]), { axis: 0 }); // [[1, 2], [4, 6]]
+ */
 export const cumsum = (x: ArrayLike, ...args: CumulativeArgs): NdArray => cumulative("cumsum", x, args);
-/** `jnp.cumprod(a, axis, dtype, out)`: flattened when axis is null or absent. */
+/**
+ * `jnp.cumprod(a, axis, dtype, out)`: flattened when axis is null or absent.
+ *
+ * @example
+ * np.cumprod(np.array([1, 2, 3, 4])); // [1, 2, 6, 24]
+ */
 export const cumprod = (x: ArrayLike, ...args: CumulativeArgs): NdArray => cumulative("cumprod", x, args);

@@ -265,7 +265,13 @@ export function broadcastTo(x: ArrayLike, shape: Shape | number, ...rest: []): N
   return st.broadcastTo(a, s);
 }
 
-/** `jnp.broadcast_arrays(*args)`: every argument broadcast to their common shape. */
+/**
+ * `jnp.broadcast_arrays(*args)`: every argument broadcast to their common shape.
+ *
+ * @example
+ * const [a, b] = np.broadcastArrays(np.array([1, 2, 3]), np.array([[1], [2]]));
+ * a.shape; // [2, 3]
+ */
 export function broadcastArrays(...xs: ArrayLike[]): NdArray[] {
   const arrays = xs.map((x) => asArray(x, undefined, "broadcastArrays"));
   const shape = broadcastShapes("broadcastArrays", ...arrays.map((a) => a.aval.shape));
@@ -1233,7 +1239,12 @@ export function argsort(x: ArrayLike, ...args: OptArgs<[number | null], ArgsortO
 
 // --- atleast1d, atleast2d -------------------------------------------------------------
 
-/** `jnp.atleast_1d(*arys)`: one array gives one result, several (or none) a JS array of them. */
+/**
+ * `jnp.atleast_1d(*arys)`: one array gives one result, several (or none) a JS array of them.
+ *
+ * @example
+ * np.atleast1d(5).shape; // [1]
+ */
 export function atleast1d(): NdArray[];
 export function atleast1d(x: ArrayLike): NdArray;
 export function atleast1d(x: ArrayLike, y: ArrayLike, ...arys: ArrayLike[]): NdArray[];
@@ -1245,7 +1256,12 @@ export function atleast1d(...arys: ArrayLike[]): NdArray | NdArray[] {
   return out.length === 1 ? out[0] : out;
 }
 
-/** `jnp.atleast_2d(*arys)`: scalars become [1, 1], 1-D arrays [1, n]. */
+/**
+ * `jnp.atleast_2d(*arys)`: scalars become [1, 1], 1-D arrays [1, n].
+ *
+ * @example
+ * np.atleast2d(np.array([1, 2])).shape; // [1, 2]
+ */
 export function atleast2d(): NdArray[];
 export function atleast2d(x: ArrayLike): NdArray;
 export function atleast2d(x: ArrayLike, y: ArrayLike, ...arys: ArrayLike[]): NdArray[];

@@ -126,6 +126,11 @@ const ABOVE_MINUS_ONE = { float32: -(1 - 2 ** -24), float64: -(1 - 2 ** -53) };
 /**
  * `jax.random.normal(key, shape=[], dtype)`: standard normal draws by inverse
  * transform, √2·erf⁻¹(u) with u uniform on (-1, 1) (lower end nextafter(-1, 0)).
+ *
+ * @example
+ * const x = random.normal(random.key(0), [1000]);
+ * np.mean(x).item(); // close to 0
+ * random.normal(random.key(1), [2, 3], { dtype: "float32" }).shape; // [2, 3]
  */
 export function normal(key: NdArray, ...args: SampleArgs): NdArray {
   const [shape, dtype] = sampleArgs("normal", key, args);
@@ -133,7 +138,12 @@ export function normal(key: NdArray, ...args: SampleArgs): NdArray {
   return mul(c(Math.SQRT2, u), erfInv(u));
 }
 
-/** `jax.random.exponential(key, shape=[], dtype)`: -log1p(-u), u uniform on [0, 1). */
+/**
+ * `jax.random.exponential(key, shape=[], dtype)`: -log1p(-u), u uniform on [0, 1).
+ *
+ * @example
+ * random.exponential(random.key(0), [3]).shape; // [3]
+ */
 export function exponential(key: NdArray, ...args: SampleArgs): NdArray {
   const [shape, dtype] = sampleArgs("exponential", key, args);
   const u = uniformIn("exponential", key, shape, dtype, 0, 1);

@@ -134,6 +134,9 @@ function keyFromArray(op: string, seed: NdArray): NdArray {
 /**
  * `jax.random.key_data(keys)`: keys are already their data; checks that `keys`
  * is a key or an array of keys (uint32 with a last axis of 2) and returns it.
+ *
+ * @example
+ * random.keyData(random.key(0)); // [0, 0]
  */
 export function keyData(keys: NdArray, ...rest: []): NdArray {
   noExtraArgs("random.keyData", rest);

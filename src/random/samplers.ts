@@ -8,7 +8,7 @@
  */
 import type { ArrayLike, NdArray } from "../core/array.js";
 import type { DType } from "../core/dtypes.js";
-import { ShapeError, TransformError } from "../core/errors.js";
+import { ShapeError } from "../core/errors.js";
 import { defineOptions, oneOf, orNull, type OptArgs } from "../core/options.js";
 import { map as laxMap, whileLoop } from "../control/api.js";
 import { fromValues } from "../primitives/as-array.js";
@@ -40,6 +40,8 @@ import { abs, erfInv, exp, floor, lgamma, log, log1p, neg, not, sqrt } from "../
 import { bind } from "../core/trace.js";
 import { customJvp } from "../transforms/custom-jvp.js";
 import { vmap } from "../transforms/vmap-api.js";
+import { gammaGrad } from "./samplers-gamma-grad.js";
+import { gammaApprox, poissonApprox } from "./samplers-approximate.js";
 import { arrayArg, checkKey, checkParamShapes, checkShape, floatDType, intDType, opt } from "./args.js";
 import { unitFloats } from "./bits.js";
 import { split } from "./keys.js";
@@ -158,26 +160,18 @@ export function gammaImplMapped(key: NdArray, a: NdArray, logSpace: boolean): Nd
 }
 
 /**
- * The gamma draw behind gamma, beta and dirichlet, wrapped so that a derivative
- * with respect to the shape parameter stops with a typed error: JAX's implicit
- * reparameterization gradient (`random_gamma_grad`) is not implemented here.
+ * The gamma draw behind gamma, beta and dirichlet, with JAX's derivative in the shape
+ * parameter: the implicit reparameterization gradient (`random_gamma_grad`), d draw / d a =
+ * -(∂P(a, x)/∂a) / (∂P(a, x)/∂x) with P the regularized lower incomplete gamma function.
  */
-const gammaCores = new Map<string, (key: NdArray, a: NdArray) => NdArray>();
-function gammaCore(op: string, logSpace: boolean): (key: NdArray, a: NdArray) => NdArray {
-  const id = `${op}/${logSpace}`;
-  let f = gammaCores.get(id);
+const gammaCores = new Map<boolean, (key: NdArray, a: NdArray) => NdArray>();
+function gammaCore(logSpace: boolean): (key: NdArray, a: NdArray) => NdArray {
+  let f = gammaCores.get(logSpace);
   if (!f) {
     const g = customJvp((key: NdArray, a: NdArray) => gammaImpl(key, a, logSpace));
-    g.defjvp(() => {
-      throw new TransformError(
-        `[random.${op}] differentiation with respect to the distribution's parameters is not supported: got a tangent ` +
-          `for a parameter, expected none. JAX differentiates gamma draws by implicit reparameterization ` +
-          `(random_gamma_grad), which cotangent does not implement yet. Wrap the parameter in lax.stopGradient ` +
-          `if its gradient is not needed.`,
-      );
-    });
+    g.defjvps(null, (t: NdArray, out: NdArray, _key: NdArray, a: NdArray) => mul(t, gammaGrad(out, a, logSpace)));
     f = g as unknown as (key: NdArray, a: NdArray) => NdArray;
-    gammaCores.set(id, f);
+    gammaCores.set(logSpace, f);
   }
   return f;
 }
@@ -188,8 +182,8 @@ export interface GammaOptions {
   shape?: readonly number[] | null;
   /** A float dtype (default: the default float, float64 under enableX64). */
   dtype?: DType | null;
-  /** JAX's sampling method: only "exact" (the rejection sampler; "approximate" is not implemented). */
-  method?: "exact" | null;
+  /** JAX's sampling method: "exact" (default, also null: the rejection sampler) or "approximate" (loop-free, slightly biased). */
+  method?: "exact" | "approximate" | null;
   /** JAX's `out_sharding`: only null (one device). */
   outSharding?: null;
 }
@@ -210,13 +204,13 @@ export interface PoissonOptions {
   shape?: readonly number[] | null;
   /** An integer dtype: "int32" (default, also null) or "uint32". */
   dtype?: DType | null;
-  /** JAX's sampling method: only "exact" ("approximate" is not implemented). */
-  method?: "exact" | null;
+  /** JAX's sampling method: "exact" (default, also null: rejection) or "approximate" (loop-free, total variation < 1e-4). */
+  method?: "exact" | "approximate" | null;
   /** JAX's `out_sharding`: only null (one device). */
   outSharding?: null;
 }
 
-const method = orNull(oneOf("exact"));
+const method = orNull(oneOf("exact", "approximate"));
 const checks = { shape: orNull(opt.shape), dtype: opt.dtype, method, outSharding: opt.outSharding };
 const gammaOptions = defineOptions("random.gamma", checks, ["shape", "dtype"]);
 const betaOptions = defineOptions("random.beta", checks, ["shape", "dtype"]);
@@ -244,7 +238,10 @@ function resultShape(op: string, shape: readonly number[] | null | undefined, ..
  * Gamma(a, 1) distribution (density ∝ x^(a-1)·e^(-x)), by Marsaglia and
  * Tsang's rejection method, one key split per element. Divide by a rate (or
  * multiply by a scale) for other Gamma distributions. a ≤ 0 gives 0 or NaN, as
- * JAX. Differentiating with respect to `a` is not supported yet (a TransformError).
+ * JAX. Differentiable in `a` by implicit reparameterization, as JAX's
+ * (`random_gamma_grad`); so are beta and dirichlet, built from gamma draws.
+ * `{ method: "approximate" }` is JAX's loop-free sampler (a chi-square quantile
+ * series with Stuart's boosting), differentiable as a composite.
  *
  * @example
  * random.gamma(key, 2.5, [1000]); // f32[1000], mean ≈ 2.5
@@ -256,19 +253,21 @@ export function gamma(key: NdArray, a: ArrayLike, ...args: ShapeDTypeArgs<GammaO
   const dtype = floatDType("gamma", o.dtype);
   const alpha = param("gamma", "a", a, dtype);
   const shape = resultShape("gamma", o.shape, alpha);
-  return gammaCore("gamma", false)(key, broadcastTo(alpha, shape));
+  if (o.method === "approximate") return gammaApprox(key, broadcastTo(alpha, shape), dtype, false);
+  return gammaCore(false)(key, broadcastTo(alpha, shape));
 }
 
 /** log Gamma(a) draws of `shape` (JAX's `loggamma`), `a` already in its dtype and broadcast to `shape`. */
-function logGammaDraws(op: string, key: NdArray, a: NdArray): NdArray {
-  return gammaCore(op, true)(key, a);
+function logGammaDraws(key: NdArray, a: NdArray, approximate = false): NdArray {
+  return approximate ? gammaApprox(key, a, a.dtype, true) : gammaCore(true)(key, a);
 }
 
 /**
  * `jax.random.beta(key, a, b, shape=None, dtype=None)`: Beta(a, b) draws
  * (density ∝ x^(a-1)·(1-x)^(b-1) on [0, 1]), as JAX: two log-space gamma draws
  * from split(key), then Ga/(Ga + Gb) computed from the logs scaled by their
- * maximum, so that small a and b do not underflow to 0/0.
+ * maximum, so that small a and b do not underflow to 0/0. `{ method: "approximate" }`
+ * draws the log-gammas with JAX's loop-free sampler.
  *
  * @example
  * random.beta(key, 2, 5, [1000]); // mean ≈ 2/7
@@ -281,8 +280,9 @@ export function beta(key: NdArray, a: ArrayLike, b: ArrayLike, ...args: ShapeDTy
   const pb = param("beta", "b", b, dtype);
   const shape = resultShape("beta", o.shape, pa, pb);
   const keys = split(key);
-  const logA = logGammaDraws("beta", nth(keys, 0), broadcastTo(pa, shape));
-  const logB = logGammaDraws("beta", nth(keys, 1), broadcastTo(pb, shape));
+  const approximate = o.method === "approximate";
+  const logA = logGammaDraws(nth(keys, 0), broadcastTo(pa, shape), approximate);
+  const logB = logGammaDraws(nth(keys, 1), broadcastTo(pb, shape), approximate);
   const logMax = max(logA, logB);
   const ga = exp(sub(logA, logMax));
   const gb = exp(sub(logB, logMax));
@@ -319,7 +319,7 @@ export function dirichlet(key: NdArray, alpha: ArrayLike, ...args: ShapeDTypeArg
   }
   const full = [...shape, n];
   checkShape("dirichlet", full);
-  const logG = logGammaDraws("dirichlet", key, broadcastTo(al, full));
+  const logG = logGammaDraws(key, broadcastTo(al, full));
   // nn.softmax over the last axis: exp(x - stop_gradient(max)) / Σ.
   const last = full.length - 1;
   const m = stopGradient(bind(reduceMaxP, [logG], { axes: [last] })[0]);
@@ -388,8 +388,9 @@ function poissonRejection(key: NdArray, lam: NdArray, dtype: "int32" | "uint32",
  * as JAX (and NumPy, TensorFlow): λ is taken as float32; elements with λ < 10
  * (or NaN) use Knuth's multiplication of uniforms, the others Hörmann's
  * transformed rejection, both run on the whole array with the same key and
- * picked per element; λ = 0 gives 0. (JAX's int64 default under x64 is int32
- * here: there are no 64-bit integers.)
+ * picked per element; λ = 0 gives 0. `{ method: "approximate" }` is JAX's loop-free
+ * sampler (a normal draw through an approximate inverse cdf). (JAX's int64 default
+ * under x64 is int32 here: there are no 64-bit integers.)
  *
  * @example
  * random.poisson(key, 3, [1000]); // i32[1000], mean ≈ 3
@@ -399,6 +400,13 @@ export function poisson(key: NdArray, lam: ArrayLike, ...args: ShapeDTypeArgs<Po
   const o = poissonOptions.parse(args);
   checkKey("poisson", key);
   const dtype = intDType("poisson", o.dtype);
+  if (o.method === "approximate") {
+    // JAX computes in float64 when lam is a 64-bit float (a JS number is the default float).
+    const given = typeof lam === "number" ? floatDType("poisson", null) : arrayArg("poisson", "lam", lam).dtype;
+    const la = param("poisson", "lam", lam, given === "float64" ? "float64" : "float32");
+    const shape = resultShape("poisson", o.shape, la);
+    return poissonApprox(key, broadcastTo(la, shape), shape, dtype);
+  }
   const l = param("poisson", "lam", lam, "float32");
   const shape = resultShape("poisson", o.shape, l);
   const lamB = broadcastTo(l, shape);

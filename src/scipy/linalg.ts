@@ -133,7 +133,9 @@ export function choFactor(
 
 /** Options of `jax.scipy.linalg.cho_solve` (both accepted and ignored). */
 export interface ChoSolveOptions {
+  /** Accepted and ignored (JAX's `overwrite_b`: arrays are immutable). */
   overwriteB?: boolean;
+  /** Accepted and ignored (JAX's `check_finite`). */
   checkFinite?: boolean;
 }
 const choSolveOptions = defineOptions("scipy.linalg.choSolve", { overwriteB: is.bool, checkFinite: is.bool }, [
@@ -176,7 +178,9 @@ export function choSolve(
 
 /** Options of `jax.scipy.linalg.lu_factor` (both accepted and ignored). */
 export interface LuFactorOptions {
+  /** Accepted and ignored (JAX's `overwrite_a`: arrays are immutable). */
   overwriteA?: boolean;
+  /** Accepted and ignored (JAX's `check_finite`). */
   checkFinite?: boolean;
 }
 const luFactorOptions = defineOptions("scipy.linalg.luFactor", { overwriteA: is.bool, checkFinite: is.bool }, [

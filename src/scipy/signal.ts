@@ -8,7 +8,13 @@ import { rev } from "../primitives/slicing.js";
 import { reshape } from "../primitives/structural.js";
 import { range } from "../primitives/shapes.js";
 
+/**
+ * `scipy.signal.convolve`'s `mode`: "full", "same" or "valid", as in SciPy.
+ */
 export type SignalMode = "full" | "same" | "valid";
+/**
+ * `scipy.signal.convolve`'s `method`: "auto", "direct" or "fft", accepted for SciPy compatibility (the convolution is always direct).
+ */
 export type SignalMethod = "auto" | "direct" | "fft";
 
 /** Options of `scipy.signal.convolve` / `correlate`. */

@@ -13,6 +13,15 @@ import { checkCallable, flattenArrays } from "./args.js";
 import { jvp } from "./forward.js";
 import { vjp } from "./grad.js";
 
+/**
+ * The error `checkGrads` throws when a derivative disagrees with finite differences, as
+ * `jax.test_util.check_grads` raises an `AssertionError`.
+ *
+ * @example
+ * const f = customVjp((x: Array) => np.sin(x));
+ * f.defvjp((x: Array) => [np.sin(x), null], (_r: null, g: Array) => [g]); // wrong: should be g·cos(x)
+ * checkGrads(f, [np.array(0.5)], 1, { modes: ["rev"] }); // throws GradientCheckError
+ */
 export class GradientCheckError extends CotangentError {}
 
 /** The options of checkGrads (JAX's `modes`, `atol`, `rtol`, `eps`; `seed` is cotangent's). */

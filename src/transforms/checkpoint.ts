@@ -108,15 +108,41 @@ function rematLinearize(
 /** Decides, per primitive application inside a checkpointed function, whether its output may be saved. */
 export type CheckpointPolicy = (prim: Primitive, params: Params) => boolean;
 
-/** `jax.checkpoint_policies`. */
+/**
+ * `jax.checkpoint_policies`.
+ *
+ * @example
+ * const f = checkpoint((x: Array) => np.sin(np.matmul(x, x)), { policy: checkpointPolicies.dotsSaveable });
+ * printSavedResiduals(f, np.ones([3, 3])); // keeps the matmul output, recomputes the rest
+ */
 export const checkpointPolicies = {
-  /** Save nothing: recompute everything inside the function (JAX's default). */
+  /**
+   * `jax.checkpoint_policies.nothing_saveable`: save nothing, recompute everything inside the function (JAX's default).
+   *
+   * @example
+   * checkpoint(f, { policy: checkpointPolicies.nothingSaveable });
+   */
   nothingSaveable: (() => false) as CheckpointPolicy,
-  /** Save everything: the same as not checkpointing. */
+  /**
+   * `jax.checkpoint_policies.everything_saveable`: save everything, the same as not checkpointing.
+   *
+   * @example
+   * checkpoint(f, { policy: checkpointPolicies.everythingSaveable });
+   */
   everythingSaveable: (() => true) as CheckpointPolicy,
-  /** Save the results of matrix multiplications (dot_general), recompute the rest. */
+  /**
+   * `jax.checkpoint_policies.dots_saveable`: save the results of matrix multiplications (dot_general), recompute the rest.
+   *
+   * @example
+   * checkpoint(f, { policy: checkpointPolicies.dotsSaveable });
+   */
   dotsSaveable: ((prim) => prim === dotGeneralP) as CheckpointPolicy,
-  /** Save dot_general results that have no batch dimensions. */
+  /**
+   * `jax.checkpoint_policies.dots_with_no_batch_dims_saveable`: save dot_general results that have no batch dimensions.
+   *
+   * @example
+   * checkpoint(f, { policy: checkpointPolicies.dotsWithNoBatchDimsSaveable });
+   */
   dotsWithNoBatchDimsSaveable: ((prim, params) =>
     prim === dotGeneralP && (params as { batch: [number[], number[]] }).batch[0].length === 0) as CheckpointPolicy,
 };
@@ -247,4 +273,11 @@ function staticPositions(opt: number | readonly number[] | undefined, nargs: num
   );
 }
 
+/**
+ * `jax.remat`: the same as {@link checkpoint}.
+ *
+ * @example
+ * const f = remat((x: Array) => np.sin(np.sin(x)));
+ * grad((x: Array) => np.sum(f(x)))(np.zeros([2])); // [1, 1]
+ */
 export const remat = checkpoint;

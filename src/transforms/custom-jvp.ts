@@ -17,6 +17,9 @@ import { fnName, nondiffPositions, splitCall, typeTree } from "./custom-common.j
 import { CustomJvpCall, type FlatJvpRule } from "./custom-jvp-call.js";
 import { checkJvpRule } from "./check-rules.js";
 
+/**
+ * The options of `customJvp`, as `jax.custom_jvp(fun, nondiff_argnums=())`.
+ */
 export interface CustomJvpOptions {
   /** Positions of arguments that are not differentiated; passed first to the rule. */
   nondiffArgnums?: number | readonly number[];

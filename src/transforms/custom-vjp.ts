@@ -16,6 +16,9 @@ import { containsTracer, fnName, nondiffPositions, splitCall, typeTree } from ".
 import { CustomVjpCall, type FlatBwd, type FlatFwd } from "./custom-vjp-call.js";
 import { checkVjpRule } from "./check-rules.js";
 
+/**
+ * The options of `customVjp`, as `jax.custom_vjp(fun, nondiff_argnums=())`.
+ */
 export interface CustomVjpOptions {
   /** Positions of arguments that are not differentiated (functions, static values); passed first to bwd. */
   nondiffArgnums?: number | readonly number[];

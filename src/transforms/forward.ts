@@ -110,6 +110,11 @@ function describe(x: unknown): string {
  * `jax.linearize(fun, *primals, has_aux=False)`: `[f(...primals), jvpFn]` where `jvpFn(...tangents)`
  * applies the linear map without re-running f; with `{ hasAux: true }` (a trailing object
  * whose only key is hasAux: the primals are data), `[out, jvpFn, aux]`.
+ *
+ * @example
+ * const [y, fJvp] = linearize((x: Array) => np.sin(x), 0);
+ * y; // 0
+ * fJvp(2); // 2 = cos(0)·2, without re-running sin
  */
 export function linearize<A extends unknown[], R>(
   f: (...args: A) => R,

@@ -170,6 +170,9 @@ function flattenAux(aux: unknown): unknown {
   return unflatten(def, ls);
 }
 
+/**
+ * The options of `grad` and `valueAndGrad`, as `jax.grad(fun, argnums=0, has_aux=False)`.
+ */
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0); an array gives an array of gradients. */
   argnums?: number | readonly number[];

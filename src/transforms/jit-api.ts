@@ -204,14 +204,14 @@ export const JIT_CACHE_SIZE = 4096;
 
 /** A jitted function: `f`'s arguments (numbers accepted for arrays), Arrays out, and its cache size. */
 export type Jitted<F extends Fn> = ((...args: Args<Parameters<F>>) => Tangent<ReturnType<F>>) & {
-  /** How many traced programs are cached (at most {@link JIT_CACHE_SIZE}). */
+  /** How many traced programs are cached (at most 4096). */
   cacheSize(): number;
 };
 
 /**
  * `jax.jit(fun, *, static_argnums, static_argnames, donate_argnums, ...)`: traces `f` once
  * per input signature (shapes, dtypes, weak types, pytree structure and static values),
- * caches the optimised program (an LRU of {@link JIT_CACHE_SIZE} programs), and runs it.
+ * caches the optimised program (an LRU of 4096 programs), and runs it.
  * Options are keyword-only, as in JAX: `jit(f, { staticArgnums: [1] })`.
  * @example
  * const f = jit((x: Array) => np.sum(np.sin(x)));
@@ -263,7 +263,14 @@ function refuseNames(op: string, key: string, v: string | readonly string[] | nu
   );
 }
 
-/** The staged program of `f` at the given arguments, printed as JAX prints jaxprs. */
+/**
+ * The staged program of `f` at the given arguments, printed as JAX prints jaxprs.
+ *
+ * What `makeJaxpr` returns, as `jax.make_jaxpr(f)(*args)` does: a `ClosedJaxpr` and the output's pytree structure.
+ *
+ * @example
+ * makeJaxpr((x: Array) => np.sin(x))(1).toString(); // "{ lambda ; a:f32[]. let b:f32[] = sin a in (b,) }"
+ */
 export class TracedJaxpr extends ClosedJaxpr {
   constructor(
     closed: ClosedJaxpr,

@@ -11,6 +11,9 @@ import { traceToJaxpr } from "../ir/staging.js";
 import { callUser, checkCallable, flattenArrays } from "./args.js";
 import { linearizeFlat } from "../interpreters/linearize.js";
 
+/**
+ * One value reverse mode keeps from the forward pass, as `jax.ad_checkpoint.print_saved_residuals` lists them.
+ */
 export interface SavedResidual {
   aval: ShapedArray;
   bytes: number;
@@ -18,7 +21,13 @@ export interface SavedResidual {
   source: string;
 }
 
-/** The residuals reverse mode saves for `f` at `args`. */
+/**
+ * The residuals reverse mode saves for `f` at `args`: the data behind
+ * `jax.ad_checkpoint.print_saved_residuals`, as objects (type, bytes, source).
+ *
+ * @example
+ * savedResiduals((x: Array) => np.sin(np.sin(x)), np.ones([3])).map((r) => r.source); // ["output of cos", "output of cos"]
+ */
 export function savedResiduals(f: (...args: never[]) => unknown, ...args: unknown[]): SavedResidual[] {
   checkCallable("savedResiduals", f);
   const [leaves, argTree] = flattenArrays(args, "printSavedResiduals", "the arguments");
@@ -55,7 +64,15 @@ function unflattenArgs(args: unknown[], leaves: NdArray[]): unknown[] {
   return unflatten(flatten(args)[1], leaves) as unknown[];
 }
 
-/** Prints the saved residuals, one per line (`f32[3] 12 bytes output of sin`), and returns the text. */
+/**
+ * `jax.ad_checkpoint.print_saved_residuals(f, *args)`: prints the saved residuals, one per line
+ * (`f32[3] 12 bytes output of sin`), and returns the text.
+ *
+ * @example
+ * printSavedResiduals((x: Array) => np.sin(np.sin(x)), np.ones([3]));
+ * // f32[3] 12 bytes output of cos
+ * // f32[3] 12 bytes output of cos
+ */
 export function printSavedResiduals(f: (...args: never[]) => unknown, ...args: unknown[]): string {
   checkCallable("printSavedResiduals", f);
   const lines = savedResiduals(f, ...args).map((r) => `${r.aval.str()} ${r.bytes} bytes ${r.source}`);

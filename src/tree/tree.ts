@@ -79,7 +79,17 @@ export function registerNode<T, C>(
 
 type Kind = "leaf" | "none" | "array" | "object" | "custom";
 
-/** A pytree's structure (JAX's `PyTreeDef`): what is left when the leaves are taken out. */
+/**
+ * A pytree's structure (JAX's `PyTreeDef`): what is left when the leaves are taken out.
+ *
+ * As `jax.tree_util.PyTreeDef`.
+ *
+ * @example
+ * const [leaves, def] = tree.flatten({ a: 1, b: [2, 3] });
+ * def.toString(); // "PyTreeDef({'a': *, 'b': [*, *]})"
+ * def.numLeaves; // 3
+ * tree.unflatten(def, [4, 5, 6]); // { a: 4, b: [5, 6] }
+ */
 export class TreeDef {
   constructor(
     readonly kind: Kind,

@@ -4,7 +4,16 @@
  */
 import type { DType } from "../core/dtypes.js";
 import { defineOptions, is, orNull, type OptArgs } from "../core/options.js";
-import { adamChecks, adamCore, lionCore, rmsCore, rssCore, trustCore } from "./moments.js";
+import {
+  adamChecks,
+  adamCore,
+  lionCore,
+  rmsCore,
+  rssCore,
+  trustCore,
+  type AdamPositional,
+  type ScaleByAdamOptions,
+} from "./moments.js";
 import {
   addDecayedWeights,
   checkScalarOrSchedule,
@@ -58,22 +67,9 @@ export function sgd(
   return chain(momentum, scaleByLearningRate(learningRate));
 }
 
-/** Options of {@link adam} (optax: b1, b2, eps, eps_root, mu_dtype, *, nesterov). */
-export interface AdamOptions {
-  /** Decay of the first moment (0.9). */
-  b1?: number;
-  /** Decay of the second moment (0.999). */
-  b2?: number;
-  /** Added to the root of the second moment in the denominator (1e-8). */
-  eps?: number;
-  /** Added to the second moment inside the root (0). */
-  epsRoot?: number;
-  /** The dtype to keep the first moment in (null: the params'). */
-  muDtype?: DType | null;
-  /** Nesterov momentum (NAdam). */
-  nesterov?: boolean;
-}
-type AdamPos = [number, number?, number?, number?, (DType | null)?];
+/** Options of {@link adam}: those of {@link scaleByAdam} (optax: b1, b2, eps, eps_root, mu_dtype, *, nesterov). */
+export type AdamOptions = ScaleByAdamOptions;
+type AdamPos = AdamPositional;
 const adamOptions = defineOptions("optim.adam", adamChecks, ["b1", "b2", "eps", "epsRoot", "muDtype"]);
 
 /**

@@ -18,6 +18,9 @@ import { allocGpu, onGpu, uploadGpu, wgslType, WebGpuBuffer } from "./buffer.js"
 import { gpuDevice, hasDevice, openDevice } from "./device.js";
 import { dotGeneral } from "./matmul.js";
 import { elementwiseRoutine } from "./routines.js";
+import { STRUCTURAL, structuralRoutine } from "./structural.js";
+import { INDEXING, indexingRoutine } from "./indexing.js";
+import { scanSortRoutine } from "./scan-sort-table.js";
 import { kernelShaders, recordKernel, type WgslKernel } from "./wgsl-kernel.js";
 
 interface WgslExecutable extends Executable {
@@ -112,7 +115,17 @@ export const webgpuBackend: Backend = {
         r.name === "dot_general" ? dotGeneral(r, xs, inAvals, outAvals) : elementwiseRoutine(r, xs, inAvals, outAvals);
       return out === null ? null : [out];
     }
-    return null;
+    const placed = STRUCTURAL.has(r.name) ? structuralRoutine : INDEXING.has(r.name) ? indexingRoutine : null;
+    if (placed !== null) {
+      const out = placed(
+        r,
+        inputs.map((b) => onGpu(b, label)),
+        inAvals,
+        outAvals,
+      );
+      return out === null ? null : [out];
+    }
+    return scanSortRoutine(r, inputs, inAvals, outAvals, label);
   },
 };
 

@@ -40,6 +40,26 @@ fn f_erf(x: f32) -> f32 {
     t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return sign(x) * (1.0 - y);
 }
+// erf⁻¹ as XLA's float32 ErfInv (Giles' polynomials in w = -log1p(-x²), Horner steps as FMAs, as kernel/special-f32.ts).
+fn f_erfinv(x: f32) -> f32 {
+  if (abs(x) == 1.0) { return x * f_inf(); }
+  var w = -f_log1p(-x * x);
+  var p: f32;
+  if (w < 5.0) {
+    w = w - 2.5;
+    p = 2.81022636e-8;
+    p = fma(p, w, 3.43273939e-7); p = fma(p, w, -3.5233877e-6); p = fma(p, w, -4.39150654e-6);
+    p = fma(p, w, 0.00021858087); p = fma(p, w, -0.00125372503); p = fma(p, w, -0.00417768164);
+    p = fma(p, w, 0.246640727); p = fma(p, w, 1.50140941);
+  } else {
+    w = sqrt(w) - 3.0;
+    p = -0.000200214257;
+    p = fma(p, w, 0.000100950558); p = fma(p, w, 0.00134934322); p = fma(p, w, -0.00367342844);
+    p = fma(p, w, 0.00573950773); p = fma(p, w, -0.0076224613); p = fma(p, w, 0.00943887047);
+    p = fma(p, w, 1.00167406); p = fma(p, w, 2.83297682);
+  }
+  return p * x;
+}
 fn f_max(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return max(a, b); }
 fn f_min(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return min(a, b); }
 // x^y for every sign of x: negative bases need an integer exponent (odd ones keep the sign).
@@ -75,6 +95,7 @@ const FLOAT_UNARY: Record<string, (a: string) => string> = {
   trunc: (a) => `trunc(${a})`,
   sign: (a) => `sign(${a})`,
   erf: (a) => `f_erf(${a})`,
+  erf_inv: (a) => `f_erfinv(${a})`,
   is_finite: (a) => `(!f_isnan(${a}) && abs(${a}) != f_inf())`,
 };
 
@@ -131,9 +152,23 @@ export function unaryExpr(op: string, a: string, type: ValueType): string | null
 /** A binary op on values of `type` as WGSL (comparisons give bool), or null where it is not supported. */
 export function binaryExpr(op: string, a: string, b: string, type: ValueType): string | null {
   if (op in COMPARE) return `(${a} ${COMPARE[op]} ${b})`;
+  if (op.startsWith("shift_") && type !== "f32" && type !== "bool") return shiftExpr(op, a, b, type);
   const table = type === "f32" ? FLOAT_BINARY : type === "bool" ? BOOL_BINARY : INT_BINARY;
   const f = table[op];
   return f === undefined ? null : f(a, b);
+}
+
+/**
+ * Shifts by b bits as the op table: 0 (or the sign's fill, arithmetic) for b outside [0, 32);
+ * a logical right shift of an i32 shifts its bits as u32.
+ */
+function shiftExpr(op: string, a: string, b: string, type: "i32" | "u32"): string | null {
+  const n = `u32(${b})`;
+  if (op === "shift_left") return `select(${a} << ${n}, ${a} - ${a}, ${n} >= 32u)`;
+  if (op === "shift_right_logical")
+    return `select(bitcast<${type}>(bitcast<u32>(${a}) >> min(${n}, 31u)), ${a} - ${a}, ${n} >= 32u)`;
+  if (op === "shift_right_arithmetic" && type === "i32") return `(${a} >> min(${n}, 31u))`;
+  return null;
 }
 
 /** The type of a binary op's result. */

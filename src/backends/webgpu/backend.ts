@@ -2,7 +2,7 @@
  * The webgpu backend: arrays in GPU memory (buffer.ts), fused loops of the
  * kernel IR as WGSL (wgsl-kernel.ts), and the routines it runs on the GPU:
  * elementwise maps, conversions, strided copies, reductions (routines.ts) and
- * dot_general (matmul.ts). It answers null for every other routine; on GPU
+ * dot_general (matmul.ts), and the routines of routine-table.ts. It answers null for every other routine; on GPU
  * operands backends/api.ts then throws a typed error naming the primitive (no
  * synchronous read exists to move them to cpu).
  *
@@ -18,9 +18,7 @@ import { allocGpu, onGpu, uploadGpu, wgslType, WebGpuBuffer } from "./buffer.js"
 import { gpuDevice, hasDevice, openDevice } from "./device.js";
 import { dotGeneral } from "./matmul.js";
 import { elementwiseRoutine } from "./routines.js";
-import { STRUCTURAL, structuralRoutine } from "./structural.js";
-import { INDEXING, indexingRoutine } from "./indexing.js";
-import { scanSortRoutine } from "./scan-sort-table.js";
+import { GPU_ROUTINES, type GpuRoutine } from "./routine-table.js";
 import { kernelShaders, recordKernel, type WgslKernel } from "./wgsl-kernel.js";
 
 interface WgslExecutable extends Executable {
@@ -115,17 +113,15 @@ export const webgpuBackend: Backend = {
         r.name === "dot_general" ? dotGeneral(r, xs, inAvals, outAvals) : elementwiseRoutine(r, xs, inAvals, outAvals);
       return out === null ? null : [out];
     }
-    const placed = STRUCTURAL.has(r.name) ? structuralRoutine : INDEXING.has(r.name) ? indexingRoutine : null;
-    if (placed !== null) {
-      const out = placed(
-        r,
-        inputs.map((b) => onGpu(b, label)),
-        inAvals,
-        outAvals,
-      );
-      return out === null ? null : [out];
-    }
-    return scanSortRoutine(r, inputs, inAvals, outAvals, label);
+    const run = GPU_ROUTINES[r.name] as GpuRoutine | undefined;
+    return run === undefined
+      ? null
+      : run(
+          r,
+          inputs.map((b) => onGpu(b, label)),
+          inAvals,
+          outAvals,
+        );
   },
 };
 

@@ -88,3 +88,6 @@ export function onGpu(b: DeviceBuffer, op: string): WebGpuBuffer {
   }
   return g;
 }
+
+/** One result as a routine's list of results; null (not run here) stays null. */
+export const oneResult = (out: WebGpuBuffer | null): WebGpuBuffer[] | null => (out === null ? null : [out]);

@@ -8,9 +8,10 @@
 import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
 import type { DType } from "../../core/dtypes.js";
-import type { Routine, ScatterMode } from "../../kernel/routines.js";
+import type { ScatterMode } from "../../kernel/routines.js";
+import type { GpuRoutineTable } from "./routine-table.js";
 import { uniformDecl } from "./device.js";
-import { allocGpu, type WebGpuBuffer } from "./buffer.js";
+import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { FLOAT_PRELUDE } from "./wgsl-ops.js";
 import { MAX_RANK } from "./routines.js";
 import { INVOCATION, dispatchEach, storageType } from "./structural.js";
@@ -186,25 +187,13 @@ ${INVOCATION}
   return out;
 }
 
-/** The routines of this file. */
-export const INDEXING = new Set(["argreduce", "gather", "scatter"]);
-
-/** A routine of this file on GPU operands, or null when it is not one of them (or not for these operands). */
-export function indexingRoutine(
-  r: Routine,
-  xs: WebGpuBuffer[],
-  inAvals: ShapedArray[],
-  outAvals: ShapedArray[],
-): WebGpuBuffer | null {
-  const o = outAvals[0];
-  switch (r.name) {
-    case "argreduce":
-      return argreduce(r.which, r.axis, xs[0], inAvals[0], o);
-    case "gather":
-      return inAvals[1].dtype === "int32" ? gather(r.axes, xs[0], xs[1], inAvals[0], o) : null;
-    case "scatter":
-      return inAvals[1].dtype === "int32" ? scatter(r.axes, r.mode, xs[0], xs[1], xs[2], inAvals[0], inAvals[1]) : null;
-    default:
-      return null;
-  }
-}
+/** argreduce, gather and scatter on GPU operands (int32 indices; others are left to cpu). */
+export const INDEXING_ROUTINES: GpuRoutineTable = {
+  argreduce: (r, xs, inAvals, outAvals) => oneResult(argreduce(r.which, r.axis, xs[0], inAvals[0], outAvals[0])),
+  gather: (r, xs, inAvals, outAvals) =>
+    inAvals[1].dtype === "int32" ? oneResult(gather(r.axes, xs[0], xs[1], inAvals[0], outAvals[0])) : null,
+  scatter: (r, xs, inAvals) =>
+    inAvals[1].dtype === "int32"
+      ? oneResult(scatter(r.axes, r.mode, xs[0], xs[1], xs[2], inAvals[0], inAvals[1]))
+      : null,
+};

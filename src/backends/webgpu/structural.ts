@@ -7,9 +7,9 @@
 import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
 import type { DType } from "../../core/dtypes.js";
-import type { Routine } from "../../kernel/routines.js";
+import type { GpuRoutineTable } from "./routine-table.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
-import { allocGpu, type WebGpuBuffer } from "./buffer.js";
+import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { MAX_RANK } from "./routines.js";
 
 const WG = 256;
@@ -118,25 +118,9 @@ ${INVOCATION}
   return out;
 }
 
-/** The routines of this file. */
-export const STRUCTURAL = new Set(["iota", "pad", "concatenate"]);
-
-/** A routine of this file on GPU operands, or null when it is not one of them. */
-export function structuralRoutine(
-  r: Routine,
-  xs: WebGpuBuffer[],
-  inAvals: ShapedArray[],
-  outAvals: ShapedArray[],
-): WebGpuBuffer | null {
-  const o = outAvals[0];
-  switch (r.name) {
-    case "iota":
-      return iota(r.dimension, o);
-    case "pad":
-      return pad(r.config, xs[0], xs[1], inAvals[0], o);
-    case "concatenate":
-      return concatenate(r.dimension, xs, inAvals, o);
-    default:
-      return null;
-  }
-}
+/** iota, pad and concatenate on GPU operands. */
+export const STRUCTURAL_ROUTINES: GpuRoutineTable = {
+  iota: (r, _xs, _inAvals, outAvals) => oneResult(iota(r.dimension, outAvals[0])),
+  pad: (r, xs, inAvals, outAvals) => oneResult(pad(r.config, xs[0], xs[1], inAvals[0], outAvals[0])),
+  concatenate: (r, xs, inAvals, outAvals) => [concatenate(r.dimension, xs, inAvals, outAvals[0])],
+};

@@ -87,7 +87,7 @@ mkdir -p "$CONSUMER"
 )
 
 cat >"$CONSUMER/smoke.mjs" <<'JS'
-import { grad, numpy as np, jit, vmap } from "cotangent";
+import { grad, init, numpy as np, jit, vmap } from "cotangent";
 
 const fail = (msg) => {
   console.error(`pack smoke test: FAILED: ${msg}`);
@@ -124,6 +124,15 @@ if (!close(viaMethod, 2.5)) fail(`np.array(1.5).add(1) = ${viaMethod}, expected 
 const ones = np.ones([256, 256]);
 const total = np.matmul(ones, ones).sum().item();
 if (total !== 256 ** 3) fail(`sum(ones·ones) over 256² = ${total}, expected ${256 ** 3}`);
+
+// The webgpu backend is a chunk beside the bundle, loaded by init("webgpu"). This project has no
+// "webgpu" package, so the chunk must load and then reject with the typed error naming it.
+const gpu = await init("webgpu").then(
+  () => "resolved",
+  (e) => `${e.name}: ${e.message}`,
+);
+if (!gpu.startsWith("WebGpuError") || !gpu.includes("npm i webgpu"))
+  fail(`init("webgpu") without the webgpu package gave ${gpu}, expected a WebGpuError naming npm i webgpu`);
 
 console.log("pack smoke test: ok");
 JS

@@ -21,10 +21,9 @@ import { OptionError, describeValue } from "../core/options.js";
 import type { DType, TypedArray } from "../core/dtypes.js";
 import { installEvaluator, type Lowering } from "../core/primitive.js";
 import type { Kernel } from "../kernel/ir.js";
-import type { Routine } from "../kernel/routines.js";
+import { routineLabel, type Routine } from "../kernel/routines.js";
 import { cpuBackend, runOnHost } from "./cpu/backend.js";
 import { wasmBackend } from "./wasm/backend.js";
-import { routineLabel, startWebGpu, webgpuBackend } from "./webgpu/backend.js";
 import { WebGpuError } from "./webgpu/errors.js";
 
 export type Platform = "cpu" | "wasm" | "webgpu";
@@ -67,15 +66,27 @@ export interface Backend {
   routine(r: Routine, inputs: DeviceBuffer[], inAvals: ShapedArray[], outAvals: ShapedArray[]): DeviceBuffer[] | null;
 }
 
-/** The backends that are loaded, by platform. */
+/** Every platform this build has, loaded or not. */
+const PLATFORMS: readonly Platform[] = ["cpu", "wasm", "webgpu"];
+
+/** The backends that are loaded, by platform: the host ones always, a device one once `init` loads it. */
 const registry = new Map<Platform, Backend>([
   ["cpu", cpuBackend],
   ["wasm", wasmBackend],
-  ["webgpu", webgpuBackend],
 ]);
 
-/** Device backends that `init` starts (the host backends need no start). */
-const STARTERS: Partial<Record<Platform, () => Promise<void>>> = { webgpu: startWebGpu };
+/**
+ * Device backends that `init` loads and starts. Their code is imported only then
+ * (the package's bundle keeps it in a chunk of its own), so that importing
+ * cotangent does not compile a GPU backend that most programs never start.
+ */
+const STARTERS: Partial<Record<Platform, () => Promise<void>>> = {
+  async webgpu() {
+    const { webgpuBackend, startWebGpu } = await import("./webgpu/backend.js");
+    registry.set("webgpu", webgpuBackend);
+    await startWebGpu();
+  },
+};
 
 // A device platform is selectable only once its `init` has resolved.
 installPlatformCheck((p) => {
@@ -147,7 +158,7 @@ function evaluate(lowering: Lowering, args: NdArray[], avals: ShapedArray[], out
     const values = runOnHost(r, args, outAvals);
     for (let i = 0; i < values.length; i++)
       arrays[i] = new NdArray(outAvals[i], new HostBuffer(outAvals[i].dtype, values[i]));
-  } else if (backend === webgpuBackend) {
+  } else if (backend.platform === "webgpu") {
     // No synchronous read exists to move GPU operands to cpu.
     throw new WebGpuError(notOnDeviceMessage(r, backend.platform));
   } else {
@@ -244,8 +255,8 @@ export function availableBackends(): Backend[] {
 export function init(...platforms: string[]): Promise<string[]> {
   // Checked before the Promise exists: a bad argument is an error at the call, not a rejection.
   for (const p of platforms) {
-    if (!registry.has(p as Platform)) {
-      const known = [...registry.keys()].map((k) => JSON.stringify(k)).join(", ");
+    if (!PLATFORMS.includes(p as Platform)) {
+      const known = PLATFORMS.map((k) => JSON.stringify(k)).join(", ");
       throw new ArgumentTypeError(
         `[init] unknown platform: got ${describeValue(p)}, expected one of ${known}. Call init() with no arguments for every platform.`,
       );
@@ -254,5 +265,5 @@ export function init(...platforms: string[]): Promise<string[]> {
   const wanted = platforms.length === 0 ? [...registry.keys()] : platforms;
   // Devices start only when named (init() alone readies the host backends): a failure is the caller's error.
   const starts = platforms.map((p) => STARTERS[p as Platform]?.() ?? Promise.resolve());
-  return Promise.all(starts).then(() => wanted.filter((p) => registry.get(p as Platform)!.available()));
+  return Promise.all(starts).then(() => wanted.filter((p) => registry.get(p as Platform)?.available() === true));
 }

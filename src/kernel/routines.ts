@@ -101,3 +101,14 @@ export interface WindowParams {
 
 export type RoutineName = Routine["name"];
 export type RoutineOf<N extends RoutineName> = Extract<Routine, { name: N }>;
+
+/** The name of a routine as the primitive users called reads it (for error messages). */
+export function routineLabel(r: Routine): string {
+  if (r.name === "unary" || r.name === "binary") return r.op;
+  if (r.name === "reduce") return `reduce_${r.reducer}`;
+  if (r.name === "cumulative") return r.op;
+  if (r.name === "argreduce") return r.which;
+  if (r.name === "select") return "select_n";
+  if (r.name === "convert") return "convert_element_type";
+  return r.name;
+}

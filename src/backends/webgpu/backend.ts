@@ -12,7 +12,7 @@ import type { ShapedArray } from "../../core/aval.js";
 import type { DeviceBuffer } from "../../core/buffer.js";
 import type { DType, TypedArray } from "../../core/dtypes.js";
 import { kernelKey, type Kernel } from "../../kernel/ir.js";
-import type { Routine } from "../../kernel/routines.js";
+import { routineLabel, type Routine } from "../../kernel/routines.js";
 import type { Backend, Executable, KernelSupport } from "../api.js";
 import { allocGpu, onGpu, uploadGpu, wgslType, WebGpuBuffer } from "./buffer.js";
 import { gpuDevice, hasDevice, openDevice } from "./device.js";
@@ -50,17 +50,6 @@ const hostScalar = (inputs: DeviceBuffer[], outSizes: number[]): boolean =>
 /** float64 anywhere among the avals: a DTypeError naming the choice. */
 function checkDtypes(op: string, avals: ShapedArray[]): void {
   for (const a of avals) wgslType(a.dtype, op);
-}
-
-/** The name of a routine as the primitive users called reads it. */
-export function routineLabel(r: Routine): string {
-  if (r.name === "unary" || r.name === "binary") return r.op;
-  if (r.name === "reduce") return `reduce_${r.reducer}`;
-  if (r.name === "cumulative") return r.op;
-  if (r.name === "argreduce") return r.which;
-  if (r.name === "select") return "select_n";
-  if (r.name === "convert") return "convert_element_type";
-  return r.name;
 }
 
 export const webgpuBackend: Backend = {

@@ -22,6 +22,7 @@ export {
   FloatingPointError,
   CustomVjpError,
   CustomJvpError,
+  WebGpuError,
 } from "./core/errors.js";
 export { grad, valueAndGrad, vjp, type GradOptions } from "./transforms/grad.js";
 export { jvp, linearize } from "./transforms/forward.js";

@@ -1,13 +1,16 @@
 /**
  * cond: apply one of several branch jaxprs, chosen by an int32 index, to the
- * same operands. Only the chosen branch runs. Under forward mode each branch
+ * same operands. Only the chosen branch runs, except where the index lives on a
+ * device that reads back only asynchronously (webgpu): there every branch runs
+ * and select_n picks the results, as under vmap, so the program stays on the
+ * device. Under forward mode each branch
  * is JVP'd; under reverse mode each branch is linearized, the known parts run
  * now (with residual slots shared by all branches) and a linear cond is staged,
  * whose transpose is a cond of the transposed branches; under vmap a batched
  * index turns into a select among all branches.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { NdArray, readValues } from "../core/array.js";
+import { NdArray, readableNow, readValues } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
@@ -43,11 +46,27 @@ export interface CondParams {
 export const condP: Primitive = defineCallPrimitive<CondParams>({
   name: "cond",
   abstractEval: (_avals, { branches }) => branches[0].outAvals,
-  impl: ([index, ...ops], { branches }) => runClosed(branches[readValues(index)[0]])(ops),
+  impl: ([index, ...ops], { branches }) =>
+    readableNow(index) ? runClosed(branches[readValues(index)[0]])(ops) : selectBranch(index, ops, branches),
   customCall: (params) => new CondCall(params),
   transpose: (cts, args, params) => transposeCond(cts, args, params),
   printParams: ({ branches }) => ({ branches }),
 });
+
+/**
+ * Every branch on the operands, then each output taken from branch `index` by
+ * select_n: cond where the index cannot be read now (it is on a device). Equal to
+ * running the chosen branch alone; the others' values are computed and dropped.
+ */
+function selectBranch(index: NdArray, ops: NdArray[], branches: ClosedJaxpr[]): NdArray[] {
+  const results = branches.map((b) => runClosed(b)(ops));
+  return results[0].map((r, i) =>
+    selectN(
+      broadcastTo(index, r.aval.shape),
+      results.map((res) => res[i]),
+    ),
+  );
+}
 
 export function bindCond(index: NdArray, ops: NdArray[], branches: ClosedJaxpr[], numKnown?: number): NdArray[] {
   const params: CondParams = numKnown === undefined ? { branches } : { branches, numKnown };

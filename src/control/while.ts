@@ -6,9 +6,9 @@
  * done, leaving finished examples unchanged.
  */
 import type { ShapedArray } from "../core/aval.js";
-import { NdArray, readValues } from "../core/array.js";
+import { NdArray, readableNow, readValues } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
-import { TransformError } from "../core/errors.js";
+import { TransformError, WebGpuError } from "../core/errors.js";
 import { defineCallPrimitive, type BatchDim, type Primitive } from "../core/primitive.js";
 import { bind, currentTrace, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
@@ -32,13 +32,29 @@ export const REVERSE_WHILE_ERROR =
   "Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. " +
   "Try using lax.scan, or using fori_loop with static start/stop.";
 
+/**
+ * The loop's predicate, read now. On a device that reads back only asynchronously
+ * (webgpu) no step can wait for it: a typed error with the ways out.
+ */
+function readPredicate(pred: NdArray): boolean {
+  if (!readableNow(pred)) {
+    throw new WebGpuError(
+      "[whileLoop] the loop's predicate cannot be read on this device: got a predicate in webgpu memory, " +
+        "expected one the host can read before each step (WebGPU reads back only asynchronously). " +
+        "Give the loop a fixed number of steps (lax.foriLoop or lax.scan, keeping finished steps with np.where), " +
+        'or run it on cpu or wasm (config.update("platform", "wasm")).',
+    );
+  }
+  return readValues(pred)[0] !== 0;
+}
+
 function whileImpl(args: NdArray[], p: WhileParams): NdArray[] {
   const cc = args.slice(0, p.numCondConsts);
   const bc = args.slice(p.numCondConsts, p.numCondConsts + p.numBodyConsts);
   let carry = args.slice(p.numCondConsts + p.numBodyConsts);
   const cond = runClosed(p.cond);
   const body = runClosed(p.body);
-  while (readValues(cond([...cc, ...carry])[0])[0]) carry = body([...bc, ...carry]);
+  while (readPredicate(cond([...cc, ...carry])[0])) carry = body([...bc, ...carry]);
   return carry;
 }
 

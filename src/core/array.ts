@@ -208,6 +208,14 @@ export function retype(x: NdArray, aval: ShapedArray): NdArray {
 }
 
 /**
+ * @internal Whether `readValues(x)` can answer now: the values are in JS memory
+ * (a device such as webgpu reads back only asynchronously).
+ */
+export function readableNow(x: NdArray): boolean {
+  return x.concrete("a read of its values")._buffer!.platform === "cpu";
+}
+
+/**
  * @internal The values through the buffer's synchronous read, without a copy: for the
  * library's own reads of small concrete values (literals, predicates, keys). Never written.
  */

@@ -123,3 +123,20 @@ export class CustomVjpError extends CotangentError {}
  * customJvp((x: Array) => x)(1); // throws CustomJvpError: No JVP defined for custom_jvp function fun using defjvp.
  */
 export class CustomJvpError extends CotangentError {}
+
+/**
+ * What the webgpu backend cannot do: a synchronous read of an array in GPU memory
+ * (`dataSync()`, `item()`, a `whileLoop` predicate), a routine it does not run, no
+ * adapter or no `webgpu` package. No JAX twin (JAX blocks on device reads; WebGPU
+ * reads back only asynchronously). The message names the way out.
+ *
+ * @example
+ * await init("webgpu");
+ * config.update("platform", "webgpu");
+ * try {
+ *   np.ones([3]).dataSync();
+ * } catch (e) {
+ *   if (e instanceof WebGpuError) console.log(e.message); // ... Use `await x.data()` ...
+ * }
+ */
+export class WebGpuError extends CotangentError {}

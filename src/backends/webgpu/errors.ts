@@ -2,10 +2,9 @@
  * The typed errors of the webgpu backend, and the messages they carry (built by
  * small functions, so that tests check the words without a GPU or a missing package).
  */
-import { CotangentError } from "../../core/errors.js";
+import { WebGpuError } from "../../core/errors.js";
 
-/** An operation the webgpu backend cannot do (a synchronous read, a routine it does not run yet, no adapter). */
-export class WebGpuError extends CotangentError {}
+export { WebGpuError };
 
 /** Why `init("webgpu")` failed in Node: the optional `webgpu` package is not installed. */
 export function missingPackageMessage(cause: string): string {

@@ -10,7 +10,21 @@
  * results are compared with cpu's within 4 ulps (relative 2^-21).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, lax, numpy as np, vmap, WebGpuError, type Array as JaxArray } from "../src/index.js";
+import {
+  checkpoint,
+  config,
+  customJvp,
+  customVjp,
+  grad,
+  init,
+  jit,
+  lax,
+  nn,
+  numpy as np,
+  vmap,
+  WebGpuError,
+  type Array as JaxArray,
+} from "../src/index.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -53,16 +67,20 @@ describe.skipIf(SKIP)("control flow on webgpu", () => {
       (b: JaxArray) => b.mul(2),
       (b: JaxArray) => b.sub(1),
       a,
-    );
+    ) as JaxArray;
   const chooseOther: Program = (a) =>
     lax.cond(
       np.greater(np.sum(a), 100),
       (b: JaxArray) => b.mul(2),
       (b: JaxArray) => np.sin(b),
       a,
-    );
+    ) as JaxArray;
   const switched: Program = (a) =>
-    lax.switch(np.argmax(a), [(b: JaxArray) => b.add(1), (b: JaxArray) => b.mul(b), (b: JaxArray) => np.exp(b)], a);
+    lax.switch(
+      np.argmax(a),
+      [(b: JaxArray) => b.add(1), (b: JaxArray) => b.mul(b), (b: JaxArray) => np.exp(b)],
+      a,
+    ) as JaxArray;
 
   for (const [name, f] of Object.entries({
     scan: scanSum,
@@ -95,6 +113,38 @@ describe.skipIf(SKIP)("control flow on webgpu", () => {
     const rows: Program = (a) => vmap(choose)(np.stack([a, a.mul(-1), a.mul(3)]));
     const [gv, cv] = await onBoth(jit(rows), xs);
     expectClose(gv, cv);
+  });
+
+  it("custom rules (customJvp, customVjp) and checkpoint under grad, vmap and jit, equal to cpu", async () => {
+    const softplus = customJvp((x: JaxArray) => np.log1p(np.exp(x)));
+    softplus.defjvp(([x]: JaxArray[], [t]: JaxArray[]) => [softplus(x), t.mul(nn.sigmoid(x))]);
+    const clipGrad = customVjp((x: JaxArray) => x);
+    clipGrad.defvjp(
+      (x: JaxArray) => [x, null],
+      (_res: unknown, g: JaxArray) => [np.clip(g, -1, 1)],
+    );
+    const programs: Program[] = [
+      jit(grad((a: JaxArray) => np.sum(softplus(a)))),
+      vmap(grad((a: JaxArray) => softplus(a) as JaxArray)),
+      jit(grad((a: JaxArray) => np.sum(clipGrad(a).mul(a).mul(3)))),
+      jit(grad((a: JaxArray) => np.sum(checkpoint((b: JaxArray) => np.sin(np.sin(b)))(a)))),
+    ];
+    for (const f of programs) {
+      const [gpu, cpu] = await onBoth(f, xs);
+      expectClose(gpu, cpu);
+    }
+    // The custom jvp's sigmoid, not the chain rule through log1p(exp(x)): equal to σ(x) in float32.
+    const [sig] = await onBoth(programs[0], xs);
+    expectClose(
+      sig,
+      xs.map((v) => Math.fround(1 / (1 + Math.exp(-v)))),
+    );
+    // The clipped cotangent: 3·a clipped to [-1, 1], plus 3·a from the product rule.
+    const [clipped] = await onBoth(programs[2], xs);
+    expectClose(
+      clipped,
+      xs.map((v) => Math.fround(Math.max(-1, Math.min(1, 3 * v)) + 3 * v)),
+    );
   });
 
   it("whileLoop: a typed error naming foriLoop/scan and cpu/wasm, eager and under jit", () => {

@@ -1,8 +1,10 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * `Array`: an n-dimensional array. Concrete arrays hold a `DeviceBuffer` (their
  * backend's storage); tracers (subclasses) stand for arrays inside
  * transformations and hold none. Buffers in JS memory are garbage collected:
- * nothing needs disposing.
+ * nothing needs disposing. A device's buffers (webgpu) go back to its pool when
+ * collected, or at `dispose()` / the end of a `using` block.
  */
 import { ShapedArray } from "./aval.js";
 import { HostBuffer, type DeviceBuffer } from "./buffer.js";
@@ -118,6 +120,27 @@ export class NdArray {
     return this.concrete("data()")
       ._buffer!.read()
       .then((d) => d.slice() as TypedArray);
+  }
+
+  /**
+   * Releases the array's storage now rather than when it is collected: on webgpu its GPU
+   * buffer goes back to the pool, and any later use of the array is a typed error. In JS
+   * memory (cpu, wasm) there is nothing to release early and the values stay readable.
+   * JAX's `x.delete()`. `using x = ...` calls it at the end of the block.
+   *
+   * @example
+   * {
+   *   using h = np.tanh(np.matmul(w, x)); // on webgpu: freed at the end of this block
+   *   total = await np.sum(h).data();
+   * }
+   */
+  dispose(): void {
+    this.concrete("dispose()")._buffer!.dispose();
+  }
+
+  /** `using x = ...`: disposes the array at the end of the block (see `dispose()`). */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   /** The value of a one-element array as a JS number (booleans for bool arrays). */

@@ -7,8 +7,10 @@ import type { ShapedArray } from "../../core/aval.js";
 import type { Routine } from "../../kernel/routines.js";
 import type { WebGpuBuffer } from "./buffer.js";
 import { INDEXING_ROUTINES } from "./indexing.js";
+import { LINALG_ROUTINES } from "./linalg.js";
 import { SCAN_SORT_ROUTINES } from "./scan-sort-table.js";
 import { STRUCTURAL_ROUTINES } from "./structural.js";
+import { WINDOW_ROUTINES } from "./windows.js";
 
 /**
  * Runs one routine on operands already in GPU memory: its results, or null when
@@ -29,4 +31,6 @@ export const GPU_ROUTINES: GpuRoutineTable = {
   ...STRUCTURAL_ROUTINES,
   ...INDEXING_ROUTINES,
   ...SCAN_SORT_ROUTINES,
+  ...LINALG_ROUTINES,
+  ...WINDOW_ROUTINES,
 };

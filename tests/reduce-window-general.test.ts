@@ -243,6 +243,15 @@ describe("lax.reduceWindow with a general body (float64)", () => {
     expect(lax.reduceWindow(y, 7, lax.mul, [1], [1], [[2, 0]]).tolist()).toEqual([7, 7, 7, 14]);
   });
 
+  it("booleans: min and max bodies over windows on padding give their init values; named sums refuse bool", () => {
+    const b = np.array([true, false, true]);
+    // Padding of 2 on the left: the first windows see padding only and give the identity.
+    expect(lax.reduceWindow(b, true, lax.min, [2], [1], [[2, 0]]).tolist()).toEqual([true, true, false, false]);
+    expect(lax.reduceWindow(b, false, lax.max, [2], [1], [[2, 0]]).tolist()).toEqual([false, true, true, true]);
+    expect(() => lax.reduceWindow(b, false, "add", [2], [1], "VALID")).toThrow(DTypeError);
+    expect(() => lax.reduceWindow(b, false, "add", [2], [1], "VALID")).toThrow(/operand must be a numeric array/);
+  });
+
   it("bad bodies and init values are typed errors", () => {
     const y = np.array([1, 2, 3], { dtype: "float64" });
     expect(() => lax.reduceWindow(y, 0, (() => np.zeros([2])) as never, [2], [1], "VALID")).toThrow(ShapeError);

@@ -346,7 +346,14 @@ function defineReduceWindow(reducer: "sum" | "max" | "min"): Primitive {
   const name = `reduce_window_${reducer}`;
   const prim: Primitive = definePrimitive<WindowParams>({
     name,
-    abstractEval: ([x], p) => new ShapedArray(windowShape(name, x.shape, p), x.dtype, x.weakType),
+    abstractEval: ([x], p) => {
+      if (reducer === "sum" && x.dtype === "bool") {
+        throw new DTypeError(
+          `[${name}] operand to ${name} must have a number dtype, got bool. Cast it first: x.astype("int32").`,
+        );
+      }
+      return new ShapedArray(windowShape(name, x.shape, p), x.dtype, x.weakType);
+    },
     lower: (_avals, p) => ({ name: "reduce_window", reducer, ...windowOf(p) }),
     jvp:
       reducer === "sum"

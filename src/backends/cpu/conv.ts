@@ -228,8 +228,13 @@ export const convRoutines: Pick<
   reduce_window(r, [x], [outAval]) {
     const v = x._data!;
     const out: TypedArray = outputBuffer(outAval.dtype, outAval.size);
-    const ints =
-      outAval.dtype === "int32" ? [-2147483648, 2147483647] : outAval.dtype === "uint32" ? [0, 4294967295] : null;
+    // The identities of max and min: the dtype's lowest and highest value (false and true for bool).
+    const bounds: Partial<Record<string, [number, number]>> = {
+      int32: [-2147483648, 2147483647],
+      uint32: [0, 4294967295],
+      bool: [0, 1],
+    };
+    const ints = bounds[outAval.dtype] ?? null;
     const [lowest, highest] = ints ?? [-Infinity, Infinity];
     const identity = r.reducer === "sum" ? 0 : r.reducer === "max" ? lowest : highest;
     const f =

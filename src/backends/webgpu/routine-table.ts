@@ -9,6 +9,7 @@ import type { WebGpuBuffer } from "./buffer.js";
 import { INDEXING_ROUTINES } from "./indexing.js";
 import { LINALG_ROUTINES } from "./linalg.js";
 import { SCAN_SORT_ROUTINES } from "./scan-sort-table.js";
+import { SPECTRAL_ROUTINES } from "./spectral.js";
 import { STRUCTURAL_ROUTINES } from "./structural.js";
 import { WINDOW_ROUTINES } from "./windows.js";
 
@@ -31,6 +32,7 @@ export const GPU_ROUTINES: GpuRoutineTable = {
   ...STRUCTURAL_ROUTINES,
   ...INDEXING_ROUTINES,
   ...SCAN_SORT_ROUTINES,
+  ...SPECTRAL_ROUTINES,
   ...LINALG_ROUTINES,
   ...WINDOW_ROUTINES,
 };

@@ -470,5 +470,15 @@ describe("bad input: typed errors", () => {
     ]);
     expect(vals(np.linalg.svd(x, false, false) as NdArray).some(Number.isNaN)).toBe(true);
     expect(vals(np.linalg.eigvalsh(x)).some(Number.isNaN)).toBe(true);
+    // Full matrices complete U and Vh to a basis; with NaN in them the completion is NaN, not a crash.
+    const tall = f64([
+      [1, NaN],
+      [2, 3],
+      [4, 5],
+    ]);
+    const [u, s, vh] = np.linalg.svd(tall, true) as NdArray[];
+    expect(u.shape).toEqual([3, 3]);
+    expect(vh.shape).toEqual([2, 2]);
+    expect(vals(u).some(Number.isNaN) && vals(s).some(Number.isNaN)).toBe(true);
   });
 });

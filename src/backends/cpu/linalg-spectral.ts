@@ -237,8 +237,13 @@ function completeBasis(basis: (Float64Array | null)[], size: number): Float64Arr
       }
       if (nrm > 0.5) break;
     }
+    // NaN in the basis (a NaN input) leaves no candidate: the completion is NaN too, as LAPACK's.
+    if (best === null) {
+      basis[slot] = new Float64Array(size).fill(NaN);
+      continue;
+    }
     const nrm = Math.sqrt(bestNorm);
-    for (let i = 0; i < size; i++) best![i] /= nrm;
+    for (let i = 0; i < size; i++) best[i] /= nrm;
     basis[slot] = best;
   }
   return basis as Float64Array[];

@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { jit, lax, nn, numpy as np, scipy, valueAndGrad, vmap, Array as NdArray } from "../src/index.js";
 import {
   batchElement,
-  expectMatches,
+  expectMatchesAsync,
   isEncoded,
   loadGolden,
   stackCopies,
@@ -22,8 +22,14 @@ import {
   type GoldenCase,
   type Tolerance,
 } from "./helpers/golden.js";
+import { onTestDevice } from "./helpers/webgpu-everywhere.js";
 
 const golden = loadGolden();
+
+/** A case's input as an array, in GPU memory when the suite reruns on webgpu (golden-webgpu.test.ts). */
+const input = (e: Encoded): NdArray => onTestDevice(toArray(e));
+/** `n` stacked copies of an input (for vmap checks), likewise. */
+const stackedInput = (e: Encoded, n: number): NdArray => onTestDevice(stackCopies(e, n));
 
 /**
  * The suite runs twice over: with optional arguments positional (JAX's order), and, from
@@ -99,20 +105,21 @@ function lossWithAux(f: Fn, arity: number) {
 const gradList = (g: NdArray | NdArray[]): NdArray[] => (Array.isArray(g) ? g : [g]);
 
 /** Checks `[[loss, y], grads]` (optionally batch element `b` of a vmapped result) against a case's outputs. */
-function checkOutputs(
+async function checkOutputs(
   label: string,
   c: GoldenCase,
   result: [[NdArray, NdArray], NdArray | NdArray[]],
   tol: Tolerance,
   b?: number,
-) {
+): Promise<void> {
   const pick = (x: NdArray): NdArray => (b === undefined ? x : batchElement(x, b));
   const outputs = c.outputs!;
   const [[, y], grads] = result;
-  expectMatches(`${label} value`, pick(y), enc(outputs[0], "output 0"), tol);
+  await expectMatchesAsync(`${label} value`, pick(y), enc(outputs[0], "output 0"), tol);
   const gs = gradList(grads);
   expect(gs.length, `${label}: number of gradients`).toBe(outputs.length - 1);
-  gs.forEach((g, i) => expectMatches(`${label} grad ${i}`, pick(g), enc(outputs[i + 1], `output ${i + 1}`), tol));
+  for (const [i, g] of gs.entries())
+    await expectMatchesAsync(`${label} grad ${i}`, pick(g), enc(outputs[i + 1], `output ${i + 1}`), tol);
 }
 
 /**
@@ -124,22 +131,22 @@ function lossCase(id: string, f: Fn, tol: Tolerance): void {
   const c = getCase(id);
   const inputs = c.inputs!;
   const arity = inputs.length - 1;
-  it(id, () => {
-    const xs = inputs.map(toArray);
-    checkOutputs(id, c, lossWithAux(f, arity)(...xs), tol);
+  it(id, async () => {
+    const xs = inputs.map(input);
+    await checkOutputs(id, c, lossWithAux(f, arity)(...xs), tol);
   });
-  it(`${id} (jit)`, () => {
-    const xs = inputs.map(toArray);
+  it(`${id} (jit)`, async () => {
+    const xs = inputs.map(input);
     const jitted = jit(lossWithAux(f, arity));
-    checkOutputs(`${id} jit`, c, jitted(...xs), tol);
+    await checkOutputs(`${id} jit`, c, jitted(...xs), tol);
     // Call again with the same argument types (the cached path).
-    checkOutputs(`${id} jit, cached`, c, jitted(...xs), tol);
+    await checkOutputs(`${id} jit, cached`, c, jitted(...xs), tol);
   });
-  it(`${id} (vmap)`, () => {
-    const batched = inputs.map((e) => stackCopies(e, 2));
+  it(`${id} (vmap)`, async () => {
+    const batched = inputs.map((e) => stackedInput(e, 2));
     const result = vmap(lossWithAux(f, arity))(...batched);
     expect(result[0][0].shape, `${id} vmap: per-example losses`).toEqual([2]);
-    for (const b of [0, 1]) checkOutputs(`${id} vmap[${b}]`, c, result, tol, b);
+    for (const b of [0, 1]) await checkOutputs(`${id} vmap[${b}]`, c, result, tol, b);
   });
 }
 
@@ -147,10 +154,10 @@ function lossCase(id: string, f: Fn, tol: Tolerance): void {
 
 function scalarCase(id: string, f: (x: NdArray) => NdArray): void {
   const c = getCase(id);
-  it(id, () => {
-    const [value, g] = valueAndGrad(f)(toArray(enc(c.inputs![0], "input"))) as [NdArray, NdArray];
-    expectMatches(`${id} value`, value, enc(c.outputs![0], "value"), ELEMENTWISE);
-    expectMatches(`${id} grad`, g, enc(c.outputs![1], "grad"), ELEMENTWISE);
+  it(id, async () => {
+    const [value, g] = valueAndGrad(f)(input(enc(c.inputs![0], "input"))) as [NdArray, NdArray];
+    await expectMatchesAsync(`${id} value`, value, enc(c.outputs![0], "value"), ELEMENTWISE);
+    await expectMatchesAsync(`${id} grad`, g, enc(c.outputs![1], "grad"), ELEMENTWISE);
   });
 }
 
@@ -172,14 +179,14 @@ describe("golden: seed.auto_f", () => {
   // ∂f/∂y is the float32 rounding residue cos(f32(π/2)) = -4.371139e-8 scaled by 8; matching it to rtol 2e-5
   // checks that sin/cos of a float32 input are correctly rounded, as in XLA.
   const c = getCase("seed.auto_f.value_and_grad");
-  it(c.id, () => {
-    const [x, y] = c.inputs!.map(toArray);
+  it(c.id, async () => {
+    const [x, y] = c.inputs!.map(input);
     const f = (a: NdArray, b: NdArray) => np.multiply(np.square(a), np.square(np.sin(b)));
     const [value, grads] = valueAndGrad(f, { argnums: [0, 1] })(x, y);
     const [wantValue, wantGrads] = c.outputs! as [Encoded, Encoded[]];
-    expectMatches(`${c.id} value`, value, wantValue, ELEMENTWISE);
-    expectMatches(`${c.id} grad x`, grads[0], wantGrads[0], ELEMENTWISE);
-    expectMatches(`${c.id} grad y`, grads[1], wantGrads[1], ELEMENTWISE);
+    await expectMatchesAsync(`${c.id} value`, value, wantValue, ELEMENTWISE);
+    await expectMatchesAsync(`${c.id} grad x`, grads[0], wantGrads[0], ELEMENTWISE);
+    await expectMatchesAsync(`${c.id} grad y`, grads[1], wantGrads[1], ELEMENTWISE);
   });
 });
 

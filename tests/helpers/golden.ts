@@ -80,14 +80,38 @@ export interface Tolerance {
 /**
  * Asserts that `actual` matches `expected`: same shape and dtype, NaN at exactly the same positions, ±inf at
  * exactly the same positions with the same sign, and elsewhere |a − e| ≤ rtol·|e| + atol·max(1, max|e|).
- * The sign of zero is not compared.
+ * The sign of zero is not compared. Reads with `dataSync()`: host arrays only (see `expectMatchesAsync`).
  */
 export function expectMatches(label: string, actual: unknown, expected: Encoded, tol: Tolerance): void {
+  const a = checkArray(label, actual, expected);
+  compareValues(label, Array.from(a.dataSync() as ArrayLike<number>), expected, tol);
+}
+
+/**
+ * `expectMatches` for arrays on any platform: it reads with `await x.data()`, since arrays in GPU memory have no
+ * synchronous read.
+ */
+export async function expectMatchesAsync(
+  label: string,
+  actual: unknown,
+  expected: Encoded,
+  tol: Tolerance,
+): Promise<void> {
+  const a = checkArray(label, actual, expected);
+  compareValues(label, Array.from((await a.data()) as ArrayLike<number>), expected, tol);
+}
+
+/** `actual` is an array of `expected`'s shape and dtype. */
+function checkArray(label: string, actual: unknown, expected: Encoded): NdArray {
   expect(actual, `${label}: not an array`).toBeInstanceOf(NdArray);
   const a = actual as NdArray;
   expect(a.shape, `${label}: shape`).toEqual(expected.shape);
   expect(a.dtype, `${label}: dtype`).toBe(expected.dtype);
-  const got = Array.from(a.dataSync() as ArrayLike<number>);
+  return a;
+}
+
+/** The value comparison of `expectMatches`, on values already read. */
+function compareValues(label: string, got: number[], expected: Encoded, tol: Tolerance): void {
   const want = decodeData(expected);
   let scale = 1;
   for (const v of want) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));

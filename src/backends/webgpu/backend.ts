@@ -28,10 +28,16 @@ interface WgslExecutable extends Executable {
 /** Generated shaders by kernel (null: not expressible in WGSL here). */
 const compiled = new Map<string, WgslKernel | null>();
 
-const KERNEL_UNARY = ["neg", "abs", "sqrt", "rsqrt", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh"];
+const KERNEL_UNARY = ["neg", "abs", "sqrt", "rsqrt", "exp", "exp2", "log", "log1p", "expm1", "sin", "cos", "tanh"];
+/** Float ops with a WGSL form in wgsl-ops.ts beyond the common ones: fused too. */
+const KERNEL_SPECIAL = ["asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "cbrt", "erfc", "erf_inv"];
 const SUPPORT: KernelSupport = {
-  unary: new Set([...KERNEL_UNARY, "logistic", "floor", "ceil", "sign", "tan", "erf"]),
-  binary: new Set(["add", "sub", "mul", "div", "max", "min", "pow"]),
+  unary: new Set([
+    ...KERNEL_UNARY,
+    ...KERNEL_SPECIAL,
+    ...["logistic", "floor", "ceil", "round", "round_even", "trunc", "sign", "tan", "erf", "lgamma", "digamma"],
+  ]),
+  binary: new Set(["add", "sub", "mul", "div", "max", "min", "pow", "atan2", "rem"]),
   minSize: 1,
   // Chromium allows 10 storage buffers per shader; lavapipe and Dawn's defaults 8 or more.
   get maxBuffers() {

@@ -16,10 +16,10 @@
  * values, and the halving runs over the lanes of each group.
  */
 import { MAX_GROUPS, dispatch, uniformDecl } from "./device.js";
-import { FLOAT_PRELUDE, type ValueType } from "./wgsl-ops.js";
+import { floatPrelude, type ValueType } from "./wgsl-ops.js";
 import { bytesFor, giveBuffer, takeBuffer } from "./pool.js";
 
-export type Reduction = "sum" | "max" | "min" | "prod";
+export type Reduction = "sum" | "max" | "min" | "prod" | "and" | "or";
 
 const WG = 256;
 /** Elements per segment (pass 1's workgroup) when a group is long. */
@@ -27,15 +27,19 @@ const SEGMENT = 4096;
 /** The most segments per group: pass 2 then reduces at most this many partials per group. */
 const MAX_SEGMENTS = 256;
 
+/** The reduction's identity (and/or: all bits set / none; not for f32). */
 function identity(r: Reduction, t: ValueType): string {
-  if (t === "f32") return { sum: "0.0", prod: "1.0", max: "-f_inf()", min: "f_inf()" }[r];
-  if (t === "i32") return { sum: "0i", prod: "1i", max: "(-2147483647i - 1i)", min: "2147483647i" }[r];
-  return { sum: "0u", prod: "1u", max: "0u", min: "0xffffffffu" }[r];
+  if (t === "f32") return { sum: "0.0", prod: "1.0", max: "-f_inf()", min: "f_inf()", and: "", or: "" }[r];
+  if (t === "i32")
+    return { sum: "0i", prod: "1i", max: "(-2147483647i - 1i)", min: "2147483647i", and: "-1i", or: "0i" }[r];
+  return { sum: "0u", prod: "1u", max: "0u", min: "0xffffffffu", and: "0xffffffffu", or: "0u" }[r];
 }
 
 function combine(r: Reduction, t: ValueType, a: string, b: string): string {
   if (r === "sum") return `${a} + ${b}`;
   if (r === "prod") return `${a} * ${b}`;
+  if (r === "and") return `${a} & ${b}`;
+  if (r === "or") return `${a} | ${b}`;
   return t === "f32" ? `f_${r}(${a}, ${b})` : `${r}(${a}, ${b})`;
 }
 
@@ -56,7 +60,7 @@ export function reductionShader(
 ): string {
   const c = (a: string, b: string): string => combine(r, t, a, b);
   if (columns) return columnsShader(decls, r, t, uniformWords);
-  return `${uniformDecl(uniformWords)}${FLOAT_PRELUDE}${decls}
+  return `${uniformDecl(uniformWords)}${floatPrelude(decls)}${decls}
 var<workgroup> sh: array<${t}, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -83,7 +87,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 function columnsShader(decls: string, r: Reduction, t: ValueType, uniformWords: number): string {
   const c = (a: string, b: string): string => combine(r, t, a, b);
   const at = (y: string): string => `sh[(${y}) * ${COLS}u + lid.x]`;
-  return `${uniformDecl(uniformWords)}${FLOAT_PRELUDE}${decls}
+  return `${uniformDecl(uniformWords)}${floatPrelude(decls)}${decls}
 var<workgroup> sh: array<${t}, ${COLS * COLS}>;
 @compute @workgroup_size(${COLS}, ${COLS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {

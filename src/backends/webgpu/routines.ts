@@ -11,7 +11,7 @@ import type { DType } from "../../core/dtypes.js";
 import type { Routine } from "../../kernel/routines.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
 import { allocGpu, wgslType, type WebGpuBuffer } from "./buffer.js";
-import { FLOAT_PRELUDE, binaryExpr, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
+import { binaryExpr, floatPrelude, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
 import { reductionShader, runReduction, type Reduction } from "./reduce-shader.js";
 
 export const MAX_RANK = 8;
@@ -63,7 +63,7 @@ function mapped(
   const offs = inputs.map((_, k) => `  var o${k} = uget(${2 + k}u);`).join("\n");
   const steps = inputs.map((_, k) => `o${k} += i * uget(${strideAt(k)}u + d);`).join(" ");
   const loads = inputs.map((_, k) => `  let a${k} = ${loadAs(`in${k}[o${k}]`, inTypes[k])};`).join("\n");
-  const code = `${uniformDecl(words)}${FLOAT_PRELUDE}${decls}
+  const code = `${uniformDecl(words)}${floatPrelude(body)}${decls}
 @group(0) @binding(${K + 1}) var<storage, read_write> out: array<${word(outType)}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -105,10 +105,26 @@ ${loads}
 /** convert_element_type between 32-bit dtypes and bool: float → int truncates (NaN → 0) and saturates. */
 function convertExpr(a: string, from: ValueType, to: ValueType): string {
   if (from === to) return a;
-  if (to === "bool") return from === "f32" ? `(${a} != 0.0)` : `(${a} != 0${from === "i32" ? "i" : "u"})`;
+  // NaN is true (it is not 0); tested by its bits, as some drivers fold NaN != 0.0 to false.
+  if (to === "bool")
+    return from === "f32" ? `(${a} != 0.0 || f_isnan(${a}))` : `(${a} != 0${from === "i32" ? "i" : "u"})`;
   if (from === "bool") return `select(${to}(0), ${to}(1), ${a})`;
-  if (from === "f32") return `select(${to}(${a}), ${to}(0), f_isnan(${a}))`;
+  if (from === "f32") {
+    // WGSL clamps to the largest float below the type's maximum (2147483520 for i32): the top saturates exactly.
+    const [max, top] = to === "i32" ? ["2147483647i", "2147483648.0"] : ["4294967295u", "4294967296.0"];
+    return `select(select(${to}(${a}), ${max}, ${a} >= ${top}), ${to}(0), f_isnan(${a}))`;
+  }
   return to === "f32" ? `f32(${a})` : `bitcast<${to}>(${a})`;
+}
+
+/**
+ * select_n: cases[p] for a bool predicate (two cases) or an integer one (any number; out of range picks case 0,
+ * where the op leaves it unspecified).
+ */
+function selectExpr(p: string, cases: string[], pType: ValueType): string {
+  if (pType === "bool") return `select(${cases[0]}, ${cases[1]}, ${p})`;
+  const k = (i: number): string => `${i}${pType === "i32" ? "i" : "u"}`;
+  return cases.slice(1).reduce((e, c, i) => `select(${e}, ${c}, ${p} == ${k(i + 1)})`, cases[0]);
 }
 
 /** The views of a strided copy routine, or null for other routines. */
@@ -146,8 +162,11 @@ function reduce(
   oa: ShapedArray,
 ): WebGpuBuffer | null {
   const kept = xa.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-  if (kept.length > MAX_RANK || axes.length > MAX_RANK || oa.dtype !== xa.dtype || xa.dtype === "bool") return null;
-  const t = valueType(xa.dtype, "reduce");
+  if (kept.length > MAX_RANK || axes.length > MAX_RANK || oa.dtype !== xa.dtype) return null;
+  // Bool words are 0/1: and/or/max/min act on them as u32. and/or are bitwise on integers and not for floats.
+  const bitwise = reducer === "and" || reducer === "or";
+  if (xa.dtype === "bool" ? reducer === "sum" || reducer === "prod" : bitwise && xa.dtype === "float32") return null;
+  const t = xa.dtype === "bool" ? "u32" : valueType(xa.dtype, "reduce");
   const s = stridesOf(xa.shape);
   // Uniform words from 4: kept rank, reduced rank, kept shape, kept strides, reduced shape, reduced strides.
   const K = 6;
@@ -200,14 +219,13 @@ export function elementwiseRoutine(
       if (types[0] !== types[1]) return null;
       return mapped(r.op, xs, types, views, o.shape, o.dtype, ([a, b]) => binaryExpr(r.op, a, b, types[0]));
     case "select":
-      if (xs.length !== 3 || types[0] !== "bool") return null;
-      return mapped("select_n", xs, types, views, o.shape, o.dtype, ([p, f, t]) => `select(${f}, ${t}, ${p})`);
+      return mapped("select_n", xs, types, views, o.shape, o.dtype, ([p, ...cases]) => selectExpr(p, cases, types[0]));
     case "convert": {
       const to = valueType(o.dtype, "convert_element_type");
       return mapped("convert_element_type", xs, types, views, o.shape, o.dtype, ([a]) => convertExpr(a, types[0], to));
     }
     case "reduce":
-      return r.reducer === "and" || r.reducer === "or" ? null : reduce(r.reducer, r.axes, xs[0], inAvals[0], o);
+      return reduce(r.reducer, r.axes, xs[0], inAvals[0], o);
     default: {
       const v = copyView(r, inAvals[0], o);
       return v === null ? null : mapped(r.name, [xs[0]], types, [v], o.shape, o.dtype, ([a]) => a);

@@ -8,7 +8,7 @@
  */
 import { valueTypes, type Kernel, type KernelOutput } from "../../kernel/ir.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
-import { FLOAT_PRELUDE, binaryExpr, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
+import { binaryExpr, floatPrelude, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
 import { reductionShader, runReduction } from "./reduce-shader.js";
 
 const WG = 256;
@@ -71,7 +71,7 @@ export function kernelShaders(k: Kernel): WgslKernel | null {
     const writes = stores
       .map((o, j) => `  out${j}[e] = ${storeAs(`v${k.outputs[o].value}`, types[k.outputs[o].value])};`)
       .join("\n");
-    store = `${uniformDecl(2)}${FLOAT_PRELUDE}${inputDecls(k, types)}
+    store = `${uniformDecl(2)}${floatPrelude(body)}${inputDecls(k, types)}
 ${outs}
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {

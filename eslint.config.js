@@ -36,6 +36,7 @@ const LAYERS = [
   ["nn"],
   ["scipy"],
   ["optim"],
+  ["stablehlo"],
 ];
 
 const BACKENDS_RANK = LAYERS.findIndex((l) => l.includes("backends"));

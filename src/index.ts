@@ -53,6 +53,7 @@ export * as scipy from "./scipy/index.js";
 export * as random from "./random/index.js";
 export * as tree from "./tree/index.js";
 export * as optim from "./optim/index.js";
+export * as stablehlo from "./stablehlo/index.js";
 export { devices, defaultBackend, init, type Device } from "./backends/api.js";
 export type { NestedNumbers } from "./core/array.js";
 export type { TypedArray } from "./core/dtypes.js";

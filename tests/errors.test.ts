@@ -31,6 +31,7 @@ import {
   vjp,
   vmap,
 } from "../src/index.js";
+import { lowerUnary } from "../src/ir/stablehlo-elementwise.js";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -547,6 +548,7 @@ describe("a primitive declared nondifferentiable", () => {
     lower: () => ({ name: "unary", op: "neg" }),
     jvp: "nondifferentiable",
     vmap: ([x], [d]) => [bind1(opaqueP, [x]), d],
+    stablehlo: (c, [x]) => lowerUnary(c, "neg", x),
   });
   const opaque = (x: NdArray) => bind1(opaqueP, [x]);
 

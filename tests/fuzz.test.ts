@@ -73,6 +73,7 @@ function exportedFunctions(): [string, (...a: unknown[]) => unknown][] {
     ["optim.", cotangent.optim as unknown as Record<string, unknown>],
     ["optim.losses.", cotangent.optim.losses as unknown as Record<string, unknown>],
     ["tree.", cotangent.tree as unknown as Record<string, unknown>],
+    ["stablehlo.", cotangent.stablehlo as unknown as Record<string, unknown>],
   ];
   for (const [prefix, ns] of namespaces) {
     for (const [name, v] of Object.entries(ns)) {

@@ -15,6 +15,7 @@
 import { describe, expect, it } from "vitest";
 import {
   config,
+  DTypeError,
   grad,
   jit,
   jvp,
@@ -1690,27 +1691,30 @@ describe("primitive edge cases", () => {
     expect(await values(lax.max(f64([NaN, 1]), f64([1, NaN])))).toEqual([NaN, NaN]);
   });
 
-  // float64 has no GPU form: the host platforms only.
-  it.skipIf(DEVICE)(
-    "convert_element_type between float32 and float64: tangents and cotangents convert exactly",
-    async () => {
-      const x32 = np.array([0.1, -2.5, 3], "float32");
-      const t32 = np.array([1 / 3, 0.7, -1.1], "float32");
-      const [y, t] = jvp((a: NdArray) => a.astype("float64"), [x32], [t32]);
-      expect(y.dtype).toBe("float64");
-      expect(t.dtype).toBe("float64");
-      expect(await values(t)).toEqual(await values(t32));
-      const ct = f64([1 / 3, 0.7, -1.1]);
-      const [, pull] = vjp((a: NdArray) => a.astype("float64"), x32);
-      const [c] = pull(ct) as NdArray[];
-      expect(c.dtype).toBe("float32");
-      expect(await values(c)).toEqual([1 / 3, 0.7, -1.1].map(Math.fround));
-      const [, pull64] = vjp((a: NdArray) => a.astype("float32"), f64([0.1, 2]));
-      const [c64] = pull64(np.array([0.25, -3], "float32")) as NdArray[];
-      expect(c64.dtype).toBe("float64");
-      expect(await values(c64)).toEqual([0.25, -3]);
-    },
-  );
+  it("convert_element_type between float32 and float64: tangents and cotangents convert exactly", async () => {
+    if (DEVICE) {
+      // float64 has no GPU form: converting to it there is the DTypeError naming the choice.
+      const onGpu = onTestDevice(np.array([0.1, -2.5, 3], "float32"));
+      expect(() => onGpu.astype("float64")).toThrow(DTypeError);
+      expect(() => onGpu.astype("float64")).toThrow(/float64 is not available on webgpu.*cpu or wasm.*float32/);
+      return;
+    }
+    const x32 = np.array([0.1, -2.5, 3], "float32");
+    const t32 = np.array([1 / 3, 0.7, -1.1], "float32");
+    const [y, t] = jvp((a: NdArray) => a.astype("float64"), [x32], [t32]);
+    expect(y.dtype).toBe("float64");
+    expect(t.dtype).toBe("float64");
+    expect(await values(t)).toEqual(await values(t32));
+    const ct = f64([1 / 3, 0.7, -1.1]);
+    const [, pull] = vjp((a: NdArray) => a.astype("float64"), x32);
+    const [c] = pull(ct) as NdArray[];
+    expect(c.dtype).toBe("float32");
+    expect(await values(c)).toEqual([1 / 3, 0.7, -1.1].map(Math.fround));
+    const [, pull64] = vjp((a: NdArray) => a.astype("float32"), f64([0.1, 2]));
+    const [c64] = pull64(np.array([0.25, -3], "float32")) as NdArray[];
+    expect(c64.dtype).toBe("float64");
+    expect(await values(c64)).toEqual([0.25, -3]);
+  });
 
   it("stop_gradient blocks only its operand, at first and second order", async () => {
     const f = (x: NdArray) => np.multiply(np.multiply(x, x), lax.stopGradient(x));

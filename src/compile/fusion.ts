@@ -42,6 +42,8 @@ export const fusedKernelP: Primitive = defineMultiPrimitive<FusedParams>({
     return [outs, outs.map(() => 0)];
   },
   printParams: ({ sub }) => ({ jaxpr: sub }),
+  // A fused kernel is its equations: they are written out one by one.
+  stablehlo: (c, args, { sub }) => c.lowerJaxpr(sub, [], args),
 });
 
 /** The shape a run starting at `e` would have, or null if `e` cannot start one. */

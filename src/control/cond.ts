@@ -16,6 +16,7 @@ import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } f
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
+import { lowerCond } from "../ir/stablehlo-control.js";
 import { selectN } from "../primitives/elementwise.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
 import type { DiffTrace } from "../interpreters/jvp.js";
@@ -51,6 +52,7 @@ export const condP: Primitive = defineCallPrimitive<CondParams>({
   customCall: (params) => new CondCall(params),
   transpose: (cts, args, params) => transposeCond(cts, args, params),
   printParams: ({ branches }) => ({ branches }),
+  stablehlo: (c, ops, { branches }) => lowerCond(c, ops, branches),
 });
 
 /**

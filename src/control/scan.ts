@@ -14,6 +14,7 @@ import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } f
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr, Var } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
+import { lowerScan } from "../ir/stablehlo-control.js";
 import { add } from "../primitives/elementwise.js";
 import { fullAval } from "../primitives/constants.js";
 import { concatenate, sliceAxis } from "../primitives/slicing.js";
@@ -99,6 +100,7 @@ export const scanP: Primitive = defineCallPrimitive<ScanParams>({
     reverse,
     unroll: 1,
   }),
+  stablehlo: (c, ops, p) => lowerScan(c, ops, p),
 });
 
 export function bindScan(

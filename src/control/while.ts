@@ -13,6 +13,7 @@ import { defineCallPrimitive, type BatchDim, type Primitive } from "../core/prim
 import { bind, currentTrace, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import type { ClosedJaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
+import { lowerWhile } from "../ir/stablehlo-control.js";
 import { selectN } from "../primitives/elementwise.js";
 import { reduceOrP } from "../primitives/reduce.js";
 import { broadcastTo, reshape } from "../primitives/structural.js";
@@ -73,6 +74,7 @@ export const whileP: Primitive = defineCallPrimitive<WhileParams>({
     cond_jaxpr: cond,
     cond_nconsts: numCondConsts,
   }),
+  stablehlo: (c, ops, p) => lowerWhile(c, ops, p),
 });
 
 export function bindWhile(

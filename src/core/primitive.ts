@@ -47,6 +47,20 @@ export function installEvaluator(e: Evaluator): void {
   evaluator = e;
 }
 
+/**
+ * What a `stablehlo` rule writes with: the StableHLO emitter of src/ir/stablehlo-emit.ts,
+ * which declares its members (core, the lowest layer, only names it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface StableHloContext {}
+
+/**
+ * A primitive's StableHLO lowering, as JAX's `mlir.register_lowering`: given the
+ * operands' SSA names (`%arg0`, `%3`; their avals are `ctx.inAvals`, the results'
+ * `ctx.outAvals`), emits ops and returns the results' SSA names.
+ */
+export type StableHloRule<P> = (ctx: StableHloContext, operands: string[], params: P) => string[];
+
 export interface MultiRules<P> {
   name: string;
   abstractEval(avals: ShapedArray[], params: P): ShapedArray[];
@@ -70,6 +84,8 @@ export interface MultiRules<P> {
    * to hand to differentiation and batching traces instead of the jvp/vmap rules.
    */
   customCall?(params: P, args: NdArray[]): CustomCall;
+  /** Its StableHLO lowering (what `stablehlo.export` writes). */
+  stablehlo: StableHloRule<P>;
 }
 
 export interface SingleRules<P> {
@@ -82,6 +98,8 @@ export interface SingleRules<P> {
   /** `ct` is never a symbolic zero: the machinery skips those. */
   transpose?(ct: NdArray, args: (NdArray | UndefinedPrimal)[], params: P): (MaybeZero | null)[];
   printParams?(params: P): Record<string, unknown>;
+  /** Its StableHLO lowering (what `stablehlo.export` writes): the result's SSA name. */
+  stablehlo(ctx: StableHloContext, operands: string[], params: P): string;
 }
 
 /** Every declared primitive, by name. */
@@ -172,6 +190,7 @@ export function definePrimitive<P extends Params = Params>(r: SingleRules<P>): P
         }
       : undefined,
     printParams: r.printParams,
+    stablehlo: (ctx, operands, p) => [r.stablehlo(ctx, operands, p)],
   };
   return new Primitive(rules as unknown as MultiRules<never>);
 }

@@ -49,6 +49,7 @@ export const bitcastP: Primitive = definePrimitive<BitcastParams>({
   // The trailing axis may be consumed or added: keep the batch axis in front.
   vmap: ([x], [d], p) => [bitcast(moveAxis(x, d!, 0), p.newDtype), 0],
   printParams: ({ newDtype }) => ({ new_dtype: newDtype }),
+  stablehlo: (c, [x]) => c.op(`stablehlo.bitcast_convert ${x} : ${c.fnType(c.inAvals, c.outAvals)}`)[0],
 });
 
 /** `lax.bitcast_convert_type(x, newDtype)`. */

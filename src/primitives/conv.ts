@@ -9,6 +9,7 @@ import type { NdArray } from "../core/array.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
 import { bind1, Zero, type MaybeZero } from "../core/trace.js";
+import { lowerConv, lowerReduceWindow, lowerSelectAndGather, lowerSelectAndScatter } from "../ir/stablehlo-conv.js";
 import type { WindowParams } from "../kernel/routines.js";
 import { batchFirst, moveAxis } from "./batching.js";
 import { add, scalarLike } from "./elementwise.js";
@@ -116,6 +117,7 @@ export const convGeneralDilatedP: Primitive = definePrimitive<ConvParams>({
     precision: null,
     preferred_element_type: null,
   }),
+  stablehlo: (c, xs, p) => lowerConv(c, xs, p),
 });
 
 export function convGeneralDilated(l: NdArray, r: NdArray, p: ConvParams): NdArray {
@@ -366,6 +368,7 @@ function defineReduceWindow(reducer: "sum" | "max" | "min"): Primitive {
         : undefined,
     vmap: ([x], [d], p) => [reduceWindow(reducer, moveAxis(x, d!, 0), batchedWindow(p)), 0],
     printParams: windowPrintParams,
+    stablehlo: (c, [x], p) => lowerReduceWindow(c, reducer, x, p),
   });
   return prim;
 }
@@ -436,6 +439,7 @@ export const selectAndGatherAddP: Primitive = definePrimitive<SelectParams>({
   transpose: (ct, [, x], p) => [selectAndScatterAdd(ct, x as NdArray, p.select, p), null],
   vmap: (args, dims, p, size) => vmapSelect(selectAndGatherAddP)(args, dims, p, size),
   printParams: (p) => ({ select_prim: p.select === "max" ? "ge" : "le", ...windowPrintParams(p) }),
+  stablehlo: (c, xs, p) => lowerSelectAndGather(c, xs, p.select, p),
 });
 
 export const selectAndScatterAddP: Primitive = definePrimitive<SelectParams>({
@@ -457,6 +461,7 @@ export const selectAndScatterAddP: Primitive = definePrimitive<SelectParams>({
   transpose: (ct, [, x], p) => [selectAndGatherAdd(ct, x as NdArray, p.select, p), null],
   vmap: (args, dims, p, size) => vmapSelect(selectAndScatterAddP)(args, dims, p, size),
   printParams: (p) => ({ select_prim: p.select === "max" ? "ge" : "le", ...windowPrintParams(p) }),
+  stablehlo: (c, xs, p) => lowerSelectAndScatter(c, xs, p.select, p),
 });
 
 /** Per window of x, the value of t where x is largest (smallest); 0 for an empty window. */

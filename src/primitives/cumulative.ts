@@ -13,6 +13,10 @@ import type { CumulativeOp } from "../kernel/routines.js";
 import { moveAxis } from "./batching.js";
 import { max, min, mul } from "./elementwise.js";
 import { padAxis, sliceAxis, rev } from "./slicing.js";
+import { lowerCumulative } from "../ir/stablehlo-ops.js";
+
+/** The monoid each cumulative reduction scans with. */
+const MONOID = { cumsum: "sum", cumprod: "prod", cummax: "max", cummin: "min" } as const;
 
 interface CumParams {
   axis: number;
@@ -65,6 +69,7 @@ function defineCumulative(
           },
     transpose: lax === null ? (ct, _x, p) => [cumulative(prim, ct, { ...p, reverse: !p.reverse })] : undefined,
     vmap: ([x], [d], p) => [cumulative(prim, moveAxis(x, d!, 0), { ...p, axis: p.axis + 1 }), 0],
+    stablehlo: (c, [x], { axis, reverse }) => lowerCumulative(c, MONOID[name], x, axis, reverse),
   });
   return prim;
 }

@@ -11,6 +11,7 @@ import { moveAxis } from "./batching.js";
 import { add } from "./elementwise.js";
 import { transpose } from "./structural.js";
 import { range } from "./shapes.js";
+import { intList } from "../ir/stablehlo-text.js";
 
 export interface DotParams {
   /** [lhs contracting axes, rhs contracting axes] */
@@ -94,6 +95,13 @@ export const dotGeneralP: Primitive = definePrimitive<DotParams>({
     precision: null,
     preferred_element_type: null,
   }),
+  stablehlo: (c, [l, r], { contracting, batch }) => {
+    const pair = (name: string, [a, b]: [number[], number[]]) =>
+      a.length === 0 ? [] : [`${name} = ${intList(a)} x ${intList(b)}`];
+    const dims = [...pair("batching_dims", batch), ...pair("contracting_dims", contracting)];
+    const attrs = [...dims, "precision = [DEFAULT, DEFAULT]"].join(", ");
+    return c.op(`stablehlo.dot_general ${l}, ${r}, ${attrs} : ${c.fnType(c.inAvals, c.outAvals)}`)[0];
+  },
 });
 
 export function dotGeneral(l: NdArray, r: NdArray, p: DotParams): NdArray {

@@ -18,6 +18,7 @@ import { broadcastTo, reshape } from "./structural.js";
 import { reduceSum } from "./reduce.js";
 import { NonLinearError } from "../interpreters/transpose.js";
 import { log, neg, trunc } from "./unary.js";
+import { lowerBinary, lowerConvert, lowerSelectN } from "../ir/stablehlo-elementwise.js";
 
 type Kind = "float" | "int" | "bool";
 const kindOf = (d: DType): Kind => (isFloat(d) ? "float" : isInteger(d) ? "int" : "bool");
@@ -87,6 +88,7 @@ function defineBinary(spec: BinarySpec): Primitive {
       : "zero",
     transpose: spec.transpose ? (ct, [x, y]) => spec.transpose!(ct, x, y) : undefined,
     vmap: (args, dims) => vmapElementwise(prim)(args, dims, {}),
+    stablehlo: (c, xs) => lowerBinary(c, spec.name, xs),
   });
   return prim;
 }
@@ -308,6 +310,7 @@ export const selectNP: Primitive = definePrimitive({
     return out;
   },
   vmap: (args, dims) => vmapElementwise(selectNP)(args, dims, {}),
+  stablehlo: (c, xs) => lowerSelectN(c, xs),
 });
 
 function zerosOf(x: NdArray): NdArray {
@@ -337,6 +340,7 @@ export const convertP: Primitive = definePrimitive<ConvertParams>({
   transpose: (ct, [x]) => [convertTo(ct, (x as UndefinedPrimal).aval.dtype, (x as UndefinedPrimal).aval.weakType)],
   vmap: ([x], [d], p) => [bind1(convertP as Primitive, [x], p as never), d],
   printParams: ({ newDtype, weakType }) => ({ new_dtype: newDtype, sharding: null, weak_type: weakType }),
+  stablehlo: (c, [x], { newDtype }) => lowerConvert(c, x, newDtype),
 });
 
 function convertTo(x: NdArray, dtype: DType, weakType: boolean): NdArray {

@@ -27,6 +27,7 @@ import { range } from "./shapes.js";
 import { iota } from "./iota.js";
 import { fullAval as zerosWithAvalOf } from "./constants.js";
 import type { ScatterMode } from "../kernel/routines.js";
+import { lowerGather, lowerScatter } from "../ir/stablehlo-indexing.js";
 
 /** Zeros of an aval, keeping its weak type (a strong cotangent stays strong). */
 const zerosWithAval = (a: ShapedArray) => zerosWithAvalOf(a, 0);
@@ -90,6 +91,7 @@ export const gatherP: Primitive = definePrimitive<GatherParams>({
     const [xb, ib, ab] = batchIndices(moveAxis(x, dx, 0), im, axes, size);
     return [gather(xb, ib, ab), 0];
   },
+  stablehlo: (c, xs, { axes }) => lowerGather(c, xs, axes),
 });
 
 /** Batched x and indices: index the batch axis too, with an iota column in front. */
@@ -162,6 +164,7 @@ export const scatterP: Primitive = definePrimitive<ScatterParams>({
     const [, ibb, ab] = batchIndices(xb, ib, axes, size);
     return [scatter(xb, ibb, ub, ab, mode, uniqueIndices), 0];
   },
+  stablehlo: (c, xs, { axes, mode, uniqueIndices }) => lowerScatter(c, xs, axes, mode, uniqueIndices === true),
 });
 
 export function scatter(

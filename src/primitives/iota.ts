@@ -30,6 +30,7 @@ export const iotaP: Primitive = definePrimitive<IotaParams>({
     throw new TransformError("[iota] has no operands to batch");
   },
   printParams: ({ dtype, shape, dimension }) => ({ dimension, dtype, shape, sharding: null }),
+  stablehlo: (c, _xs, { dimension }) => c.op(`stablehlo.iota dim = ${dimension} : ${c.type(c.outAvals[0])}`)[0],
 });
 
 export function iota(dtype: DType, shape: number[], dimension: number): NdArray {

@@ -11,6 +11,7 @@ import type { NdArray } from "../core/array.js";
 import { isFloat } from "../core/dtypes.js";
 import { DTypeError, ShapeError } from "../core/errors.js";
 import { defineMultiPrimitive, definePrimitive, UndefinedPrimal, type Primitive } from "../core/primitive.js";
+import { lowerCholesky, lowerLu, lowerTriangularSolve } from "../ir/stablehlo-linalg.js";
 import { bind, bind1, Zero, type MaybeZero } from "../core/trace.js";
 import { NonLinearError } from "../interpreters/transpose.js";
 import { batchFirst, moveAxis } from "./batching.js";
@@ -95,6 +96,7 @@ export const choleskyP: Primitive = definePrimitive({
     return [L, bmm(L, phi)];
   },
   vmap: ([x], [d]) => [cholesky(moveAxis(x, d!, 0)), 0],
+  stablehlo: (c, [x]) => lowerCholesky(c, x),
 });
 
 /** `lax.linalg.cholesky(x, symmetrize_input=False)`: L with x = L·Lᵀ (only x's lower triangle is read). */
@@ -152,6 +154,7 @@ export const luP: Primitive = defineMultiPrimitive({
     ];
   },
   vmap: ([x], [d]) => [lu(moveAxis(x, d!, 0)), [0, 0, 0]],
+  stablehlo: (c, [x]) => lowerLu(c, x),
 });
 
 /** `lax.linalg.lu(x)`: [lu, pivots, permutation]; P·x = L·U with L unit lower (below lu's diagonal) and U upper. */
@@ -236,6 +239,7 @@ export const triangularSolveP: Primitive = definePrimitive<TriangularSolveParams
     conjugate_a: false,
     unit_diagonal: p.unitDiagonal,
   }),
+  stablehlo: (c, xs, p) => lowerTriangularSolve(c, xs, p),
 });
 
 /** `lax.linalg.triangular_solve(a, b, ...)` with a and b of equal batch axes. */

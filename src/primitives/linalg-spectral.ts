@@ -11,6 +11,7 @@ import { ShapedArray } from "../core/aval.js";
 import type { NdArray } from "../core/array.js";
 import { TransformError } from "../core/errors.js";
 import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
+import { lowerEigh, lowerQr, lowerSvd } from "../ir/stablehlo-linalg.js";
 import { bind } from "../core/trace.js";
 import { moveAxis } from "./batching.js";
 import { add, div, mul, scalarLike, sub } from "./elementwise.js";
@@ -90,6 +91,7 @@ export const qrP: Primitive = defineMultiPrimitive<QrParams & Record<string, unk
   },
   vmap: vmapFirst(() => qrP),
   printParams: ({ fullMatrices }) => ({ pivoting: false, full_matrices: fullMatrices, use_magma: false }),
+  stablehlo: (c, [x]) => lowerQr(c, x),
 });
 
 /** `lax.linalg.qr(x, full_matrices=...)`: [q, r]. */
@@ -141,6 +143,7 @@ export const eighP: Primitive = defineMultiPrimitive<EighParams & Record<string,
   },
   vmap: vmapFirst(() => eighP),
   printParams: ({ lower, sortEigenvalues }) => ({ lower, sort_eigenvalues: sortEigenvalues, subset_by_index: null }),
+  stablehlo: (c, [x], { lower }) => lowerEigh(c, x, lower),
 });
 
 /** `lax.linalg.eigh(x, lower, symmetrize_input=False, sort_eigenvalues)`: [v, w]. */
@@ -225,6 +228,7 @@ export const svdP: Primitive = defineMultiPrimitive<SvdParams & Record<string, u
     subset_by_index: null,
     algorithm: null,
   }),
+  stablehlo: (c, [x], { fullMatrices, computeUv }) => lowerSvd(c, x, fullMatrices, computeUv),
 });
 
 /** `lax.linalg.svd(x, full_matrices, compute_uv)`: [s, u, vt], or [s] without computeUv. */

@@ -14,6 +14,7 @@ export const optimizationBarrierP: Primitive = defineMultiPrimitive({
   jvp: (primals, tangents) => [optimizationBarrier(primals), tangents],
   transpose: (cts, args) => args.map((a, i) => (a instanceof UndefinedPrimal ? cts[i] : null)),
   vmap: (args, dims) => [optimizationBarrier(args), dims],
+  stablehlo: (c, xs) => c.op(`stablehlo.optimization_barrier ${xs.join(", ")} : ${c.types(c.inAvals)}`, xs.length),
 });
 
 export function optimizationBarrier(xs: NdArray[]): NdArray[] {

@@ -14,6 +14,7 @@ import { convert, div, eq, mul } from "./elementwise.js";
 import { range } from "./shapes.js";
 import { jvpFlat } from "../interpreters/jvp.js";
 import { sliceAxis, padAxis } from "./slicing.js";
+import { lowerArgReduce, lowerReduce } from "../ir/stablehlo-reduce.js";
 
 interface AxesParams {
   axes: number[];
@@ -55,6 +56,7 @@ export const reduceSumP: Primitive = definePrimitive<AxesParams>({
   transpose: (ct, [x], { axes }) => [expandBack(ct, x.aval.shape, axes)],
   vmap: (a, d, p) => vmapReduce(reduceSumP)(a, d, p),
   printParams: ({ axes }) => ({ axes, out_sharding: null }),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "sum", x, axes),
 });
 
 export function reduceSum(x: NdArray, axes: number[]): NdArray {
@@ -81,6 +83,7 @@ export const reduceMaxP: Primitive = definePrimitive<AxesParams>({
   jvp: (xs, ts, p) => chooserJvp(reduceMaxP)(xs, ts, p),
   vmap: (a, d, p) => vmapReduce(reduceMaxP)(a, d, p),
   printParams: ({ axes }) => ({ axes, out_sharding: null }),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "max", x, axes),
 });
 
 export const reduceMinP: Primitive = definePrimitive<AxesParams>({
@@ -90,6 +93,7 @@ export const reduceMinP: Primitive = definePrimitive<AxesParams>({
   jvp: (xs, ts, p) => chooserJvp(reduceMinP)(xs, ts, p),
   vmap: (a, d, p) => vmapReduce(reduceMinP)(a, d, p),
   printParams: ({ axes }) => ({ axes, out_sharding: null }),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "min", x, axes),
 });
 
 /**
@@ -133,6 +137,7 @@ export const reduceProdP: Primitive = definePrimitive<AxesParams>({
   },
   vmap: (a, d, p) => vmapReduce(reduceProdP)(a, d, p),
   printParams: ({ axes }) => ({ axes, out_sharding: null }),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "prod", x, axes),
 });
 
 export const reduceAndP: Primitive = definePrimitive<AxesParams>({
@@ -141,6 +146,7 @@ export const reduceAndP: Primitive = definePrimitive<AxesParams>({
   lower: reduceLowering("and"),
   jvp: "zero",
   vmap: (a, d, p) => vmapReduce(reduceAndP)(a, d, p),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "and", x, axes),
 });
 
 export const reduceOrP: Primitive = definePrimitive<AxesParams>({
@@ -149,6 +155,7 @@ export const reduceOrP: Primitive = definePrimitive<AxesParams>({
   lower: reduceLowering("or"),
   jvp: "zero",
   vmap: (a, d, p) => vmapReduce(reduceOrP)(a, d, p),
+  stablehlo: (c, [x], { axes }) => lowerReduce(c, "or", x, axes),
 });
 
 // --- argmax / argmin ---------------------------------------------------------
@@ -166,6 +173,7 @@ function defineArg(name: "argmax" | "argmin"): Primitive {
     jvp: "zero",
     vmap: ([x], [d], p) => [bind1(prim as Primitive, [moveAxis(x, d!, 0)], { ...p, axes: [p.axes[0] + 1] }), 0],
     printParams: ({ axes, indexDtype }) => ({ axes, index_dtype: indexDtype }),
+    stablehlo: (c, [x], { axes }) => lowerArgReduce(c, name, x, axes[0]),
   });
   return prim;
 }

@@ -10,6 +10,7 @@ import { reduceSum } from "./reduce.js";
 import { scalarLike, selectN, sub } from "./elementwise.js";
 import { broadcastTo, reshape } from "./structural.js";
 import { range } from "./shapes.js";
+import { intList } from "../ir/stablehlo-text.js";
 
 // --- slice -------------------------------------------------------------------
 
@@ -58,6 +59,10 @@ export const sliceP: Primitive = definePrimitive<SliceParams>({
     start_indices: p.startIndices,
     strides: p.strides.every((s) => s === 1) ? null : p.strides,
   }),
+  stablehlo: (c, [x], { startIndices: lo, limitIndices: hi, strides: st }) => {
+    const ranges = lo.map((s, i) => (st[i] === 1 ? `${s}:${hi[i]}` : `${s}:${hi[i]}:${st[i]}`));
+    return c.op(`stablehlo.slice ${x} [${ranges.join(", ")}] : ${c.fnType(c.inAvals, c.outAvals)}`)[0];
+  },
 });
 
 /**
@@ -182,6 +187,11 @@ export const padP: Primitive = definePrimitive<PadParams>({
     return [selectN(isPad, [pad(xb, scalarLike(0, xb), cfg), vb]), 0];
   },
   printParams: ({ config }) => ({ padding_config: config }),
+  stablehlo: (c, [x, v], { config }) => {
+    const part = (k: number) => intList(config.map((t) => t[k]));
+    const attrs = `low = ${part(0)}, high = ${part(1)}, interior = ${part(2)}`;
+    return c.op(`stablehlo.pad ${x}, ${v}, ${attrs} : ${c.fnType(c.inAvals, c.outAvals)}`)[0];
+  },
 });
 
 /**
@@ -283,6 +293,8 @@ export const concatenateP: Primitive = definePrimitive<ConcatParams>({
       0,
     ];
   },
+  stablehlo: (c, xs, { dimension }) =>
+    c.op(`stablehlo.concatenate ${xs.join(", ")}, dim = ${dimension} : ${c.fnType(c.inAvals, c.outAvals)}`)[0],
 });
 
 export function concatenate(xs: NdArray[], dimension: number): NdArray {
@@ -312,6 +324,8 @@ export const revP: Primitive = definePrimitive<RevParams>({
     ),
     0,
   ],
+  stablehlo: (c, [x], { dimensions }) =>
+    c.op(`stablehlo.reverse ${x}, dims = ${intList(dimensions)} : ${c.type(c.outAvals[0])}`)[0],
 });
 
 /** rev's dimensions: distinct integers in [0, ndim) (JAX's messages). */

@@ -10,6 +10,7 @@ import { bind, Zero, type MaybeZero } from "../core/trace.js";
 import { moveAxis } from "./batching.js";
 import { iota } from "./iota.js";
 import { takeAlongAxis } from "./take.js";
+import { lowerSort } from "../ir/stablehlo-ops.js";
 
 interface SortParams {
   dimension: number;
@@ -46,6 +47,7 @@ export const sortP: Primitive = defineMultiPrimitive<SortParams>({
     return [sort(moved, { ...p, dimension: p.dimension + 1 }), moved.map(() => 0)];
   },
   printParams: ({ dimension, numKeys }) => ({ dimension, is_stable: true, num_keys: numKeys }),
+  stablehlo: (c, xs, { dimension, numKeys }) => lowerSort(c, xs, dimension, numKeys),
 });
 
 import { broadcastInDim } from "./structural.js";

@@ -9,6 +9,8 @@ export const stopGradientP: Primitive = definePrimitive({
   impl: ([x]) => x,
   jvp: ([x]) => [stopGradient(x), new Zero(x.aval)],
   vmap: ([x], [d]) => [stopGradient(x), d],
+  // After differentiation the identity: JAX writes no op for it.
+  stablehlo: (_c, [x]) => x,
 });
 
 export function stopGradient(x: NdArray): NdArray {

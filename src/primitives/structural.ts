@@ -35,6 +35,7 @@ export const reshapeP = definePrimitive<ReshapeParams>({
     return [reshape(moved, [moved.aval.shape[0], ...newSizes]), 0];
   },
   printParams: ({ newSizes }) => ({ dimensions: null, new_sizes: newSizes }),
+  stablehlo: (c, [x]) => c.op(`stablehlo.reshape ${x} : ${c.fnType(c.inAvals, c.outAvals)}`)[0],
 });
 
 export function reshape(x: NdArray, shape: Shape): NdArray {
@@ -86,6 +87,7 @@ export const broadcastInDimP = definePrimitive<BroadcastParams>({
     shape,
     sharding: null,
   }),
+  stablehlo: (c, [x], { broadcastDimensions }) => c.broadcastInDim(x, c.inAvals[0], c.outAvals[0], broadcastDimensions),
 });
 
 export function broadcastInDim(x: NdArray, shape: Shape, broadcastDimensions: number[]): NdArray {
@@ -133,6 +135,7 @@ export const transposeP = definePrimitive<TransposeParams>({
   vmap([x], [d], { permutation }) {
     return [transpose(moveAxis(x, d!, 0), [0, ...permutation.map((p) => p + 1)]), 0];
   },
+  stablehlo: (c, [x], { permutation }) => c.transpose(x, c.inAvals[0], permutation),
 });
 
 function transposeAval(a: ShapedArray, perm: number[]): ShapedArray {

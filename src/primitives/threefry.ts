@@ -13,6 +13,7 @@ import { defineMultiPrimitive, type Primitive } from "../core/primitive.js";
 import { bind } from "../core/trace.js";
 import { alignElementwise } from "./batching.js";
 import { broadcastShapes } from "./shapes.js";
+import { lowerThreefry } from "../ir/stablehlo-threefry.js";
 
 export const threefry2x32P: Primitive = defineMultiPrimitive({
   name: "threefry2x32",
@@ -30,6 +31,7 @@ export const threefry2x32P: Primitive = defineMultiPrimitive({
   jvp: "zero",
   // Elementwise: align the batch axes first, both outputs are batched along 0.
   vmap: (args, dims) => [threefry2x32(...(alignElementwise(args, dims) as Quad)), [0, 0]],
+  stablehlo: (c, xs) => lowerThreefry(c, xs),
 });
 
 type Quad = [NdArray, NdArray, NdArray, NdArray];

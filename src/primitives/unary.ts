@@ -10,6 +10,7 @@ import { DTypeError } from "../core/errors.js";
 import { definePrimitive, type Primitive } from "../core/primitive.js";
 import { bind1, Zero } from "../core/trace.js";
 import type { UnaryOpName } from "../kernel/ops.js";
+import { lowerUnary } from "../ir/stablehlo-elementwise.js";
 import { add, convert, div, ge, mul, scalarLike, sub } from "./elementwise.js";
 
 type Deriv = (x: NdArray, y: NdArray) => NdArray;
@@ -54,6 +55,7 @@ function defineUnary(spec: UnarySpec): Primitive {
           },
     transpose: spec.selfTranspose ? (ct) => [bind1(prim, [ct])] : undefined,
     vmap: ([x], [d]) => [bind1(prim, [x]), d],
+    stablehlo: (c, [x]) => lowerUnary(c, spec.name, x),
   });
   return prim;
 }
@@ -165,6 +167,8 @@ export const polygammaP: Primitive = definePrimitive<PolygammaParams>({
   // d ψ⁽ⁿ⁾ = ψ⁽ⁿ⁺¹⁾
   jvp: ([x], [t], { n }) => [polygamma(n, x), mul(t as NdArray, polygamma(n + 1, x))],
   vmap: ([x], [d], p) => [bind1(polygammaP as Primitive, [x], p as never), d],
+  stablehlo: (c, [x], { n }) =>
+    c.generic("chlo.polygamma", [c.full(n, c.inAvals[0]), x], [c.inAvals[0], c.inAvals[0]], c.outAvals, "")[0],
 });
 
 export function polygamma(n: number, x: NdArray): NdArray {

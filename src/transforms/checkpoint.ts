@@ -23,6 +23,7 @@ import {
 } from "../core/trace.js";
 import { evalJaxpr, Literal, Var, type Atom, type Jaxpr, type JaxprEqn } from "../ir/jaxpr.js";
 import { traceToJaxpr, type StagingTrace } from "../ir/staging.js";
+import { lowerInline } from "../ir/stablehlo-control.js";
 import { instantiate } from "../interpreters/zeros.js";
 import { dotGeneralP } from "../primitives/dot.js";
 import { optimizationBarrier } from "../primitives/optimization-barrier.js";
@@ -223,6 +224,9 @@ export const checkpointP: Primitive = defineCallPrimitive<CheckpointParams>({
   customCall: ({ name, jaxpr, policy, preventCse }) =>
     new CheckpointCall(name, (xs) => evalJaxpr(jaxpr, [], xs), policy, preventCse),
   printParams: ({ jaxpr, policy, preventCse }) => ({ jaxpr, policy: policyName(policy), prevent_cse: preventCse }),
+  // In place, as JAX lowers a remat that is not differentiated; under grad the recomputation
+  // is staged through optimization_barrier equations of its own.
+  stablehlo: (c, args, { jaxpr }) => lowerInline(c, jaxpr, args),
 });
 
 function policyName(p: CheckpointPolicy): string {

@@ -13,6 +13,7 @@ import { defineCallPrimitive, UndefinedPrimal, type BatchDim, type Primitive } f
 import { withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
+import { lowerInline } from "../ir/stablehlo-control.js";
 import { batchedSubtrace, bindOnParent, stageCall } from "./custom-common.js";
 import { batchTo } from "../primitives/batching.js";
 import type { DiffTrace } from "../interpreters/jvp.js";
@@ -115,4 +116,6 @@ export const customJvpCallP: Primitive = defineCallPrimitive<CustomJvpCallParams
     return backwardPass(callJaxpr, [], cts, known);
   },
   printParams: ({ name, callJaxpr }) => ({ call_jaxpr: callJaxpr, jvp: `${name}_jvp`, name, symbolic_zeros: false }),
+  // Once differentiation is done, the primal function (as JAX lowers custom_jvp_call).
+  stablehlo: (c, args, { callJaxpr }) => lowerInline(c, callJaxpr, args),
 });

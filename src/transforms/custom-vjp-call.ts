@@ -14,6 +14,7 @@ import { defineCallPrimitive, defineMultiPrimitive, type BatchDim, type Primitiv
 import { bind, withTrace, Zero, type CustomCall, type MaybeZero } from "../core/trace.js";
 import { evalJaxpr, type Jaxpr } from "../ir/jaxpr.js";
 import type { StagingTrace } from "../ir/staging.js";
+import { lowerInline } from "../ir/stablehlo-control.js";
 import { batchedSubtrace, bindOnParent, stageCall, unbatchCotangents } from "./custom-common.js";
 import type { DiffTrace } from "../interpreters/jvp.js";
 import { LinearizeTrace } from "../interpreters/linearize.js";
@@ -170,6 +171,10 @@ export const customLinP: Primitive = defineMultiPrimitive<CustomLinParams>({
     return [...residuals.map(() => null), ...ctsIn];
   },
   printParams: ({ name, numRes }) => ({ bwd: name + "_bwd", num_res: numRes }),
+  // Its bwd is a JS function, traced only when transposed: export the transposed program instead.
+  stablehlo: () => {
+    throw forwardModeError();
+  },
 });
 
 // --- custom_vjp_call: the staged form --------------------------------------------------
@@ -205,4 +210,6 @@ export const customVjpCallP: Primitive = defineCallPrimitive<CustomVjpCallParams
     name,
     symbolic_zeros: false,
   }),
+  // Once differentiation is done, the primal function (as JAX lowers custom_vjp_call).
+  stablehlo: (c, args, { callJaxpr }) => lowerInline(c, callJaxpr, args),
 });

@@ -17,6 +17,7 @@ import { ClosedJaxpr, Jaxpr, evalJaxpr } from "../ir/jaxpr.js";
 import { traceToJaxpr } from "../ir/staging.js";
 import { runProgram } from "../compile/run-program.js";
 import { optimize } from "../ir/passes.js";
+import { lowerPjit } from "../ir/stablehlo-control.js";
 
 export interface PjitParams {
   /** Every constant is a leading input: the jaxpr has no constvars. */
@@ -63,6 +64,7 @@ export const pjitP: Primitive = defineCallPrimitive<PjitParams>({
   impl: (args, { compiled }) => runProgram(compiled, args),
   customCall: (params) => new InlineCall(params),
   printParams: ({ jaxpr, name }) => ({ jaxpr, name }),
+  stablehlo: (c, args, { jaxpr, name }) => lowerPjit(c, args, jaxpr, name),
 });
 
 /**

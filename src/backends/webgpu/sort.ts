@@ -3,132 +3,98 @@
  * by the lexicographic order of the first `numKeys`, stably, with cpu's order
  * (backends/cpu/reduce.ts): NaN after every number, -0 equal to +0.
  *
- * Two steps. (1) One workgroup per line sorts the line's indices 0..n-1 in
- * shared memory with a bitonic network over P = 2^⌈log₂n⌉ slots: indices ≥ n
- * pad the line and order after every real one, and equal keys order by index,
- * so the comparison is a strict total order and the network's result is the
- * stable order. Keys are read from memory through the indices (any dtype, any
- * number of keys). (2) Every operand is gathered through the permutation.
- * Lines are [outer, n, inner] as in scan.ts, shapes are uniforms (one pipeline
- * per tuple of key dtypes). Lines longer than MAX_LINE (the indices fill the
- * 16 KiB of shared memory WebGPU guarantees) are a typed error.
+ * Two steps. (1) The indices 0..n-1 of every line are sorted by a bitonic
+ * network (sort-shaders.ts) whose order compares the keys, read through the
+ * indices, then the index: a strict total order, so the network's result is
+ * the stable order. Stages whose distances fit a workgroup tile run in shared
+ * memory, one dispatch for several; larger distances are one dispatch per
+ * step. Lines of any length and any number of lines go in one virtual array
+ * (short lines share a tile), and every shape is a uniform: one pipeline per
+ * tuple of key dtypes serves every size. (2) Every operand is gathered
+ * through the permutation.
+ *
+ * More keys than a shader may bind sort in passes, least significant group
+ * first, each pass breaking ties by the rank of the previous pass's order
+ * (a stable LSD sort over groups of keys).
  */
 import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
 import type { RoutineOf } from "../../kernel/routines.js";
 import { allocGpu, wgslType, type WebGpuBuffer } from "./buffer.js";
-import { dispatch, gpuDevice, spread, uniformDecl } from "./device.js";
-import { WebGpuError } from "./errors.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { dispatch, gpuDevice, spread } from "./device.js";
+import { GATHER, RANK, TILE, WG, globalShader, localShader } from "./sort-shaders.js";
 
-const WG = 256;
-/** The longest line sorted on the GPU: 4096 u32 indices are WebGPU's guaranteed 16 KiB of workgroup memory. */
-export const MAX_LINE = 4096;
+/** Storage buffers one shader binds here at most (Chromium allows 10; some adapters fewer). */
+const MAX_BUFFERS = 8;
 
-/** Uniform words: n (line length), inner (line stride), P (padded length), lines. */
-const POSITION = `
-fn position(line: u32, s: u32) -> u32 {
-  let n = uget(0u); let inner = uget(1u);
-  return ((line / inner) * n + s) * inner + line % inner;
-}`;
+/** Keys per pass: the bindings left beside the permutation, its first keys and the previous ranks. */
+export const keysPerPass = (): number => Math.min(gpuDevice().maxStorageBuffers, MAX_BUFFERS) - 3;
 
-/** a before b in one key's order: NaN last, -0 == +0 for floats. */
-const less = (t: string, a: string, b: string): string =>
-  t === "f32" ? `(!f_isnan(${a}) && (f_isnan(${b}) || ${a} < ${b}))` : `(${a} < ${b})`;
-
-function permutationShader(keyTypes: string[]): string {
-  const decls = keyTypes
-    .map((t, k) => `@group(0) @binding(${k + 1}) var<storage, read> k${k}: array<${t}>;`)
-    .join("\n");
-  const compares = keyTypes
-    .map((t, k) => {
-      const [a, b] = [`k${k}[pa]`, `k${k}[pb]`];
-      return `  if ${less(t, a, b)} { return true; }\n  if ${less(t, b, a)} { return false; }`;
-    })
-    .join("\n");
-  return `${uniformDecl(4)}${FLOAT_PRELUDE}${POSITION}
-${decls}
-@group(0) @binding(${keyTypes.length + 1}) var<storage, read_write> perm: array<u32>;
-var<workgroup> idx: array<u32, ${MAX_LINE}>;
-// Strict order of indices p, q of a line: pads (≥ n) last, then keys lexicographically, then the index.
-fn before(line: u32, p: u32, q: u32) -> bool {
-  let n = uget(0u);
-  if (p >= n || q >= n) { return p < q; }
-  let pa = position(line, p); let pb = position(line, q);
-${compares}
-  return p < q;
-}
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let line = wid.x + wid.y * nwg.x;
-  if (line >= uget(3u)) { return; }
-  let n = uget(0u); let P = uget(2u);
-  for (var i = lid.x; i < P; i += ${WG}u) { idx[i] = i; }
-  workgroupBarrier();
-  // Bitonic merges of runs of k, compare-exchange distance j: slot i with i ^ j, ascending where i & k == 0.
-  for (var k = 2u; k <= P; k <<= 1u) {
-    for (var j = k >> 1u; j > 0u; j >>= 1u) {
-      for (var i = lid.x; i < P; i += ${WG}u) {
-        let l = i ^ j;
-        if (l > i) {
-          let a = idx[i]; let b = idx[l];
-          let up = (i & k) == 0u;
-          if (up == before(line, b, a)) { idx[i] = b; idx[l] = a; }
-        }
-      }
-      workgroupBarrier();
-    }
+/** Key indices grouped for passes, least significant group first; one (maybe empty) group at least. */
+export function keyGroups(numKeys: number, perPass: number): number[][] {
+  const groups: number[][] = [];
+  for (let hi = numKeys; hi > 0; hi -= perPass) {
+    groups.push(Array.from({ length: Math.min(perPass, hi) }, (_, i) => Math.max(0, hi - perPass) + i));
   }
-  for (var s = lid.x; s < n; s += ${WG}u) { perm[line * n + s] = idx[s]; }
-}
-`;
+  return groups.length > 0 ? groups : [[]];
 }
 
-const GATHER = `${uniformDecl(4)}${POSITION}
-@group(0) @binding(1) var<storage, read> x: array<u32>;
-@group(0) @binding(2) var<storage, read> perm: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<u32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let e = (wid.x + wid.y * nwg.x) * ${WG}u + lid.x;
-  let n = uget(0u);
-  if (e >= n * uget(3u)) { return; }
-  let line = e / n;
-  out[position(line, e % n)] = x[position(line, perm[e])];
+/**
+ * Sorts the indices of every line in `perm` by the keys `keys` (then by
+ * `rank`, when given, else by index). `u` holds n, inner, log₂P, lines.
+ */
+function sortPass(
+  keys: WebGpuBuffer[],
+  keyTypes: string[],
+  rank: WebGpuBuffer | null,
+  [perm, sk]: WebGpuBuffer[],
+  [n, inner, logP, lines]: number[],
+): void {
+  const P = 2 ** logP;
+  const reads = [...keys.map((k) => k.gpu), ...(rank === null ? [] : [rank.gpu])];
+  const local = localShader(keyTypes, rank !== null);
+  const global = globalShader(keyTypes, rank !== null);
+  const tiles = spread(Math.ceil((lines * P) / TILE));
+  const pairs = spread(Math.ceil((lines * P) / 2 / WG));
+  dispatch(local, [n, inner, logP, lines, 2, Math.min(P, TILE), 1, 0], reads, [perm.gpu, sk.gpu], tiles);
+  for (let k = 2 * TILE; k <= P; k *= 2) {
+    for (let j = k / 2; j >= TILE; j /= 2) {
+      dispatch(global, [n, inner, logP, lines, j, j === k / 2 ? 1 : 0, 0, 0], reads, [perm.gpu, sk.gpu], pairs);
+    }
+    dispatch(local, [n, inner, logP, lines, k, k, 0, 0], reads, [perm.gpu, sk.gpu], tiles);
+  }
 }
-`;
 
-/** The message for lines longer than MAX_LINE. */
-export function sortLineMessage(n: number): string {
-  return (
-    `[sort] lines longer than ${MAX_LINE} elements do not sort on webgpu yet: got a line of ${n}, ` +
-    `expected at most ${MAX_LINE} along the sorted dimension. Sort on cpu or wasm (np.array(await x.data())), or in pieces.`
-  );
-}
-
-/** sort on GPU operands; null when the keys need more storage buffers than a shader may bind. */
+/** sort on GPU operands, lines of any length, any number of keys. */
 export function sort(
   { dimension, numKeys }: RoutineOf<"sort">,
   xs: WebGpuBuffer[],
   inAvals: ShapedArray[],
-): WebGpuBuffer[] | null {
+): WebGpuBuffer[] {
   const shape = inAvals[0].shape;
   const n = shape[dimension];
   const size = inAvals[0].size;
   if (size === 0) return inAvals.map((a) => allocGpu(a.dtype, 0, "sort"));
-  if (n > MAX_LINE) throw new WebGpuError(sortLineMessage(n));
-  if (numKeys + 1 > gpuDevice().maxStorageBuffers) return null;
-  const keyTypes = inAvals.slice(0, numKeys).map((a) => (a.dtype === "bool" ? "u32" : wgslType(a.dtype, "sort")));
+  const keyTypes = inAvals.map((a) => (a.dtype === "bool" ? "u32" : wgslType(a.dtype, "sort")));
   const lines = size / n;
-  const u = [n, stridesOf(shape)[dimension], 2 ** Math.ceil(Math.log2(n)), lines];
+  const u = [n, stridesOf(shape)[dimension], Math.ceil(Math.log2(n)), lines, 0, 0, 0, 0];
   const perm = allocGpu("uint32", size, "sort");
-  dispatch(
-    permutationShader(keyTypes),
-    u,
-    xs.slice(0, numKeys).map((b) => b.gpu),
-    [perm.gpu],
-    spread(lines),
-  );
+  const sk = allocGpu("uint32", size, "sort");
+  const groups = keyGroups(numKeys, keysPerPass());
+  const rank = groups.length > 1 ? allocGpu("uint32", size, "sort") : null;
+  groups.forEach((group, g) => {
+    if (g > 0) dispatch(RANK, u, [perm.gpu], [rank!.gpu], spread(Math.ceil(size / WG)));
+    const keys = group.map((k) => xs[k]);
+    sortPass(
+      keys,
+      group.map((k) => keyTypes[k]),
+      g > 0 ? rank : null,
+      [perm, sk],
+      u,
+    );
+  });
+  rank?.dispose();
+  sk.dispose();
   const outs = xs.map((x, k) => {
     const out = allocGpu(inAvals[k].dtype, size, "sort");
     dispatch(GATHER, u, [x.gpu, perm.gpu], [out.gpu], spread(Math.ceil(size / WG)));

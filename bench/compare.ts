@@ -1,6 +1,8 @@
 /**
  * `npm run bench` (with the training-memory loop after it) or `npm run bench:compare`: the same workloads (bench/peers/workloads.ts) on cotangent, @jax-js/jax and TensorFlow.js
- * (wasm backend), each library in its fastest mode.
+ * (wasm backend), each library in its fastest mode; then cotangent and jax-js on webgpu (Dawn, the `webgpu` package,
+ * in Node), read back with `await x.data()`. Without a WebGPU adapter the webgpu columns say "no adapter" and the
+ * rest runs; on a software adapter (lavapipe, SwiftShader) they show agreement, not a GPU's speed.
  *
  * First every workload runs twice on every library, in this process, and the results are compared (W3's second call
  * returns the loss after one SGD step). Then each library is timed alone in a child process (time-library.ts), one
@@ -17,22 +19,29 @@ import { fmtUs } from "./harness.js";
 import type { Cell, LibraryTimings } from "./time-library.js";
 import { AGREEMENT_TOLERANCE, relativeDifference } from "./peers/agreement.js";
 import * as cotangent from "./peers/cotangent.js";
+import * as cotangentWebgpu from "./peers/cotangent-webgpu.js";
 import * as jaxjs from "./peers/jaxjs.js";
+import * as jaxjsWebgpu from "./peers/jaxjs-webgpu.js";
 import * as tfjs from "./peers/tfjs.js";
+import { describeAdapter, NoAdapterError, type AdapterReport } from "./peers/webgpu-adapter.js";
 import {
   FLOAT64_VALUES,
   CONV_FLOPS,
   MATMUL_FLOPS,
   WORKLOADS,
+  type AsyncWorkloads,
   type Readout,
   type WorkloadName,
   type Workloads,
 } from "./peers/workloads.js";
 
+/** `enter` selects the library's device before its calls: two devices of one library share this process. */
 const LIBRARIES = [
-  { name: "cotangent", setup: cotangent.setup },
-  { name: "jax-js", setup: jaxjs.setup },
-  { name: "tfjs", setup: tfjs.setup },
+  { name: "cotangent", label: "cotangent", setup: cotangent.setup, enter: cotangent.enter },
+  { name: "jax-js", label: "jax-js", setup: jaxjs.setup, enter: jaxjs.enter },
+  { name: "tfjs", label: "tfjs", setup: tfjs.setup, enter: () => {} },
+  { name: "cotangent webgpu", label: "webgpu", setup: cotangentWebgpu.setup, enter: cotangentWebgpu.enter },
+  { name: "jax-js webgpu", label: "jax-js webgpu", setup: jaxjsWebgpu.setup, enter: jaxjsWebgpu.enter },
 ] as const;
 type LibraryName = (typeof LIBRARIES)[number]["name"];
 
@@ -49,22 +58,41 @@ console.log(
 );
 console.log(`CPU: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, load average ${loadavg()[0].toFixed(2)}`);
 
-// Set up every library; one that fails to initialise has "error" in all its cells.
-const workloads = new Map<LibraryName, Workloads>();
+// Set up every library; one that fails to initialise has "error" in all its cells ("no adapter" for webgpu without
+// a GPU, said once below).
+const hostBackend = defaultBackend();
+const adapter: AdapterReport | Error = await describeAdapter().catch((e: Error) => e);
+const workloads = new Map<LibraryName, Workloads | AsyncWorkloads>();
 const cells = new Map<LibraryName, Map<WorkloadName, Cell>>();
 for (const lib of LIBRARIES) {
   cells.set(lib.name, new Map());
   try {
     workloads.set(lib.name, await lib.setup());
   } catch (e) {
-    for (const w of WORKLOADS) cells.get(lib.name)!.set(w, { kind: "error", message: `setup: ${message(e)}` });
+    const cell: Cell =
+      e instanceof NoAdapterError
+        ? { kind: "no adapter", message: e.message }
+        : { kind: "error", message: `setup: ${message(e)}` };
+    for (const w of WORKLOADS) cells.get(lib.name)!.set(w, cell);
   }
 }
 console.log(
-  `cotangent: backend ${defaultBackend()} | jax-js ${version("@jax-js/jax")}: device wasm | ` +
+  `cotangent: backend ${hostBackend} | jax-js ${version("@jax-js/jax")}: device wasm | ` +
     `tfjs ${version("@tensorflow/tfjs-core")}: ${tfjs.tfjsInfo()}`,
 );
+const softwareNote =
+  "a software adapter, the CPU emulating a GPU: the webgpu columns show that the results agree, not a GPU's speed";
+console.log(
+  adapter instanceof Error
+    ? `webgpu: no adapter (${adapter.message}); the webgpu columns say "no adapter" and the rest runs.`
+    : `webgpu (cotangent and jax-js ${version("@jax-js/jax")}, Dawn: webgpu ${version("webgpu")}): adapter ${adapter.description}` +
+        (adapter.software ? ` — ${softwareNote}.` : "."),
+);
 console.log('cotangent and jax-js run W2, W3, W5 and "W4 jit" under jit; W1, W6 and "W4 eager" are direct calls.');
+console.log(
+  "On webgpu the inputs are put on the GPU once (cotangent keeps W4's scalar in JS memory, where scalars made only " +
+    "from JS values run) and every call ends with `await x.data()`.",
+);
 console.log("W6 convolves NCHW images with OIHW kernels; tfjs (NHWC only) also transposes its result back to NCHW.");
 console.log(`On a shared or loaded machine (load average above) these numbers are noisy: compare runs with care.\n`);
 
@@ -82,7 +110,8 @@ for (const w of WORKLOADS) {
       continue;
     }
     try {
-      results.set(lib.name, [fn(), fn()]);
+      lib.enter();
+      results.set(lib.name, [await fn(), await fn()]);
     } catch (e) {
       cells.get(lib.name)!.set(w, { kind: "error", message: message(e) });
     }
@@ -121,8 +150,19 @@ let tensors: [number, number] | undefined;
 for (const lib of LIBRARIES) {
   if (!workloads.has(lib.name)) continue; // failed to set up: "error" cells already
   const script = fileURLToPath(new URL("./time-library.ts", import.meta.url));
-  const out = execFileSync(process.execPath, ["--import", "tsx", script, lib.name], { encoding: "utf8" });
-  const timings = JSON.parse(out.trim().split("\n").pop()!) as LibraryTimings;
+  let timings: LibraryTimings;
+  try {
+    // stderr is captured (Dawn prints warnings about its limits there) and shown only if the child fails.
+    const out = execFileSync(process.execPath, ["--import", "tsx", script, lib.name], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    timings = JSON.parse(out.trim().split("\n").pop()!) as LibraryTimings;
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr?.trim().split("\n").slice(-3).join(" | ");
+    const failed: Cell = { kind: "error", message: `timing process failed: ${stderr || message(e)}` };
+    timings = { cells: Object.fromEntries(WORKLOADS.map((w) => [w, failed])) };
+  }
   for (const w of WORKLOADS) {
     const c = timings.cells[w];
     if (c && !cells.get(lib.name)!.has(w)) cells.get(lib.name)!.set(w, c);
@@ -133,8 +173,8 @@ for (const lib of LIBRARIES) {
 // The table: median per call, a derived rate for W1 and W3, and cotangent's speedup against each peer.
 const cell = (lib: LibraryName, w: WorkloadName): Cell => cells.get(lib)!.get(w) ?? { kind: "n/a" };
 const show = (c: Cell, f: (us: number) => string): string => (c.kind === "time" ? f(c.us) : c.kind);
-const speedup = (w: WorkloadName, peer: LibraryName): string => {
-  const [ours, theirs] = [cell("cotangent", w), cell(peer, w)];
+const speedup = (w: WorkloadName, ourLib: LibraryName, peer: LibraryName): string => {
+  const [ours, theirs] = [cell(ourLib, w), cell(peer, w)];
   if (ours.kind !== "time" || theirs.kind !== "time") return "—";
   const s = theirs.us / ours.us;
   return `${s >= 0.1 ? s.toFixed(2) : s.toPrecision(2)}×`;
@@ -145,17 +185,30 @@ const rates: Partial<Record<WorkloadName, [string, (us: number) => string]>> = {
   "W6 conv2d 3×3": ["  GFLOP/s", (us) => (CONV_FLOPS / (us * 1e3)).toFixed(2)],
 };
 const libs = LIBRARIES.map((l) => l.name);
-const peers = libs.filter((l) => l !== "cotangent");
-const speedupHeaders = peers.map((p) => `vs ${p}`);
+/** Speedup columns: cotangent against each peer on the same kind of device. */
+const pairs: [LibraryName, LibraryName, string][] = [
+  ["cotangent", "jax-js", "vs jax-js"],
+  ["cotangent", "tfjs", "vs tfjs"],
+  ["cotangent webgpu", "jax-js webgpu", "webgpu vs jax"],
+];
 const line = (first: string, cols: string[], extra: string[]): string =>
-  first.padEnd(28) + cols.map((c) => c.padStart(13)).join("") + extra.map((c) => c.padStart(14)).join("");
+  first.padEnd(28) + cols.map((c) => c.padStart(14)).join("") + extra.map((c) => c.padStart(14)).join("");
 
-console.log("Median per call (lower is better); speedup = peer time / cotangent time (< 1: cotangent is slower):\n");
-const header = line("workload", libs, speedupHeaders);
+console.log("Median per call (lower is better); speedup = peer time / cotangent time (< 1: cotangent is slower).");
+console.log(
+  '"webgpu" is cotangent on webgpu; "webgpu vs jax" compares it with jax-js on webgpu' +
+    (adapter instanceof Error ? "." : adapter.software ? `; ${softwareNote}.` : ` (adapter ${adapter.description}).`),
+);
+console.log("");
+const header = line(
+  "workload",
+  LIBRARIES.map((l) => l.label),
+  pairs.map((p) => p[2]),
+);
 console.log(`${header}\n${"-".repeat(header.length)}`);
 for (const w of WORKLOADS) {
   const times = libs.map((l) => show(cell(l, w), fmtUs));
-  const speedups = peers.map((p) => speedup(w, p));
+  const speedups = pairs.map(([ours, peer]) => speedup(w, ours, peer));
   console.log(line(w, times, speedups));
   const rate = rates[w];
   if (!rate) continue;
@@ -171,6 +224,8 @@ const errors = libs.flatMap((l) =>
 );
 if (errors.length) console.log(`\nErrors:\n${errors.join("\n")}`);
 console.log("\nn/a: the library has no such mode (TensorFlow.js has no jit).");
+const noAdapter = libs.map((l) => cell(l, WORKLOADS[0])).find((c) => c.kind === "no adapter");
+if (noAdapter?.kind === "no adapter") console.log(`no adapter: webgpu could not start here: ${noAdapter.message}`);
 if (tensors) {
   const [before, after] = tensors;
   console.log(
@@ -178,3 +233,4 @@ if (tensors) {
       (after === before ? " (memory stays flat)." : " (LEAK: tensors are not freed)."),
   );
 }
+process.exit(0); // the Dawn instance behind navigator.gpu would keep the process alive

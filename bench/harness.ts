@@ -39,3 +39,30 @@ export function timingSettings(oneCallUs: number): Parameters<typeof time>[1] {
   if (oneCallUs >= 2_000) return { batches: 7, minBatchMs: 100, warmup: 3 };
   return { batches: 15, minBatchMs: 40, warmup: 200 }; // the defaults
 }
+
+/**
+ * `time()` for asynchronous calls (GPU work read back with `await x.data()`): the same warm-up, calibration and
+ * median, each call awaited before the next starts.
+ */
+export async function timeAsync(
+  fn: () => Promise<unknown>,
+  { batches = 15, minBatchMs = 40, warmup = 200, warmupMs = 300 } = {},
+): Promise<Timing> {
+  const start = performance.now();
+  for (let i = 0; i < warmup || performance.now() - start < warmupMs; i++) await fn();
+  let calls = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await fn();
+    if (performance.now() - t0 >= minBatchMs) break;
+    calls *= 2;
+  }
+  const perCall: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await fn();
+    perCall.push(((performance.now() - t0) * 1000) / calls);
+  }
+  perCall.sort((a, b) => a - b);
+  return { medianUs: perCall[Math.floor(perCall.length / 2)], minUs: perCall[0] };
+}

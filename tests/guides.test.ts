@@ -22,6 +22,7 @@ const GUIDES = [
   "docs/custom-derivatives.md",
   "docs/browsers.md",
   "docs/performance.md",
+  "docs/xla.md",
 ];
 
 interface Block {
@@ -98,7 +99,9 @@ describe.each(GUIDES)("%s", (file) => {
   }
 
   for (const b of all.filter((x) => x.lang === "ts")) {
-    it(`line ${b.line} runs`, async () => {
+    // A block that starts the GPU needs a WebGPU adapter: COTANGENT_NO_WEBGPU=1 skips it, as it skips tests/webgpu.test.ts.
+    const noGpu = process.env.COTANGENT_NO_WEBGPU === "1" && b.code.includes('init("webgpu")');
+    it.skipIf(noGpu)(`line ${b.line} runs`, async () => {
       const code = b.code.replace(/from "cotangent"/g, `from ${JSON.stringify(entry)}`);
       const name = path.join(dir, `${path.basename(file, ".md")}-${b.line}.ts`);
       writeFileSync(name, code + "\nexport {};\n");

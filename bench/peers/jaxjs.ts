@@ -5,7 +5,7 @@
  * jax-js counts references: every function consumes its array arguments, `x.ref` keeps one for later, and reading an
  * array back (`dataSync()`) consumes it. Inputs kept across iterations are therefore always passed as `x.ref`.
  */
-import { init, numpy as np, grad, valueAndGrad, jit, lax, nn, tree } from "@jax-js/jax";
+import { defaultDevice, init, numpy as np, grad, valueAndGrad, jit, lax, nn, tree } from "@jax-js/jax";
 import {
   CONV_LHS,
   CONV_RHS,
@@ -19,14 +19,17 @@ import {
   w2Input,
   w5Input,
   type Readout,
+  type WorkloadName,
   type Workloads,
 } from "./workloads.js";
 
 type Arr = np.Array;
 type Layer = { w: Arr; b: Arr };
 
-/** Reads the arrays back to JS; this consumes them. */
-const read = (...xs: Arr[]): Readout => xs.map((x) => x.dataSync());
+/** Reads a workload's outputs back into JS; this consumes them (pass `x.ref` to keep one). */
+export type Reader<R> = (...xs: Arr[]) => R;
+
+const readSync: Reader<Readout> = (...xs) => xs.map((x) => x.dataSync());
 
 /** sum(log1p(exp(sin(x)·x + 1)) · 0.5) */
 const w2 = (x: Arr): Arr =>
@@ -45,10 +48,18 @@ function mlpLoss(params: Layer[], x: Arr, y: Arr): Arr {
   return nn.logSoftmax(h, -1).mul(y).sum(-1).mean().neg();
 }
 
+/** Selects the wasm device (jaxjs-webgpu.ts, in the same process, selects webgpu for its own calls). */
+export const enter = (): void => void defaultDevice("wasm");
+
 export async function setup(): Promise<Workloads> {
   // `init()` without a device probes `navigator` (WebGPU), which Node does not have.
   await init("wasm");
-  const workloads: Workloads = new Map();
+  return workloadsWith(readSync);
+}
+
+/** The workloads on jax-js's default device, each ending with `read` (jaxjs-webgpu.ts reads with `await x.data()`). */
+export function workloadsWith<R>(read: Reader<R>): Map<WorkloadName, () => R> {
+  const workloads = new Map<WorkloadName, () => R>();
 
   const { a: aData, b: bData } = matmulInputs();
   const a = np.array(aData, { shape: [MATMUL_N, MATMUL_N] });
@@ -79,7 +90,7 @@ export async function setup(): Promise<Workloads> {
     const { loss, next } = step(params, x3.ref, y3.ref);
     params = next;
     // The parameters are read with `.ref` so they survive for the next step.
-    return [loss.dataSync(), ...params.flatMap((l) => [l.w.ref.dataSync(), l.b.ref.dataSync()])];
+    return read(loss, ...params.flatMap((l) => [l.w.ref, l.b.ref]));
   });
 
   const f4 = (x: Arr): Arr => x.ref.mul(np.sin(x));

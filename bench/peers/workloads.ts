@@ -24,6 +24,13 @@ export type Readout = ArrayLike<number>[];
 export type RunOnce = () => Readout;
 /** What each peer's `setup()` returns: the workloads it can run (a missing one is "n/a" in the table). */
 export type Workloads = Map<WorkloadName, RunOnce>;
+/**
+ * One iteration on a GPU, run to completion: results are read with `await x.data()` (no synchronous read exists on
+ * WebGPU), so the time includes the GPU's work and the copy back.
+ */
+export type RunOnceAsync = () => Promise<Readout>;
+/** What a webgpu peer's `setup()` returns. */
+export type AsyncWorkloads = Map<WorkloadName, RunOnceAsync>;
 
 /** W1: square matrices of this size; 2·N³ floating-point operations per product. */
 export const MATMUL_N = 1024;

@@ -6,9 +6,21 @@
  *
  *   npm run build:browser-example && npx http-server examples/browser
  *
- * `npm run test:browser` opens it in headless Chromium and checks that it learns.
+ * `npm run test:browser` opens it in headless Chromium and checks that it learns, on wasm and
+ * (index.html?platform=webgpu) on the GPU through WebGPU.
  */
-import { grad, jit, nn, numpy as np, optim, random, type Array } from "../../src/index.js";
+import {
+  config,
+  defaultBackend,
+  grad,
+  init as initPlatforms,
+  jit,
+  nn,
+  numpy as np,
+  optim,
+  random,
+  type Array,
+} from "../../src/index.js";
 
 type Params = { w1: Array; b1: Array; w2: Array; b2: Array; w3: Array; b3: Array };
 
@@ -59,6 +71,14 @@ function plot(svg: SVGSVGElement, losses: number[]): void {
 async function main(): Promise<void> {
   const status = document.getElementById("status")!;
   const svg = document.getElementById("loss") as unknown as SVGSVGElement;
+  // index.html?platform=webgpu trains on the GPU: three lines, and results read with `await x.data()`.
+  // ?steps=N trains N steps instead of 400 (software WebGPU adapters are slow).
+  const query = new URLSearchParams(location.search);
+  const steps = Math.max(2, Math.floor(Number(query.get("steps") ?? 400)) || 400);
+  if (query.get("platform") === "webgpu") {
+    await initPlatforms("webgpu");
+    config.update("platform", "webgpu");
+  }
   const { x, y } = twoMoons(256, 0.1, 0);
   let params = init(random.key(1));
   const opt = optim.adam(0.03);
@@ -69,7 +89,7 @@ async function main(): Promise<void> {
     return [optim.applyUpdates(p, updates), next, loss(p, xb, yb)] as const;
   });
   const losses: number[] = [];
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < steps; i++) {
     const [p, s, l] = step(params, state, x, y);
     [params, state] = [p as Params, s as typeof state];
     losses.push((await (l as Array).data())[0]);
@@ -81,8 +101,8 @@ async function main(): Promise<void> {
   }
   const predicted = np.argmax(logits(params, x), 1);
   const accuracy = (await np.mean(np.equal(predicted, y)).data())[0];
-  status.textContent = `trained 400 steps: loss ${losses[losses.length - 1].toFixed(4)}, accuracy ${(100 * accuracy).toFixed(1)}%`;
-  (window as unknown as { trainingResult: unknown }).trainingResult = { losses, accuracy };
+  status.textContent = `trained ${steps} steps on ${defaultBackend()}: loss ${losses[losses.length - 1].toFixed(4)}, accuracy ${(100 * accuracy).toFixed(1)}%`;
+  (window as unknown as { trainingResult: unknown }).trainingResult = { losses, accuracy, platform: defaultBackend() };
 }
 
 main().catch((e: unknown) => {

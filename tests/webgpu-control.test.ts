@@ -9,14 +9,13 @@
  * values whose float32 results are exact or within a few ulps on any adapter;
  * results are compared with cpu's within 4 ulps (relative 2^-21).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   checkpoint,
   config,
   customJvp,
   customVjp,
   grad,
-  init,
   jit,
   lax,
   nn,
@@ -25,6 +24,7 @@ import {
   WebGpuError,
   type Array as JaxArray,
 } from "../src/index.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -50,13 +50,7 @@ function expectClose(got: number[], want: number[]): void {
 const xs = [0.5, -1.25, 2, 3.5, -0.75];
 
 describe.skipIf(SKIP)("control flow on webgpu", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-control.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-control.test.ts");
 
   const scanSum: Program = (a) =>
     lax.scan((c: JaxArray, v: JaxArray) => [c.mul(0.5).add(v), c.mul(v)], np.zeros([5]), np.stack([a, a.mul(2), a]))[0];

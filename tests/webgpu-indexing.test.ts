@@ -8,8 +8,8 @@
  * combines each element's updates in the cpu's order, so float32 results are
  * compared bit for bit (scatter-add included).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, grad, jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
@@ -18,6 +18,7 @@ import type { Routine } from "../src/kernel/routines.js";
 import { cpuBackend } from "../src/backends/cpu/backend.js";
 import { webgpuBackend } from "../src/backends/webgpu/backend.js";
 import { uploadGpu } from "../src/backends/webgpu/buffer.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const DTYPES: DType[] = ["float32", "int32", "uint32", "bool"];
@@ -90,15 +91,7 @@ async function read(x: JaxArray): Promise<number[]> {
 }
 
 describe.skipIf(SKIP)("webgpu indexing and structural routines", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-indexing.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  beforeAll(() => config.update("platform", "webgpu"));
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-indexing.test.ts");
 
   it("iota along each axis, every dtype", async () => {
     for (const dtype of DTYPES) {

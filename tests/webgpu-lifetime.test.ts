@@ -4,21 +4,15 @@
  * release nothing and the values stay readable. Same adapter and skip rule as
  * tests/webgpu.test.ts (COTANGENT_NO_WEBGPU=1 skips it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config, init, numpy as np, WebGpuError } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, numpy as np, WebGpuError } from "../src/index.js";
 import { pooledBytes } from "../src/backends/webgpu/pool.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
 describe.skipIf(SKIP)("array lifetimes on webgpu", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-lifetime.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-    config.update("platform", "webgpu");
-  });
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-lifetime.test.ts");
 
   it("dispose() returns the buffer to the pool; a later read is a typed error", async () => {
     const x = np.exp(np.arange(2000).astype("float32").mul(1e-3));

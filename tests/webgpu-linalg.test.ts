@@ -20,8 +20,8 @@
  *   |A[i,j]|, NaN never chosen); the inputs here have no near-ties that float32
  *   rounding could reorder, and exact ties test the rule.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, numpy as np, scipy, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, grad, jit, numpy as np, scipy, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { TypedArray } from "../src/core/dtypes.js";
@@ -30,6 +30,7 @@ import { cpuBackend } from "../src/backends/cpu/backend.js";
 import { webgpuBackend } from "../src/backends/webgpu/backend.js";
 import { uploadGpu } from "../src/backends/webgpu/buffer.js";
 import { pipelineCount } from "../src/backends/webgpu/device.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const U = 2 ** -24;
@@ -345,15 +346,7 @@ async function checkQr(batch: number[], m: number, n: number, data: Float32Array
 }
 
 describe.skipIf(SKIP)("webgpu linear algebra routines", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-linalg.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  beforeAll(() => config.update("platform", "webgpu"));
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-linalg.test.ts");
 
   it("cholesky: batched, odd sizes, within the backward bound and the cpu's factor", async () => {
     for (const [batch, n] of [

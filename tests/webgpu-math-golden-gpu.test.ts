@@ -5,10 +5,11 @@
  * arithmetic; these bounds are what that arithmetic achieves, measured here on lavapipe, with a margin of 1 ulp.
  * Same adapter and skip rule as tests/webgpu.test.ts (COTANGENT_NO_WEBGPU=1 skips it).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { config, init, lax, numpy as np, type Array as JaxArray, type DType } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, lax, numpy as np, type Array as JaxArray, type DType } from "../src/index.js";
 import * as R from "./helpers/reference.js";
 import { toGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -55,11 +56,7 @@ async function worstUlps(
 }
 
 describe.skipIf(SKIP)("webgpu float32 functions", () => {
-  beforeAll(async () => {
-    await init("webgpu");
-    config.update("platform", "webgpu");
-  });
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-math-golden-gpu.test.ts");
 
   const N = 20001;
   /** Reflection references for negative arguments (the helpers' series are for x > 0). */
@@ -171,11 +168,7 @@ describe.skipIf(SKIP)("webgpu float32 functions", () => {
 });
 
 describe.skipIf(SKIP)("webgpu integer and bool corner cases", () => {
-  beforeAll(async () => {
-    await init("webgpu");
-    config.update("platform", "webgpu");
-  });
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-math-golden-gpu.test.ts");
 
   /** `f` on GPU arrays against `f` on the cpu platform (the op table's reference), same inputs. */
   async function sameAsCpu(f: (...xs: JaxArray[]) => JaxArray, ...inputs: [number[], DType][]): Promise<void> {

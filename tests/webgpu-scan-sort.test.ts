@@ -10,10 +10,11 @@
  * computed in any order is within γ_n·Σ|x_k| (γ_n = n·u/(1-n·u), u = 2^-24) of
  * the exact sum, and cpu's within u·|s|, so the two differ by at most the sum of both.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, lax, numpy as np, random, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, grad, jit, lax, numpy as np, random, type Array as JaxArray } from "../src/index.js";
 import { threefry2x32 } from "../src/primitives/threefry.js";
 import { fromValues } from "../src/primitives/as-array.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const U = 2 ** -24;
@@ -66,14 +67,7 @@ function gpuArray(v: number[], shape: number[], dtype: "float32" | "int32" | "ui
 }
 
 describe.skipIf(SKIP)("webgpu threefry, scans and sorts", () => {
-  beforeAll(async () => {
-    await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-scan-sort.test.ts explicitly)`);
-    });
-    config.update("platform", "webgpu");
-  });
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-scan-sort.test.ts");
 
   describe("threefry2x32", () => {
     it("enciphers bit for bit as cpu, broadcasting its operands", async () => {

@@ -10,8 +10,8 @@
  * bits (NaN and the sign of zero count). np.median and np.quantile add the
  * selected values: see the tolerance stated there.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, init, jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
@@ -21,6 +21,7 @@ import { webgpuBackend } from "../src/backends/webgpu/backend.js";
 import { uploadGpu } from "../src/backends/webgpu/buffer.js";
 import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { keyGroups, keysPerPass } from "../src/backends/webgpu/sort.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const DTYPES: DType[] = ["float32", "int32", "uint32", "bool"];
@@ -131,14 +132,7 @@ function gpuArray(v: ArrayLike<number>, shape: number[], dtype: "float32" | "int
 const bitsOf = (v: number[]): number[] => Array.from(new Uint32Array(new Float32Array(v).buffer));
 
 describe.skipIf(SKIP)("webgpu sort of long lines, many lines and many keys", () => {
-  beforeAll(async () => {
-    await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-sort-long.test.ts explicitly)`);
-    });
-    config.update("platform", "webgpu");
-  });
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-sort-long.test.ts");
 
   it("groups keys for passes, least significant first", () => {
     expect(keyGroups(1, 6)).toEqual([[0]]);

@@ -25,8 +25,8 @@
  *   to zero). Digamma's zero near 1.4616 makes it ill-conditioned there (x·ψ'(x)/ψ(x) ≈ 40
  *   at 1.5), within the same bound.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, numpy as np, scipy, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, grad, jit, numpy as np, scipy, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { Routine } from "../src/kernel/routines.js";
@@ -50,6 +50,7 @@ import {
   symmetric,
   withEigenvalues,
 } from "./helpers/spectral-gpu.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -74,15 +75,7 @@ async function read(x: JaxArray): Promise<number[]> {
 }
 
 describe.skipIf(SKIP)("webgpu eigh, svd and polygamma", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-spectral.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  beforeAll(() => config.update("platform", "webgpu"));
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-spectral.test.ts");
 
   it("eigh of batched, odd-sized and small matrices, either triangle, as the cpu's", async () => {
     for (const [batch, n] of [

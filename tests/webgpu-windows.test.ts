@@ -15,8 +15,8 @@
  *   Σ|terms| is the same routine run on the cpu on |operands| (the selection of the
  *   scatter depends on x only, so |ct| gives its Σ|terms|).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { config, grad, init, jit, lax, numpy as np, vmap, type Array as JaxArray } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { config, grad, jit, lax, numpy as np, vmap, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
@@ -28,6 +28,7 @@ import { uploadGpu } from "../src/backends/webgpu/buffer.js";
 import { gpuConvRuns, im2colLimits } from "../src/backends/webgpu/conv-wgsl.js";
 import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { convGeneralDilatedP, windowShape } from "../src/primitives/conv.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const U = 2 ** -24;
@@ -220,15 +221,7 @@ async function read(x: JaxArray): Promise<number[]> {
 }
 
 describe.skipIf(SKIP)("webgpu convolution and windowed reductions", () => {
-  beforeAll(async () => {
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu-windows.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  beforeAll(() => config.update("platform", "webgpu"));
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu-windows.test.ts");
 
   it("conv_general_dilated: padding, strides, dilations, layouts, ranks 1 to 3 (direct)", async () => {
     const before = gpuConvRuns.direct;

@@ -9,7 +9,7 @@
  * u = 2^-24) of the float64 sum, whatever the order of the additions; matrix
  * products likewise within γ_K·Σ_k|a_ik·b_kj| per element.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import {
   config,
   defaultBackend,
@@ -27,6 +27,7 @@ import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { WebGpuError } from "../src/backends/webgpu/errors.js";
 import { GPU_ROUTINES } from "../src/backends/webgpu/routine-table.js";
 import { DTypeError } from "../src/core/errors.js";
+import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -56,16 +57,7 @@ async function read(x: JaxArray): Promise<number[]> {
 }
 
 describe.skipIf(SKIP)("webgpu backend", () => {
-  beforeAll(async () => {
-    // Throws init's own message (no package, no adapter) and fails every test here: nothing is skipped silently.
-    const ready = await init("webgpu").catch((e: Error) => {
-      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips tests/webgpu.test.ts explicitly)`);
-    });
-    expect(ready).toEqual(["webgpu"]);
-  });
-  beforeAll(() => config.update("platform", "webgpu"));
-  afterEach(() => config.update("platform", "webgpu"));
-  afterAll(() => config.update("platform", "wasm"));
+  useWebGpu("tests/webgpu.test.ts");
 
   it("is the default backend and lists its device", async () => {
     // A second init resolves at once with the device already open; init() alone lists it too.

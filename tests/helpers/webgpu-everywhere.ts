@@ -6,7 +6,7 @@
  * them in GPU memory on this run, so that every operation runs on the GPU.
  * COTANGENT_NO_WEBGPU=1 skips it, as it skips tests/webgpu.test.ts.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { config, defaultBackend, init, type Array as NdArray } from "../../src/index.js";
 import { NdArray as ArrayClass } from "../../src/core/array.js";
 import { uploadGpu } from "../../src/backends/webgpu/buffer.js";
@@ -51,4 +51,21 @@ export function withWebGpu(): void {
   });
   afterAll(() => config.update("platform", "wasm"));
   it("runs with webgpu selected", () => expect(defaultBackend()).toBe("webgpu"));
+}
+
+/**
+ * For the webgpu test files: opens the device before the enclosing `describe` (init's own message
+ * fails every test where there is none: nothing is skipped silently), selects webgpu for each test,
+ * and wasm again after the last.
+ */
+export function useWebGpu(file: string): void {
+  beforeAll(async () => {
+    const ready = await init("webgpu").catch((e: Error) => {
+      throw new Error(`${e.message} (COTANGENT_NO_WEBGPU=1 skips ${file} explicitly)`);
+    });
+    expect(ready).toEqual(["webgpu"]);
+    config.update("platform", "webgpu");
+  });
+  afterEach(() => config.update("platform", "webgpu"));
+  afterAll(() => config.update("platform", "wasm"));
 }

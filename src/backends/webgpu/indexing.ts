@@ -12,7 +12,7 @@ import type { ScatterMode } from "../../kernel/routines.js";
 import type { GpuRoutineTable } from "./routine-table.js";
 import { uniformDecl } from "./device.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 import { MAX_RANK } from "./routines.js";
 import { INVOCATION, dispatchEach, storageType } from "./structural.js";
 

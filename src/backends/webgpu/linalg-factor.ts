@@ -11,7 +11,7 @@ import type { ShapedArray } from "../../core/aval.js";
 import { allocGpu, type WebGpuBuffer } from "./buffer.js";
 import { uniformDecl } from "./device.js";
 import { BARRIER, WG, dispatchGroups, matrices, perWorkgroup } from "./linalg-wgsl.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 
 /**
  * Cholesky–Banachiewicz, right-looking: at step j, d = √A[j,j], the column below

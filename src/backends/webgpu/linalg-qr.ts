@@ -15,7 +15,7 @@ import type { ShapedArray } from "../../core/aval.js";
 import { allocGpu, type WebGpuBuffer } from "./buffer.js";
 import { uniformDecl } from "./device.js";
 import { BARRIER, WG, dispatchGroups, matrices, perWorkgroup } from "./linalg-wgsl.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 
 /** Uniform words: m, n, qc (Q's columns and R's rows: m full, k reduced), batch. */
 const QR = `${uniformDecl(4)}${FLOAT_PRELUDE}

@@ -19,7 +19,7 @@ import type { ShapedArray } from "../../core/aval.js";
 import type { RoutineOf } from "../../kernel/routines.js";
 import { allocGpu, type WebGpuBuffer } from "./buffer.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 
 const WG = 256;
 const BERNOULLI = [

@@ -16,7 +16,8 @@
  * values, and the halving runs over the lanes of each group.
  */
 import { MAX_GROUPS, dispatch, uniformDecl } from "./device.js";
-import { floatPrelude, type ValueType } from "./wgsl-ops.js";
+import { floatPrelude } from "./wgsl-math.js";
+import type { ValueType } from "./wgsl-ops.js";
 import { bytesFor, giveBuffer, takeBuffer } from "./pool.js";
 
 export type Reduction = "sum" | "max" | "min" | "prod" | "and" | "or";

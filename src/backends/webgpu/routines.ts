@@ -11,7 +11,8 @@ import type { DType } from "../../core/dtypes.js";
 import type { Routine } from "../../kernel/routines.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
 import { allocGpu, wgslType, type WebGpuBuffer } from "./buffer.js";
-import { binaryExpr, floatPrelude, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
+import { floatPrelude } from "./wgsl-math.js";
+import { binaryExpr, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
 import { reductionShader, runReduction, type Reduction } from "./reduce-shader.js";
 
 export const MAX_RANK = 8;

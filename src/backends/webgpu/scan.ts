@@ -20,7 +20,7 @@ import type { DType } from "../../core/dtypes.js";
 import type { CumulativeOp, RoutineOf } from "../../kernel/routines.js";
 import { allocGpu, wgslType, type WebGpuBuffer } from "./buffer.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 
 const WG = 256;
 const PER_THREAD = 4;

@@ -3,7 +3,7 @@
  * round-robin pairing, the rotation's tangent, the sort orders, the limits.
  */
 import { WebGpuError } from "./errors.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 
 /**
  * The largest n of eigh and min(m, n) of svd on the GPU: the rotations of one

@@ -8,7 +8,8 @@
  */
 import { valueTypes, type Kernel, type KernelOutput } from "../../kernel/ir.js";
 import { dispatch, spread, uniformDecl } from "./device.js";
-import { binaryExpr, floatPrelude, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
+import { floatPrelude } from "./wgsl-math.js";
+import { binaryExpr, loadAs, storeAs, unaryExpr, type ValueType } from "./wgsl-ops.js";
 import { reductionShader, runReduction } from "./reduce-shader.js";
 
 const WG = 256;

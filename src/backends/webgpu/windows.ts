@@ -18,7 +18,7 @@ import type { GpuRoutineTable } from "./routine-table.js";
 import { uniformDecl } from "./device.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { CONV_ROUTINES } from "./conv.js";
-import { FLOAT_PRELUDE } from "./wgsl-ops.js";
+import { FLOAT_PRELUDE } from "./wgsl-math.js";
 import { MAX_RANK } from "./routines.js";
 import { INVOCATION, dispatchEach, storageType } from "./structural.js";
 

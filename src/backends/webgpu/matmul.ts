@@ -1,69 +1,27 @@
 /**
- * lax.dot_general as a batched tiled matrix product. Each operand is seen as
+ * lax.dot_general as a batched matrix product. Each operand is seen as
  * [batch, free, contracting] through three strides (read in place when its
  * axes of each group are adjacent in memory, as for transposed operands;
- * otherwise copied once into that order). A 16×16 workgroup computes a 64×64
- * tile of the result, 4×4 per thread, with 16-deep slices of both operands
- * staged in shared memory: each value read from memory serves 64 multiply-adds.
+ * otherwise copied once into that order). Three variants, chosen from the
+ * shapes and strides, each one pipeline per dtype whatever the size:
+ * - "skinny" (matmul-skinny.ts): at most 8 rows or columns, or both at most 64
+ *   (less than one tile): K split across the threads of a workgroup.
+ * - "vec4" (matmul-tiled.ts): 64×64 tiles with 4-element loads, when an
+ *   operand's contiguous axis and its other strides are multiples of 4.
+ * - "tiled": the same tiles with scalar loads.
  */
 import { ShapedArray, stridesOf } from "../../core/aval.js";
 import type { RoutineOf } from "../../kernel/routines.js";
-import { MAX_GROUPS, dispatch, uniformDecl } from "./device.js";
+import { MAX_GROUPS, dispatch } from "./device.js";
 import { allocGpu, type WebGpuBuffer } from "./buffer.js";
 import { elementwiseRoutine, valueType } from "./routines.js";
+import { TILE, tiledShader } from "./matmul-tiled.js";
+import { COLS, lanesFor, skinnyShader } from "./matmul-skinny.js";
 
-const TILE = 64;
-const DEPTH = 16;
+export type MatmulVariant = "tiled" | "vec4" | "skinny";
 
-function shader(t: string): string {
-  const zero = `${t}(0)`;
-  return `${uniformDecl(11)}
-@group(0) @binding(1) var<storage, read> a: array<${t}>;
-@group(0) @binding(2) var<storage, read> b: array<${t}>;
-@group(0) @binding(3) var<storage, read_write> out: array<${t}>;
-var<workgroup> ta: array<array<${t}, ${TILE}>, ${DEPTH}>;
-var<workgroup> tb: array<array<${t}, ${TILE}>, ${DEPTH}>;
-// Uniform words: M, N, K, then a's batch, row, depth strides, b's batch, depth, column strides, batch count.
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let M = uget(0u); let N = uget(1u); let K = uget(2u);
-  let batch = wid.z;
-  let m0 = wid.y * ${TILE}u; let n0 = wid.x * ${TILE}u;
-  let aBase = batch * uget(3u); let bBase = batch * uget(6u);
-  let flat = lid.y * 16u + lid.x;
-  var acc: array<array<${t}, 4>, 4>;
-  for (var i = 0u; i < 4u; i++) { for (var j = 0u; j < 4u; j++) { acc[i][j] = ${zero}; } }
-  for (var k0 = 0u; k0 < K; k0 += ${DEPTH}u) {
-    for (var l = 0u; l < 4u; l++) {
-      let idx = flat + l * 256u;
-      // a's slice: 64 rows × 16 depths; b's: 16 depths × 64 columns; zeros past the edges.
-      let ar = idx / ${DEPTH}u; let ak = idx % ${DEPTH}u;
-      var av = ${zero};
-      if (m0 + ar < M && k0 + ak < K) { av = a[aBase + (m0 + ar) * uget(4u) + (k0 + ak) * uget(5u)]; }
-      ta[ak][ar] = av;
-      let bk = idx / ${TILE}u; let bc = idx % ${TILE}u;
-      var bv = ${zero};
-      if (k0 + bk < K && n0 + bc < N) { bv = b[bBase + (k0 + bk) * uget(7u) + (n0 + bc) * uget(8u)]; }
-      tb[bk][bc] = bv;
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${DEPTH}u; kk++) {
-      var ar: array<${t}, 4>; var br: array<${t}, 4>;
-      for (var i = 0u; i < 4u; i++) { ar[i] = ta[kk][lid.y + 16u * i]; br[i] = tb[kk][lid.x + 16u * i]; }
-      for (var i = 0u; i < 4u; i++) { for (var j = 0u; j < 4u; j++) { acc[i][j] += ar[i] * br[j]; } }
-    }
-    workgroupBarrier();
-  }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + lid.x + 16u * j;
-      if (m < M && n < N) { out[batch * M * N + m * N + n] = acc[i][j]; }
-    }
-  }
-}
-`;
-}
+/** How many times each variant ran (for tests: the intended one was taken). */
+export const matmulVariantRuns: Record<MatmulVariant, number> = { tiled: 0, vec4: 0, skinny: 0 };
 
 /** The stride of a group of axes read as one (their positions in order), or null if they are not adjacent in memory. */
 function groupStride(axes: number[], shape: readonly number[], strides: number[]): number | null {
@@ -98,6 +56,54 @@ function operand(x: WebGpuBuffer, xa: ShapedArray, batch: number[], contract: nu
   return { buffer: moved, strides: [f * c, c, 1], free: f };
 }
 
+/** The skinny variant applies: at most 8 rows or columns, or less than one tile each way. */
+const isSkinny = (M: number, N: number): boolean => Math.min(M, N) <= COLS || (M <= TILE && N <= TILE);
+
+/**
+ * How a vec4 load reads `[batch, rows, depth]` with strides `s`: 0 along depth,
+ * 1 along rows (the axis of stride 1, its extent and the other strides multiples
+ * of 4, so every vec4 starts on a 16-byte boundary inside the operand), 2 one
+ * element at a time.
+ */
+function vecMode(s: [number, number, number], rows: number, depth: number): number {
+  const aligned = (x: number): boolean => x % 4 === 0;
+  if (!aligned(s[0])) return 2;
+  if (s[2] === 1 && aligned(depth) && aligned(s[1])) return 0;
+  if (s[1] === 1 && aligned(rows) && aligned(s[2])) return 1;
+  return 2;
+}
+
+/** Records the product of `a` ([B, M, K]) and `b` ([B, N, K] strides); false when the grid is too large. */
+function run(t: string, a: Operand, b: Operand, K: number, B: number, out: WebGpuBuffer): boolean {
+  const [M, N] = [a.free, b.free];
+  if (isSkinny(M, N)) {
+    // Rows are the longer side; the result is written through its strides (transposed when swapped).
+    const swap = M < N;
+    const [r, c] = swap ? [b, a] : [a, b];
+    const [rows, cols] = swap ? [N, M] : [M, N];
+    const L = lanesFor(K);
+    const groups: [number, number, number] = [Math.ceil(rows / (256 / L)), Math.ceil(cols / COLS), B];
+    if (groups[0] <= MAX_GROUPS) {
+      const os = swap ? [M * N, 1, N] : [M * N, N, 1];
+      const u = [rows, cols, K, ...r.strides, c.strides[0], c.strides[2], c.strides[1], ...os, L];
+      dispatch(skinnyShader(t), u, [r.buffer.gpu, c.buffer.gpu], [out.gpu], groups);
+      matmulVariantRuns.skinny++;
+      return true;
+    }
+  }
+  const groups: [number, number, number] = [Math.ceil(N / TILE), Math.ceil(M / TILE), B];
+  if (Math.max(groups[0], groups[1]) > MAX_GROUPS) return false;
+  // b's depth and column strides are its contracting and free groups'.
+  const bs: [number, number, number] = [b.strides[0], b.strides[2], b.strides[1]];
+  // The shader's b modes: 0 along its columns (free axis), 1 along its depth.
+  const [am, bm] = [vecMode(a.strides, M, K), [1, 0, 2][vecMode(b.strides, N, K)]];
+  const vec = am !== 2 || bm !== 2;
+  const u = [M, N, K, ...a.strides, ...bs, B, am, bm];
+  dispatch(tiledShader(t, vec), u, [a.buffer.gpu, b.buffer.gpu], [out.gpu], groups);
+  matmulVariantRuns[vec ? "vec4" : "tiled"]++;
+  return true;
+}
+
 /** dot_general on GPU operands of one dtype; null for other dtypes. */
 export function dotGeneral(
   r: RoutineOf<"dot_general">,
@@ -112,18 +118,11 @@ export function dotGeneral(
   const K = lc.reduce((p, d) => p * xa.shape[d], 1);
   if (B > MAX_GROUPS) return null;
   const a = operand(x, xa, lb, lc);
-  // b as [batch, free, contracting]: its depth stride is the contracting group's, its column stride the free group's.
   const b = operand(y, ya, rb, rc);
-  const [M, N] = [a.free, b.free];
   const out = allocGpu(oa.dtype, oa.size, "dot_general");
-  const u = [M, N, K, a.strides[0], a.strides[1], a.strides[2], b.strides[0], b.strides[2], b.strides[1], B];
-  const groups: [number, number, number] = [Math.ceil(N / TILE), Math.ceil(M / TILE), B];
-  if (M > 0 && N > 0 && B > 0 && Math.max(groups[0], groups[1]) <= MAX_GROUPS) {
-    dispatch(shader(t), u, [a.buffer.gpu, b.buffer.gpu], [out.gpu], groups);
-  } else if (M * N * B > 0) {
-    return null;
-  }
+  const ok = a.free * b.free * B === 0 || run(t, a, b, K, B, out);
   if (a.buffer !== x) a.buffer.dispose();
   if (b.buffer !== y) b.buffer.dispose();
-  return out;
+  if (!ok) out.dispose();
+  return ok ? out : null;
 }

@@ -55,7 +55,7 @@ const allowed = (p) => p === "package.json" || p === "README.md" || p === "LICEN
 const stray = files.filter((p) => !allowed(p));
 if (stray.length) problems.push(`unexpected files in package: ${stray.join(", ")}`);
 
-const required = ["package.json", "LICENSE", "dist/cotangent.js", "dist/gemm-worker.js", "dist/index.d.ts"];
+const required = ["package.json", "LICENSE", "dist/cotangent.js", "dist/cotangent-node.js", "dist/cotangent.script.js", "dist/gemm-worker.js", "dist/index.d.ts"];
 if (process.env.README_TRACKED === "1") required.push("README.md");
 else console.warn("warning: README.md does not exist yet, so the package has no README");
 for (const r of required) if (!files.includes(r)) problems.push(`missing from package: ${r}`);
@@ -139,7 +139,14 @@ JS
 
 # --------------------------------------------------------------------------------------
 section "node: import the installed package"
-(cd "$CONSUMER" && node smoke.mjs) || die "node smoke.mjs"
+# Node takes the "node" entry: the script form with a V8 code cache kept beside it.
+CACHE="$CONSUMER/node_modules/cotangent/dist/cotangent.v8cache"
+(cd "$CONSUMER" && COTANGENT_NO_COMPILE_CACHE=1 node smoke.mjs) || die "node smoke.mjs without the compile cache"
+[[ ! -e "$CACHE" ]] || die "COTANGENT_NO_COMPILE_CACHE=1 still wrote $CACHE"
+(cd "$CONSUMER" && node smoke.mjs) || die "node smoke.mjs (making the compile cache)"
+[[ -s "$CACHE" ]] || die "the first import did not write the compile cache $CACHE"
+(cd "$CONSUMER" && node smoke.mjs) || die "node smoke.mjs (from the compile cache)"
+echo "compile cache: $(du -k "$CACHE" | cut -f1) KiB, used on the second import"
 
 # --------------------------------------------------------------------------------------
 section "typescript: typecheck a consumer against the shipped .d.ts"

@@ -13,7 +13,7 @@
  * Identifiers are kept (errors report their class names); whitespace and syntax are minified.
  */
 import { build } from "esbuild";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 
 await build({
   entryPoints: { cotangent: "dist/index.js" },
@@ -31,3 +31,36 @@ await build({
   logLevel: "warning",
 });
 for (const f of ["gemm-worker.js", "gemm-worker-web.js"]) copyFileSync(`dist/backends/wasm/${f}`, `dist/${f}`);
+
+// The script form for Node's entry (scripts/node-entry.mjs): one function of the module's
+// import.meta.url (and of its import()) returning the exports, run through vm.Script with a
+// V8 code cache.
+const script = await build({
+  entryPoints: ["dist/index.js"],
+  write: false,
+  bundle: true,
+  format: "iife",
+  globalName: "cotangentExports",
+  platform: "neutral",
+  target: "es2022",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // ASCII only (the rest as escapes), so that the entry reads it as latin1, without decoding.
+  charset: "ascii",
+  define: { "import.meta.url": "cotangentModuleUrl" },
+});
+// Its dynamic imports (node: modules, the webgpu package) go through the entry's own
+// import(), passed in: V8 code loaded from a cache has no dynamic import callback of its own.
+const body = script.outputFiles[0].text.replace(/\bimport\(/g, "cotangentImport(");
+writeFileSync(
+  "dist/cotangent.script.js",
+  `(function (cotangentModuleUrl, cotangentImport) {\n${body}\nreturn cotangentExports;})`,
+);
+// Node's entry: the loader, then one export per name of the library's entry.
+const names = Object.keys(await import(new URL("../dist/index.js", import.meta.url).href));
+writeFileSync(
+  "dist/cotangent-node.js",
+  readFileSync("scripts/node-entry.mjs", "utf8") + names.map((n) => `export const ${n} = api.${n};`).join("\n") + "\n",
+);

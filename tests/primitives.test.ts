@@ -106,7 +106,7 @@ const DT: DType = DEVICE ? "float32" : "float64";
 /**
  * float32 values on the GPU against the float64 reference. WGSL leaves the
  * accuracy of exp, log, sin... to the implementation, so the backend computes
- * its float functions from arithmetic (wgsl-ops.ts); tests/webgpu-math-golden-gpu.test.ts
+ * its float functions from arithmetic (wgsl-math.ts); tests/webgpu-math.test.ts
  * measures them on dense grids within 2 to 8 ulp (erfc 8, lgamma 6), where the
  * cpu's float64-then-round is within ½ ulp. 2⁻¹⁹ = 16 ulp relative leaves a
  * factor of two for GPUs whose division and sqrt are 2.5 ulp (WGSL's bound);

@@ -49,7 +49,7 @@ import {
   sub,
   symmetric,
   withEigenvalues,
-} from "./helpers/spectral-gpu.js";
+} from "./helpers/spectral-checks.js";
 import { useWebGpu } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";

@@ -56,7 +56,7 @@ async function worstUlps(
 }
 
 describe.skipIf(SKIP)("webgpu float32 functions", () => {
-  useWebGpu("tests/webgpu-math-golden-gpu.test.ts");
+  useWebGpu("tests/webgpu-math.test.ts");
 
   const N = 20001;
   /** Reflection references for negative arguments (the helpers' series are for x > 0). */
@@ -168,7 +168,7 @@ describe.skipIf(SKIP)("webgpu float32 functions", () => {
 });
 
 describe.skipIf(SKIP)("webgpu integer and bool corner cases", () => {
-  useWebGpu("tests/webgpu-math-golden-gpu.test.ts");
+  useWebGpu("tests/webgpu-math.test.ts");
 
   /** `f` on GPU arrays against `f` on the cpu platform (the op table's reference), same inputs. */
   async function sameAsCpu(f: (...xs: JaxArray[]) => JaxArray, ...inputs: [number[], DType][]): Promise<void> {

@@ -18,7 +18,8 @@ import { allocGpu, onGpu, uploadGpu, wgslType, WebGpuBuffer } from "./buffer.js"
 import { gpuDevice, hasDevice, openDevice } from "./device.js";
 import { dotGeneral } from "./matmul.js";
 import { elementwiseRoutine } from "./routines.js";
-import { GPU_ROUTINES, type GpuRoutine } from "./routine-table.js";
+import type { GpuRoutine } from "./gpu-routine.js";
+import { GPU_ROUTINES } from "./routine-table.js";
 import { kernelShaders, recordKernel, type WgslKernel } from "./wgsl-kernel.js";
 
 interface WgslExecutable extends Executable {

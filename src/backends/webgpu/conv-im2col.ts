@@ -7,11 +7,11 @@
  * products then joined by a concatenate.
  */
 import { ShapedArray } from "../../core/aval.js";
-import { gpuDevice } from "./device.js";
+import { INVOCATION, dispatchEach, gpuDevice, storageType } from "./device.js";
 import { allocGpu, type WebGpuBuffer } from "./buffer.js";
 import { dotGeneral } from "./matmul.js";
 import { elementwiseRoutine } from "./routines.js";
-import { INVOCATION, STRUCTURAL_ROUTINES, dispatchEach, storageType } from "./structural.js";
+import { concatenate } from "./structural.js";
 import { CONV_WGSL, MAX_SP, OUT_SZ, convWords, gpuConvRuns, im2colLimits, type Conv } from "./conv-wgsl.js";
 
 /** Products at least this large (multiply-adds) go through im2col and the tiled matmul. */
@@ -90,7 +90,7 @@ function products(r: Conv, [lhs, rhs]: WebGpuBuffer[], avals: ShapedArray[], oa:
   }
   if (parts.length === 1) return parts[0];
   const all = new ShapedArray([N * Y, O], oa.dtype);
-  const [joined] = STRUCTURAL_ROUTINES.concatenate!({ name: "concatenate", dimension: 0 }, parts, partAvals, [all])!;
+  const joined = concatenate(0, parts, partAvals, all);
   parts.forEach((b) => b.dispose());
   return joined;
 }

@@ -17,10 +17,10 @@
  * and sums wrap modulo 2³² as the cpu's do once stored.
  */
 import type { ShapedArray } from "../../core/aval.js";
-import type { GpuRoutineTable } from "./routine-table.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
+import { INVOCATION, dispatchEach, storageType } from "./device.js";
 import { MAX_RANK } from "./routines.js";
-import { INVOCATION, dispatchEach, storageType } from "./structural.js";
 import { CONV_WGSL, MAX_SP, OUT_ST, OUT_SZ, convWords, gpuConvRuns, type Conv } from "./conv-wgsl.js";
 import { im2col } from "./conv-im2col.js";
 

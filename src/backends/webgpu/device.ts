@@ -8,6 +8,7 @@
  * (`queue.writeBuffer` runs ahead of unsubmitted commands), every `BATCH`
  * dispatches, and at the end of the current synchronous task (a microtask).
  */
+import type { DType } from "../../core/dtypes.js";
 import { WebGpuError, missingPackageMessage, noAdapterMessage } from "./errors.js";
 
 /** Dispatches recorded before a submit is forced. */
@@ -217,4 +218,21 @@ export async function readBack(src: GPUBuffer, bytes: number): Promise<ArrayBuff
 export function writeBuffer(dst: GPUBuffer, data: ArrayBufferView): void {
   flush();
   gpuDevice().device.queue.writeBuffer(dst, 0, data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Invocations per workgroup of the one-per-element shaders. */
+const EACH_WG = 256;
+
+/** The storage word type of a dtype in these shaders (bool is a u32 0 or 1). */
+export const storageType = (d: DType): "f32" | "i32" | "u32" =>
+  d === "float32" ? "f32" : d === "int32" ? "i32" : "u32";
+
+/** The flat index of this invocation (dispatches spread over x and y, see device.ts). */
+export const INVOCATION = `@compute @workgroup_size(${EACH_WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let e = (wid.x + wid.y * nwg.x) * ${EACH_WG}u + lid.x;`;
+
+/** Records a dispatch of one invocation per element of `n`. */
+export function dispatchEach(code: string, u: Uint32Array, reads: GPUBuffer[], writes: GPUBuffer[], n: number): void {
+  dispatch(code, u, reads, writes, spread(Math.ceil(n / EACH_WG)));
 }

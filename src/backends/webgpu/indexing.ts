@@ -9,12 +9,11 @@ import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
 import type { DType } from "../../core/dtypes.js";
 import type { ScatterMode } from "../../kernel/routines.js";
-import type { GpuRoutineTable } from "./routine-table.js";
-import { uniformDecl } from "./device.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
+import { INVOCATION, dispatchEach, storageType, uniformDecl } from "./device.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { FLOAT_PRELUDE } from "./wgsl-math.js";
 import { MAX_RANK } from "./routines.js";
-import { INVOCATION, dispatchEach, storageType } from "./structural.js";
 
 /**
  * argmax/argmin along `axis`: the index of the first extreme value, a NaN counting

@@ -7,7 +7,7 @@
 import { cholesky, lu } from "./linalg-factor.js";
 import { qr } from "./linalg-qr.js";
 import { triangularSolve } from "./linalg-solve.js";
-import type { GpuRoutineTable } from "./routine-table.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
 
 export const LINALG_ROUTINES: GpuRoutineTable = {
   cholesky: (_r, [x], [xa]) => cholesky(x, xa),

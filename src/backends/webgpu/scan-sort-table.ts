@@ -2,7 +2,7 @@
  * The webgpu routines of threefry.ts (threefry2x32, bitcast), scan.ts and sort.ts, by name.
  */
 import { oneResult as one } from "./buffer.js";
-import type { GpuRoutineTable } from "./routine-table.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
 import { cumulative } from "./scan.js";
 import { sort } from "./sort.js";
 import { bitcast, threefry2x32 } from "./threefry.js";

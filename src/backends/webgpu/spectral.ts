@@ -4,7 +4,7 @@
  * all in float32 and batched over leading axes.
  */
 import { polygamma } from "./polygamma.js";
-import type { GpuRoutineTable } from "./routine-table.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
 import { eigh } from "./spectral-eigh.js";
 import { svd } from "./spectral-svd.js";
 

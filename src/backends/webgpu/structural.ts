@@ -6,27 +6,10 @@
  */
 import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
-import type { DType } from "../../core/dtypes.js";
-import type { GpuRoutineTable } from "./routine-table.js";
-import { dispatch, spread, uniformDecl } from "./device.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
+import { INVOCATION, dispatchEach, storageType, uniformDecl } from "./device.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { MAX_RANK } from "./routines.js";
-
-const WG = 256;
-
-/** The storage word type of a dtype in these shaders (bool is a u32 0 or 1). */
-export const storageType = (d: DType): "f32" | "i32" | "u32" =>
-  d === "float32" ? "f32" : d === "int32" ? "i32" : "u32";
-
-/** The flat index of this invocation (dispatches spread over x and y, see device.ts). */
-export const INVOCATION = `@compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let e = (wid.x + wid.y * nwg.x) * ${WG}u + lid.x;`;
-
-/** Records a dispatch of one invocation per element of `n`. */
-export function dispatchEach(code: string, u: Uint32Array, reads: GPUBuffer[], writes: GPUBuffer[], n: number): void {
-  dispatch(code, u, reads, writes, spread(Math.ceil(n / WG)));
-}
 
 /** iota: out[e] = (e / stride) % len, the position along `dimension`, in the output's dtype. */
 function iota(dimension: number, o: ShapedArray): WebGpuBuffer {
@@ -96,7 +79,7 @@ ${INVOCATION}
  * concatenate: operand k's element e, of row length row = its size from `dimension`
  * on, goes to out[(e / row) · rowOut + offset + e % row]; one dispatch per operand.
  */
-function concatenate(dimension: number, xs: WebGpuBuffer[], avals: ShapedArray[], o: ShapedArray): WebGpuBuffer {
+export function concatenate(dimension: number, xs: WebGpuBuffer[], avals: ShapedArray[], o: ShapedArray): WebGpuBuffer {
   const code = `${uniformDecl(4)}@group(0) @binding(1) var<storage, read> x: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
 ${INVOCATION}

@@ -14,13 +14,12 @@ import type { ShapedArray } from "../../core/aval.js";
 import { stridesOf } from "../../core/aval.js";
 import type { DType } from "../../core/dtypes.js";
 import type { WindowParams } from "../../kernel/routines.js";
-import type { GpuRoutineTable } from "./routine-table.js";
-import { uniformDecl } from "./device.js";
+import type { GpuRoutineTable } from "./gpu-routine.js";
+import { INVOCATION, dispatchEach, storageType, uniformDecl } from "./device.js";
 import { allocGpu, oneResult, type WebGpuBuffer } from "./buffer.js";
 import { CONV_ROUTINES } from "./conv.js";
 import { FLOAT_PRELUDE } from "./wgsl-math.js";
 import { MAX_RANK } from "./routines.js";
-import { INVOCATION, dispatchEach, storageType } from "./structural.js";
 
 /** Uniform words: n, rank, then 8 per-axis arrays (MAX_RANK each) from word `at(k)`. */
 const at = (k: number): number => 2 + k * MAX_RANK;

@@ -9,7 +9,7 @@ import { HostBuffer, type DeviceBuffer } from "../../core/buffer.js";
 import { outputBuffer } from "../../core/buffers.js";
 import type { DType, TypedArray } from "../../core/dtypes.js";
 import type { Routine, RoutineName } from "../../kernel/routines.js";
-import type { Backend } from "../api.js";
+import type { Backend } from "../interface.js";
 import { dotRoutines } from "./dot.js";
 import { elementwiseRoutines } from "./elementwise.js";
 import { indexingRoutines } from "./indexing.js";

@@ -12,7 +12,7 @@ import { HostBuffer, type DeviceBuffer } from "../../core/buffer.js";
 import type { TypedArray } from "../../core/dtypes.js";
 import type { Kernel } from "../../kernel/ir.js";
 import type { Routine, RoutineName, RoutineOf } from "../../kernel/routines.js";
-import type { Backend, Executable, KernelSupport } from "../api.js";
+import type { Backend, Executable, KernelSupport } from "../interface.js";
 import { cpuBackend } from "../cpu/backend.js";
 import { allocOutput } from "./buffer.js";
 import {

@@ -13,7 +13,7 @@ import type { DeviceBuffer } from "../../core/buffer.js";
 import type { DType, TypedArray } from "../../core/dtypes.js";
 import { kernelKey, type Kernel } from "../../kernel/ir.js";
 import { routineLabel, type Routine } from "../../kernel/routines.js";
-import type { Backend, Executable, KernelSupport } from "../api.js";
+import type { Backend, Executable, KernelSupport } from "../interface.js";
 import { allocGpu, onGpu, uploadGpu, wgslType, WebGpuBuffer } from "./buffer.js";
 import { gpuDevice, hasDevice, openDevice } from "./device.js";
 import { dotGeneral } from "./matmul.js";

@@ -17,7 +17,7 @@
  *
  * scripts/bundle.mjs copies this file to dist/cotangent-node.js and appends the export list.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import vm from "node:vm";
 
 const SCRIPT = new URL("./cotangent.script.js", import.meta.url);
@@ -41,22 +41,31 @@ function loadCached() {
       cachedData = undefined;
     }
   }
-  const script = new vm.Script(source, {
-    filename: SCRIPT.href,
-    cachedData,
-  });
-  // Its dynamic imports (node: modules, the webgpu package) are this module's.
-  const exports = script.runInThisContext()(import.meta.url, (specifier) => import(specifier));
-  if (useCache && (cachedData === undefined || script.cachedDataRejected)) {
-    try {
-      const tmp = new URL(`./cotangent.v8cache.${process.pid}.tmp`, import.meta.url);
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, CACHE);
-    } catch {
-      // A read-only install: every import compiles, as without the cache.
-    }
+  let script, library;
+  try {
+    script = new vm.Script(source, { filename: SCRIPT.href, cachedData });
+    // The script's value is a function: nothing of the library has run yet.
+    library = script.runInThisContext();
+  } catch {
+    // A runtime whose node:vm cannot do this: the ESM bundle instead.
+    return null;
   }
+  // Its dynamic imports (node: modules, the webgpu package) are this module's.
+  const exports = library(import.meta.url, (specifier) => import(specifier));
+  if (useCache && (cachedData === undefined || script.cachedDataRejected)) saveCache(script);
   return exports;
+}
+
+/** Writes the code cache beside the script (through a temporary file and a rename); where it cannot, nothing. */
+function saveCache(script) {
+  const tmp = new URL(`./cotangent.v8cache.${process.pid}.tmp`, import.meta.url);
+  try {
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, CACHE);
+  } catch {
+    // A read-only install: every import compiles, as without the cache.
+    rmSync(tmp, { force: true });
+  }
 }
 
 // scripts/bundle.mjs appends one `export const name = api.name;` per export of the library.

@@ -15,20 +15,25 @@
 import { build } from "esbuild";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 
-await build({
-  entryPoints: { cotangent: "dist/index.js" },
-  outdir: "dist",
-  entryNames: "[name]",
-  chunkNames: "cotangent-[name]-[hash]",
-  splitting: true,
+/** What both forms share: the whole library from its compiled entry, whitespace and syntax minified. */
+const common = {
   bundle: true,
-  format: "esm",
   platform: "neutral",
   target: "es2022",
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "none",
   logLevel: "warning",
+};
+
+await build({
+  ...common,
+  entryPoints: { cotangent: "dist/index.js" },
+  outdir: "dist",
+  entryNames: "[name]",
+  chunkNames: "cotangent-[name]-[hash]",
+  splitting: true,
+  format: "esm",
 });
 for (const f of ["gemm-worker.js", "gemm-worker-web.js"]) copyFileSync(`dist/backends/wasm/${f}`, `dist/${f}`);
 
@@ -36,17 +41,11 @@ for (const f of ["gemm-worker.js", "gemm-worker-web.js"]) copyFileSync(`dist/bac
 // import.meta.url (and of its import()) returning the exports, run through vm.Script with a
 // V8 code cache.
 const script = await build({
+  ...common,
   entryPoints: ["dist/index.js"],
   write: false,
-  bundle: true,
   format: "iife",
   globalName: "cotangentExports",
-  platform: "neutral",
-  target: "es2022",
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: "none",
-  logLevel: "warning",
   // ASCII only (the rest as escapes), so that the entry reads it as latin1, without decoding.
   charset: "ascii",
   define: { "import.meta.url": "cotangentModuleUrl" },

@@ -16,6 +16,7 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { checker, maxRelError } from "./checks.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -61,19 +62,7 @@ const server = createServer(async (req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
-};
-/** The largest difference, relative to the largest expected magnitude. */
-const maxRelError = (got, want) => {
-  let scale = 1e-30;
-  let err = got.length === want.length ? 0 : Infinity;
-  for (const w of want) scale = Math.max(scale, Math.abs(w));
-  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]) / scale);
-  return err;
-};
+const { check, failures } = checker();
 
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
 const results = {};

@@ -23,6 +23,7 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { checker, maxRelError } from "./checks.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -78,18 +79,7 @@ const server = createServer(async (req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const url = `http://localhost:${server.address().port}/webgpu.html`;
 
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
-};
-const maxRelError = (got, want) => {
-  let scale = 1e-30;
-  let err = got.length === want.length ? 0 : Infinity;
-  for (const w of want) scale = Math.max(scale, Math.abs(w));
-  for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]) / scale);
-  return err;
-};
+const { check, failures } = checker();
 
 /** Opens a page with one flag set and waits for its `window[key]`; that, or a launch error. */
 async function openWith(flags, pageUrl = url, key = "result") {

@@ -18,7 +18,7 @@ import type { Routine } from "../src/kernel/routines.js";
 import { cpuBackend } from "../src/backends/cpu/backend.js";
 import { webgpuBackend } from "../src/backends/webgpu/backend.js";
 import { uploadGpu } from "../src/backends/webgpu/buffer.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, read } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const DTYPES: DType[] = ["float32", "int32", "uint32", "bool"];
@@ -84,10 +84,6 @@ function indices(shape: number[], lo: number, hi: number, seed: number): Int32Ar
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return lo + (s % (hi - lo));
   });
-}
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
 }
 
 describe.skipIf(SKIP)("webgpu indexing and structural routines", () => {

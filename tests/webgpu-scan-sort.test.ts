@@ -11,51 +11,17 @@
  * the exact sum, and cpu's within u·|s|, so the two differ by at most the sum of both.
  */
 import { describe, expect, it } from "vitest";
-import { config, grad, jit, lax, numpy as np, random, type Array as JaxArray } from "../src/index.js";
+import { grad, jit, lax, numpy as np, random, type Array as JaxArray } from "../src/index.js";
 import { threefry2x32 } from "../src/primitives/threefry.js";
 import { fromValues } from "../src/primitives/as-array.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, read, onCpu, onGpu, U, gamma, unitValues as values } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
-const U = 2 ** -24;
-const gamma = (n: number): number => (n * U) / (1 - n * U);
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
 
 /** Deterministic uint32 words. */
 function words(n: number, seed: number): number[] {
   let s = seed >>> 0;
   return Array.from({ length: n }, () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0));
-}
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
-}
-
-/** `f` run with the cpu platform selected, its results read synchronously. */
-function onCpu(f: () => JaxArray | JaxArray[]): number[][] {
-  config.update("platform", "cpu");
-  try {
-    const out = f();
-    return (Array.isArray(out) ? out : [out]).map((a) => Array.from(a.dataSync() as ArrayLike<number>));
-  } finally {
-    config.update("platform", "webgpu");
-  }
-}
-
-/** `f` on webgpu (every result on the GPU), read back. */
-async function onGpu(f: () => JaxArray | JaxArray[]): Promise<number[][]> {
-  const out = f();
-  const list = Array.isArray(out) ? out : [out];
-  for (const a of list) if (a.size > 1) expect(a._buffer!.platform).toBe("webgpu");
-  return Promise.all(list.map(read));
 }
 
 /** `v` as an array of `shape` on the GPU (a strided copy there puts it in GPU memory). */

@@ -11,7 +11,7 @@
  * selected values: see the tolerance stated there.
  */
 import { describe, expect, it } from "vitest";
-import { config, jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
+import { jit, lax, numpy as np, type Array as JaxArray } from "../src/index.js";
 import { ShapedArray } from "../src/core/aval.js";
 import { HostBuffer } from "../src/core/buffer.js";
 import type { DType, TypedArray } from "../src/core/dtypes.js";
@@ -21,11 +21,10 @@ import { webgpuBackend } from "../src/backends/webgpu/backend.js";
 import { uploadGpu } from "../src/backends/webgpu/buffer.js";
 import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { keyGroups, keysPerPass } from "../src/backends/webgpu/sort.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, onCpu, onGpu, U } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 const DTYPES: DType[] = ["float32", "int32", "uint32", "bool"];
-const U = 2 ** -24;
 
 /**
  * Deterministic values of `dtype` with `distinct` values at most (ties on
@@ -96,29 +95,6 @@ async function sameSort(
     const at = g.findIndex((x, i) => x !== w[i]);
     expect(at === -1 && g.length === w.length, `${JSON.stringify({ shape, dimension, numKeys, k, at })}`).toBe(true);
   }
-}
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
-}
-
-/** `f` run with the cpu platform selected, its results read synchronously. */
-function onCpu(f: () => JaxArray | JaxArray[]): number[][] {
-  config.update("platform", "cpu");
-  try {
-    const out = f();
-    return (Array.isArray(out) ? out : [out]).map((a) => Array.from(a.dataSync() as ArrayLike<number>));
-  } finally {
-    config.update("platform", "webgpu");
-  }
-}
-
-/** `f` on webgpu (every result on the GPU), read back. */
-async function onGpu(f: () => JaxArray | JaxArray[]): Promise<number[][]> {
-  const out = f();
-  const list = Array.isArray(out) ? out : [out];
-  for (const a of list) if (a.size > 1) expect(a._buffer!.platform).toBe("webgpu");
-  return Promise.all(list.map(read));
 }
 
 /** `v` as an array of `shape` on the GPU (a strided copy there puts it in GPU memory). */

@@ -50,7 +50,7 @@ import {
   symmetric,
   withEigenvalues,
 } from "./helpers/spectral-checks.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, read } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -68,10 +68,6 @@ async function both(
   expect(gpu, JSON.stringify(r)).not.toBeNull();
   const got = await Promise.all(gpu!.map((b) => b.read()));
   return { cpu: cpu.map((b) => Float64Array.from(b.readSync())), gpu: got.map((g) => Float64Array.from(g)) };
-}
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
 }
 
 describe.skipIf(SKIP)("webgpu eigh, svd and polygamma", () => {

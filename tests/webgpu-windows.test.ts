@@ -28,11 +28,9 @@ import { uploadGpu } from "../src/backends/webgpu/buffer.js";
 import { gpuConvRuns, im2colLimits } from "../src/backends/webgpu/conv-wgsl.js";
 import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { convGeneralDilatedP, windowShape } from "../src/primitives/conv.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, read, U, gamma } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
-const U = 2 ** -24;
-const gamma = (n: number): number => (n * U) / (1 - n * U);
 
 /**
  * Deterministic values of `dtype`. Floats: few distinct values (ties), signed zeros, and a
@@ -215,10 +213,6 @@ const WINDOWS: [number[], Partial<WindowParams> & { windowDimensions: number[] }
 ];
 
 const DTYPES: DType[] = ["float32", "int32", "uint32", "bool"];
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
-}
 
 describe.skipIf(SKIP)("webgpu convolution and windowed reductions", () => {
   useWebGpu("tests/webgpu-windows.test.ts");

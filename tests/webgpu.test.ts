@@ -27,7 +27,7 @@ import { pipelineCount } from "../src/backends/webgpu/device.js";
 import { WebGpuError } from "../src/backends/webgpu/errors.js";
 import { GPU_ROUTINES } from "../src/backends/webgpu/routine-table.js";
 import { DTypeError } from "../src/core/errors.js";
-import { useWebGpu } from "./helpers/webgpu-everywhere.js";
+import { useWebGpu, read, U, gamma, unitValues as values } from "./helpers/webgpu-everywhere.js";
 
 const SKIP = process.env.COTANGENT_NO_WEBGPU === "1";
 
@@ -38,23 +38,8 @@ function withoutGpuRoutine(name: keyof typeof GPU_ROUTINES): () => void {
   delete table[name];
   return () => void (table[name] = saved);
 }
-const U = 2 ** -24;
-const gamma = (n: number): number => (n * U) / (1 - n * U);
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
 
 const f32 = (xs: number[]): number[] => Array.from(new Float32Array(xs));
-
-async function read(x: JaxArray): Promise<number[]> {
-  return Array.from((await x.data()) as ArrayLike<number>);
-}
 
 describe.skipIf(SKIP)("webgpu backend", () => {
   useWebGpu("tests/webgpu.test.ts");

@@ -69,3 +69,40 @@ export function useWebGpu(file: string): void {
   afterEach(() => config.update("platform", "webgpu"));
   afterAll(() => config.update("platform", "wasm"));
 }
+
+/** A float32 unit roundoff, and γ_n = n·u/(1 − n·u): the classic bound on n roundings (a sum of n terms). */
+export const U = 2 ** -24;
+export const gamma = (n: number): number => (n * U) / (1 - n * U);
+
+/** An array's values read back (on any backend), as numbers. */
+export async function read(x: NdArray): Promise<number[]> {
+  return Array.from((await x.data()) as ArrayLike<number>);
+}
+
+/** `f` run with the cpu platform selected, its results read synchronously; webgpu selected again after. */
+export function onCpu(f: () => NdArray | NdArray[]): number[][] {
+  config.update("platform", "cpu");
+  try {
+    const out = f();
+    return (Array.isArray(out) ? out : [out]).map((a) => Array.from(a.dataSync() as ArrayLike<number>));
+  } finally {
+    config.update("platform", "webgpu");
+  }
+}
+
+/** `f` on webgpu (every result of more than one element on the GPU), read back. */
+export async function onGpu(f: () => NdArray | NdArray[]): Promise<number[][]> {
+  const out = f();
+  const list = Array.isArray(out) ? out : [out];
+  for (const a of list) if (a.size > 1) expect((a as ArrayClass)._buffer!.platform).toBe("webgpu");
+  return Promise.all(list.map(read));
+}
+
+/** Deterministic values in [-1, 1) (a linear congruential sequence from `seed`). */
+export function unitValues(n: number, seed: number): number[] {
+  let s = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
